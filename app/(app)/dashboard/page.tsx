@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import { signOutAction } from "@/app/_actions/auth";
+import { ClaimList } from "@/app/_components/claim-list";
+import { requirePageSession } from "@/lib/auth/dal";
+import { summarizeClaims } from "@/lib/auth/describe";
+import { listOwnPosts } from "@/lib/posts/queries";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+export default async function DashboardPage() {
+  const { user, claims } = await requirePageSession("/dashboard");
+  const posts = await listOwnPosts(user.id);
+  return (
+    <>
+      <h1>Hello, {user.name}</h1>
+      <section aria-labelledby="account-heading">
+        <h2 id="account-heading">Your account</h2>
+        <dl className="claims">
+          <dt>Username</dt>
+          <dd>{user.username}</dd>
+          <dt>Role</dt>
+          <dd>{user.role}</dd>
+          <dt>Date of birth</dt>
+          <dd>{user.dob ?? "—"}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="token-heading">
+        <h2 id="token-heading">Your access token</h2>
+        <ClaimList summary={summarizeClaims(claims)} />
+      </section>
+      <section aria-labelledby="posts-heading">
+        <h2 id="posts-heading">Your posts</h2>
+        {posts.length === 0 ? (
+          <p className="hint">No posts yet.</p>
+        ) : (
+          <ul>
+            {posts.map((post) => (
+              <li key={post.id}>
+                {post.note}
+                {post.image ? <span className="hint"> ({post.image})</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <form action={signOutAction} className="actions">
+        <button type="submit">Sign out</button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+"use server";
+/**
+ * The home page's two buttons (SPEC §9) as one server action, so they work
+ * with JavaScript (useActionState) and without it (a plain form post).
+ */
+import { redirect } from "next/navigation";
+import { optionalSession, verifySession } from "@/lib/auth/dal";
+import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
+import { issueAccessToken, setSessionCookie } from "@/lib/auth/session";
+import { ApiError } from "@/lib/http/errors";
+
+export interface HomeState {
+  result: string;
+  details?: ClaimSummary;
+}
+
+const RESULT_FOR_CODE: Record<string, string> = {
+  token_missing: "Token is missing",
+  token_expired: "Token has expired",
+};
+
+async function getToken(): Promise<HomeState> {
+  const session = await optionalSession();
+  if (!session) redirect("/login?next=/");
+  await setSessionCookie(await issueAccessToken(session.user, session.sessionId));
+  return { result: "Token generated successfully" };
+}
+
+async function showDetails(): Promise<HomeState> {
+  try {
+    const { user, claims } = await verifySession();
+    return { result: user.username, details: summarizeClaims(claims) };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      return { result: RESULT_FOR_CODE[error.code] ?? "Invalid token" };
+    }
+    throw error;
+  }
+}
+
+export async function homeAction(_previous: HomeState, form: FormData): Promise<HomeState> {
+  return form.get("intent") === "token" ? getToken() : showDetails();
+}

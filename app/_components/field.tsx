@@ -1,0 +1,29 @@
+/** A labelled input with its error message wired up for screen readers. */
+import type { InputHTMLAttributes } from "react";
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  name: string;
+  label: string;
+  error?: string | undefined;
+}
+
+export function Field({ name, label, error, ...input }: FieldProps) {
+  const errorId = `${name}-error`;
+  return (
+    <label>
+      {label}
+      <input
+        id={name}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        {...input}
+      />
+      {error ? (
+        <span className="field-error" id={errorId}>
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}

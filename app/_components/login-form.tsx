@@ -1,0 +1,30 @@
+"use client";
+import { useActionState } from "react";
+import { loginAction, type FormState } from "@/app/_actions/auth";
+import { Field } from "@/app/_components/field";
+
+export function LoginForm({ next, initialMessage }: { next: string; initialMessage?: string | undefined }) {
+  const [state, formAction, pending] = useActionState(loginAction, { message: initialMessage } satisfies FormState);
+  return (
+    <form action={formAction} className="stack" noValidate>
+      {state.message ? (
+        <p className="form-error" role="alert">
+          {state.message}
+        </p>
+      ) : null}
+      <input type="hidden" name="next" value={state.values?.next ?? next} />
+      <Field
+        name="username"
+        label="Username"
+        autoComplete="username"
+        required
+        defaultValue={state.values?.username}
+        error={state.fields?.username}
+      />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" required error={state.fields?.password} />
+      <button type="submit" disabled={pending}>
+        Sign in
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+"use client";
+import { useActionState } from "react";
+import { registerAction, type FormState } from "@/app/_actions/auth";
+import { Field } from "@/app/_components/field";
+
+export function RegisterForm() {
+  const [state, formAction, pending] = useActionState(registerAction, {} satisfies FormState);
+  return (
+    <form action={formAction} className="stack" noValidate>
+      {state.message ? (
+        <p className="form-error" role="alert">
+          {state.message}
+        </p>
+      ) : null}
+      <Field name="name" label="Name" autoComplete="name" required defaultValue={state.values?.name} error={state.fields?.name} />
+      <Field
+        name="username"
+        label="Username"
+        autoComplete="username"
+        required
+        defaultValue={state.values?.username}
+        error={state.fields?.username}
+      />
+      <Field
+        name="password"
+        label="Password (8–72 characters)"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={state.fields?.password}
+      />
+      <Field name="dob" label="Date of birth (optional)" type="date" defaultValue={state.values?.dob} error={state.fields?.dob} />
+      <button type="submit" disabled={pending}>
+        Create account
+      </button>
+    </form>
+  );
+}

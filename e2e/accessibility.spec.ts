@@ -1,0 +1,38 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signInThroughForm } from "./helpers";
+
+async function expectNoSeriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`)).toEqual([]);
+}
+
+for (const path of ["/", "/login", "/register"]) {
+  test(`${path} has no serious or critical accessibility finding`, async ({ page }) => {
+    await page.goto(path);
+    await expectNoSeriousViolations(page);
+  });
+}
+
+test("the signed-in pages have no serious or critical accessibility finding", async ({ page }) => {
+  await signInThroughForm(page, "hop", "123hop");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expectNoSeriousViolations(page);
+  await page.goto("/admin");
+  await expectNoSeriousViolations(page);
+  await page.goto("/");
+  await page.getByRole("button", { name: "Show details" }).click();
+  await expect(page.getByTestId("result")).toHaveText("Result - hop");
+  await expectNoSeriousViolations(page);
+});
+
+test("the 403 page and a form with errors have no serious or critical accessibility finding", async ({ page }) => {
+  await signInThroughForm(page, "toby", "wrong-password");
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await signInThroughForm(page, "toby", "123toby");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/admin");
+  await expectNoSeriousViolations(page);
+});

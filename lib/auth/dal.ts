@@ -1,0 +1,86 @@
+/**
+ * The data-access layer's gate (SPEC §6): the one place that decides whether a
+ * request is signed in. Middleware only makes an optimistic check; every route
+ * handler, server action and server component that touches protected data
+ * calls `verifySession` here, which checks the token *and* that its session is
+ * still live in the database, and reads the user's role fresh from there.
+ */
+import "server-only";
+import { cache } from "react";
+import { forbidden, redirect } from "next/navigation";
+import { cookies, headers } from "next/headers";
+import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { keySet } from "@/lib/auth/keys";
+import { readAccessToken } from "@/lib/auth/cookies";
+import { TokenError, verifyAccessToken, type AccessClaims } from "@/lib/auth/tokens";
+import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { ApiError } from "@/lib/http/errors";
+import { loginRedirectPath } from "@/lib/auth/routes";
+
+export interface VerifiedSession {
+  user: PublicUser;
+  claims: AccessClaims;
+  sessionId: string;
+}
+
+/** Reads the token from the request; in production only the `__Host-` cookie counts. */
+async function requestToken(): Promise<string | undefined> {
+  const [requestHeaders, jar] = await Promise.all([headers(), cookies()]);
+  return readAccessToken(requestHeaders, (name) => jar.get(name)?.value, config().production);
+}
+
+async function verify(): Promise<VerifiedSession> {
+  const token = await requestToken();
+  if (token === undefined) throw new ApiError("token_missing");
+  const { issuer, audience } = config().jwt;
+  let claims: AccessClaims;
+  try {
+    claims = await verifyAccessToken(token, await keySet(), { issuer, audience });
+  } catch (error) {
+    if (error instanceof TokenError) throw new ApiError(error.code);
+    throw error;
+  }
+  const session = await db.session.findUnique({
+    where: { id: claims.sid },
+    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: publicUserSelect } },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
+    throw new ApiError("token_revoked");
+  }
+  return { user: publicUser(session.user), claims, sessionId: claims.sid };
+}
+
+/** The signed-in session of this request, or an ApiError (401 codes). Memoised per request. */
+export const verifySession = cache(verify);
+
+/** For pages that show different things to guests: null instead of an error when not signed in. */
+export const optionalSession = cache(async (): Promise<VerifiedSession | null> => {
+  try {
+    return await verifySession();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+});
+
+/** ADMIN actions: the role comes from the database, so a demoted admin loses rights at once. */
+export async function requireAdmin(): Promise<VerifiedSession> {
+  const session = await verifySession();
+  if (session.user.role !== "ADMIN") throw new ApiError("forbidden");
+  return session;
+}
+
+/** For protected pages: the session, or a redirect to sign in and come back to `path`. */
+export async function requirePageSession(path: string): Promise<VerifiedSession> {
+  const session = await optionalSession();
+  if (!session) redirect(loginRedirectPath(path, ""));
+  return session;
+}
+
+/** For ADMIN pages: a non-admin gets the 403 page (app/forbidden.tsx). */
+export async function requireAdminPage(path: string): Promise<VerifiedSession> {
+  const session = await requirePageSession(path);
+  if (session.user.role !== "ADMIN") forbidden();
+  return session;
+}

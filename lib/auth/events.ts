@@ -1,0 +1,46 @@
+/**
+ * The audit trail (SPEC §8): every auth event is stored as an AuthEvent and
+ * logged as one JSON line. Callers pass names and ids only; this module has no
+ * parameter through which a token or password could travel.
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { ClientInfo } from "@/lib/http/client-info";
+
+export type AuthEventType =
+  | "register"
+  | "login_success"
+  | "login_failure"
+  | "logout"
+  | "refresh"
+  | "refresh_reuse"
+  | "token_issued"
+  | "rate_limited";
+
+export interface AuthEventInput {
+  type: AuthEventType;
+  username?: string | null;
+  userId?: string | null;
+  client: ClientInfo;
+}
+
+export function authEventData(event: AuthEventInput) {
+  return {
+    type: event.type,
+    username: event.username ?? null,
+    userId: event.userId ?? null,
+    ip: event.client.ip,
+    userAgent: event.client.userAgent,
+  };
+}
+
+export function logAuthEvent(event: AuthEventInput): void {
+  const { type, username, userId, ip } = authEventData(event);
+  console.log(JSON.stringify({ level: "info", msg: "auth_event", type, username, userId, ip, time: new Date().toISOString() }));
+}
+
+/** Stores and logs one event on its own (for events outside a larger transaction). */
+export async function recordAuthEvent(event: AuthEventInput): Promise<void> {
+  await db.authEvent.create({ data: authEventData(event) });
+  logAuthEvent(event);
+}

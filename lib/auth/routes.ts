@@ -1,0 +1,47 @@
+/**
+ * Which paths need a signed-in user (SPEC §6). Pure and Edge-safe. Paths are
+ * normalised first, so `/Dashboard/`, `/%64ashboard` and `//dashboard` are
+ * judged like `/dashboard`: a guard that a spelling can skip guards nothing.
+ */
+
+const PROTECTED_PAGES = ["/dashboard", "/admin"];
+const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/users", "/api/posts", "/api/admin"];
+/** Public endpoints that live under a protected prefix. */
+const PUBLIC_EXCEPTIONS = ["/api/users/authenticate"];
+
+/** Decodes percent-escapes (repeatedly, so double encoding cannot hide a path), folds case, collapses slashes. */
+export function normalizePath(pathname: string): string {
+  let path = pathname;
+  for (let round = 0; round < 3 && path.includes("%"); round++) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      break;
+    }
+  }
+  path = path.toLowerCase().replace(/[\\/]+/g, "/");
+  if (path.length > 1) path = path.replace(/\/+$/, "");
+  return path || "/";
+}
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+export type Protection = "page" | "api" | null;
+
+export function protectionOf(pathname: string): Protection {
+  const path = normalizePath(pathname);
+  if (PUBLIC_EXCEPTIONS.some((prefix) => under(path, prefix))) return null;
+  if (PROTECTED_APIS.some((prefix) => under(path, prefix))) return "api";
+  if (PROTECTED_PAGES.some((prefix) => under(path, prefix))) return "page";
+  return null;
+}
+
+/** `/login?next=…` for a page the user could not open; the path is ours, so it is same-origin by construction. */
+export function loginRedirectPath(pathname: string, search: string): string {
+  const params = new URLSearchParams(search);
+  params.delete("_rsc");
+  const query = params.toString();
+  return `/login?${new URLSearchParams({ next: `${pathname}${query ? `?${query}` : ""}` })}`;
+}

@@ -1,0 +1,149 @@
+/**
+ * Access tokens (SPEC §4): sign and verify JWS with jose. Edge-safe, so the
+ * middleware and the server share exactly one verification routine.
+ *
+ * Verification trusts nothing the token says about itself: the algorithm is
+ * pinned, the key is chosen by `kid` from our own key set only, and headers
+ * that point at other keys (`jwk`, `jku`, `x5u`, `x5c`) are refused outright.
+ */
+import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTHeaderParameters } from "jose";
+import { z } from "zod";
+import type { KeySet } from "@/lib/auth/keys";
+
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+/** Cookies are capped at 4096 bytes; a bigger token is an attack or a bug. */
+export const MAX_TOKEN_BYTES = 4096;
+const CLOCK_SKEW_SECONDS = 5;
+const FOREIGN_KEY_HEADERS = ["jwk", "jku", "x5u", "x5c"] as const;
+
+export const roleSchema = z.enum(["USER", "ADMIN"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const accessClaimsSchema = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: z.string().min(1),
+  username: z.string().min(1),
+  role: roleSchema,
+  sid: z.string().min(1),
+  jti: z.string().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type AccessClaims = z.infer<typeof accessClaimsSchema>;
+
+export interface TokenSubject {
+  userId: string;
+  username: string;
+  role: Role;
+  sessionId: string;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+  claims: AccessClaims;
+}
+
+export async function signAccessToken(
+  subject: TokenSubject,
+  keys: KeySet,
+  settings: TokenSettings,
+  now = new Date(),
+): Promise<IssuedToken> {
+  const iat = Math.floor(now.getTime() / 1000);
+  const claims: AccessClaims = {
+    iss: settings.issuer,
+    aud: settings.audience,
+    sub: subject.userId,
+    username: subject.username,
+    role: subject.role,
+    sid: subject.sessionId,
+    jti: crypto.randomUUID(),
+    iat,
+    exp: iat + settings.ttlSeconds,
+  };
+  const { current } = keys;
+  const token = await new SignJWT({ username: claims.username, role: claims.role, sid: claims.sid })
+    .setProtectedHeader({ alg: current.alg, typ: ACCESS_TOKEN_TYPE, kid: current.kid })
+    .setIssuer(claims.iss)
+    .setAudience(settings.audience)
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .sign(current.key);
+  return { token, expiresAt: new Date(claims.exp * 1000), claims };
+}
+
+/** Why a token was refused; the codes are the API's error codes (SPEC §5). */
+export class TokenError extends Error {
+  override name = "TokenError";
+  constructor(
+    readonly code: "token_expired" | "invalid_token",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function invalid(reason: string): TokenError {
+  return new TokenError("invalid_token", reason);
+}
+
+function pickKey(header: JWTHeaderParameters, keys: KeySet) {
+  for (const name of FOREIGN_KEY_HEADERS) {
+    if (name in header) throw invalid(`header "${name}" is not accepted`);
+  }
+  const entry = typeof header.kid === "string" ? keys.byKid.get(header.kid) : undefined;
+  if (!entry) throw invalid("unknown kid");
+  // Only the algorithm this kid was issued with; never the header's choice.
+  if (header.alg !== entry.alg) throw invalid("algorithm does not match the key");
+  return entry;
+}
+
+/**
+ * Verifies an access token and returns its claims, or throws a TokenError:
+ * `token_expired` only for an otherwise valid token past `exp`.
+ */
+export async function verifyAccessToken(
+  token: string,
+  keys: KeySet,
+  settings: Omit<TokenSettings, "ttlSeconds">,
+  now = new Date(),
+): Promise<AccessClaims> {
+  if (new TextEncoder().encode(token).length > MAX_TOKEN_BYTES) throw invalid("token too large");
+  let header: JWTHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token) as JWTHeaderParameters;
+  } catch {
+    throw invalid("malformed token");
+  }
+  const entry = pickKey(header, keys);
+  try {
+    const { payload } = await jwtVerify(token, entry.key, {
+      algorithms: [entry.alg],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      typ: ACCESS_TOKEN_TYPE,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      requiredClaims: ["exp", "iat", "sub", "jti"],
+      currentDate: now,
+    });
+    const claims = accessClaimsSchema.safeParse(payload);
+    if (!claims.success) throw invalid("claims do not match the access token shape");
+    // jose accepts an `iat` in the future; a token from the future is forged or from a broken clock.
+    if (claims.data.iat > now.getTime() / 1000 + CLOCK_SKEW_SECONDS) throw invalid("token issued in the future");
+    return claims.data;
+  } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new TokenError("token_expired", "token has expired");
+    throw invalid(error instanceof errors.JOSEError ? error.code : "verification failed");
+  }
+}

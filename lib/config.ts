@@ -1,0 +1,158 @@
+/**
+ * Tessera's settings: read from the environment once, validated with zod, and
+ * frozen. This is the only module that reads `process.env`; everything else
+ * asks it. Edge-safe (no Node built-ins), so middleware uses it too.
+ *
+ * A bad setting is a start-up error with a message that says what to set,
+ * never a silent default: `instrumentation.ts` loads it when the server boots.
+ */
+import { z } from "zod";
+
+const DURATION = /^(\d+)\s*([smhd]?)$/;
+const UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** "900", "900s", "15m", "12h", "7d" → seconds. */
+function duration(name: string, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = DURATION.exec(value.trim());
+      const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS] : 0;
+      if (seconds <= 0) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a positive duration such as 900, 15m, 12h or 7d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+}
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
+}
+
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .default("0")
+  .transform((value) => value === "1" || value === "true");
+
+const byteLength = (value: string) => new TextEncoder().encode(value).length;
+
+/**
+ * The settings the database scripts need (migrate, seed, the launcher), kept
+ * apart so those scripts run without JWT settings; `envSchema` extends it.
+ */
+const databaseEnvFields = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATABASE_POOL_MAX: integer("DATABASE_POOL_MAX", 10, 1, 200),
+  DB_TIMEOUT_MS: integer("DB_TIMEOUT_MS", 5000, 100, 120_000),
+  EMBEDDED_DATA_DIR: z.string().min(1).default(".data"),
+};
+
+type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnvFields>>;
+
+function databaseSettings(env: DatabaseEnv) {
+  return {
+    production: env.NODE_ENV === "production",
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      timeoutMs: env.DB_TIMEOUT_MS,
+      embeddedDataDir: env.EMBEDDED_DATA_DIR,
+    },
+  };
+}
+
+const databaseEnvSchema = z.object(databaseEnvFields).transform(databaseSettings);
+
+const envSchema = z
+  .object({
+    ...databaseEnvFields,
+
+    JWT_ALG: z.enum(["HS256"], { error: "JWT_ALG must be HS256" }).default("HS256"),
+    JWT_SECRET: z
+      .string({ error: "JWT_SECRET is not set: set it to at least 32 random bytes, e.g. `openssl rand -base64 48`" })
+      .refine((value) => byteLength(value) >= 32, {
+        message: "JWT_SECRET is too short: it needs at least 32 random bytes, e.g. `openssl rand -base64 48`",
+      }),
+    JWT_ISSUER: z.string().min(1).default("tessera"),
+    JWT_AUDIENCE: z.string().min(1).default("tessera"),
+    ACCESS_TOKEN_TTL: duration("ACCESS_TOKEN_TTL", "15m"),
+    SESSION_MAX_AGE: duration("SESSION_MAX_AGE", "30d"),
+
+    COOKIE_SAMESITE: z
+      .enum(["Lax", "Strict", "None", "lax", "strict", "none"], {
+        error: "COOKIE_SAMESITE must be Lax, Strict or None",
+      })
+      .default("Lax")
+      .transform((value) => value.toLowerCase() as "lax" | "strict" | "none"),
+
+    BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
+    TRUST_PROXY: flag,
+  })
+  .transform((env) => ({
+    ...databaseSettings(env),
+    jwt: {
+      alg: env.JWT_ALG,
+      secret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTokenTtl: env.ACCESS_TOKEN_TTL,
+    },
+    sessionMaxAge: env.SESSION_MAX_AGE,
+    cookies: { sameSite: env.COOKIE_SAMESITE },
+    bcryptCost: env.BCRYPT_COST,
+    trustProxy: env.TRUST_PROXY,
+  }));
+
+export type Config = Readonly<z.output<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function validate<Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>): z.output<Schema> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${issue.message}`);
+    throw new ConfigError(`Tessera cannot start; fix these settings (see .env.example):\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/** Validates an environment; throws a ConfigError listing every bad setting. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  return Object.freeze(validate(envSchema, env));
+}
+
+export type DatabaseConfig = Readonly<z.output<typeof databaseEnvSchema>>;
+
+/**
+ * Only the database settings (and whether this is production), for scripts
+ * that must run before a JWT secret exists: migrate, seed, the launcher.
+ * They pass an environment that includes the `.env*` files Next.js would load.
+ */
+export function databaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
+  return Object.freeze(validate(databaseEnvSchema, env));
+}
+
+let cached: Config | undefined;
+
+/** The validated settings of this process. */
+export function config(): Config {
+  // Next.js inlines `process.env.X` only for NEXT_PUBLIC_ names; on the server
+  // and the Edge runtime `process.env` is the real environment.
+  cached ??= parseConfig(process.env);
+  return cached;
+}

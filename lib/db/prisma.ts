@@ -1,0 +1,29 @@
+/**
+ * The one way Tessera builds a PrismaClient: the `pg` driver adapter on a
+ * connection URL. Free of `server-only` so the seed and tests can use it;
+ * the app goes through `lib/db/client.ts`, which adds the process-wide cache.
+ */
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client";
+
+export interface PrismaClientOptions {
+  /** Most connections this client's pool opens. */
+  poolMax?: number;
+  /** Bound on connecting and on each statement, so a stuck database fails fast (SPEC §5, 503). */
+  timeoutMs?: number;
+}
+
+export function createPrismaClient(url: string, { poolMax = 10, timeoutMs = 5000 }: PrismaClientOptions = {}) {
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: timeoutMs,
+    // Server-side bound (ignored by the embedded PGlite server) …
+    statement_timeout: timeoutMs,
+    // … and a client-side one, which also covers a server that stops answering.
+    query_timeout: timeoutMs,
+  });
+  return new PrismaClient({ adapter });
+}
+
+export type Database = ReturnType<typeof createPrismaClient>;

@@ -1,0 +1,40 @@
+/**
+ * Where the scripts' database is: `DATABASE_URL` when set, otherwise the
+ * embedded server for the data dir (reused if another process serves it).
+ */
+import path from "node:path";
+import type { DatabaseConfig } from "@/lib/config";
+import { openEmbeddedDatabase } from "./embedded";
+
+export interface ResolvedDatabase {
+  url: string;
+  /** A human description for logs; never contains the password. */
+  description: string;
+  /** Stops the embedded server if this process started it; otherwise does nothing. */
+  stop(): Promise<void>;
+}
+
+export async function resolveDatabase({ database }: Pick<DatabaseConfig, "database">): Promise<ResolvedDatabase> {
+  if (database.url) {
+    return { url: database.url, description: `PostgreSQL at ${redact(database.url)}`, stop: async () => {} };
+  }
+  const dataDir = path.resolve(database.embeddedDataDir);
+  const embedded = await openEmbeddedDatabase(dataDir);
+  const how = embedded.owned ? "started here" : "served by another process";
+  return {
+    url: embedded.url,
+    description: `embedded PostgreSQL (PGlite), data in ${dataDir}, ${how} at ${embedded.url}`,
+    stop: embedded.stop,
+  };
+}
+
+/** The URL without its password, for log lines. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}

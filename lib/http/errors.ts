@@ -1,0 +1,71 @@
+/**
+ * The one error envelope of the API (SPEC §5):
+ * `{ message, error, data: null }`, plus `fields` for validation errors.
+ * Edge-safe, so the middleware answers in the same shape as route handlers.
+ */
+export const ERROR_STATUS = {
+  validation_error: 400,
+  invalid_credentials: 401,
+  token_missing: 401,
+  token_expired: 401,
+  invalid_token: 401,
+  token_revoked: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
+  validation_error: "The request is not valid.",
+  invalid_credentials: "Invalid username or password.",
+  token_missing: "Token is missing.",
+  token_expired: "Token has expired.",
+  invalid_token: "Invalid token.",
+  token_revoked: "Token has been revoked.",
+  forbidden: "You are not allowed to do this.",
+  not_found: "Not found.",
+  conflict: "That already exists.",
+  payload_too_large: "The request body is too large.",
+  unsupported_media_type: "Send JSON with Content-Type: application/json.",
+  rate_limited: "Too many attempts. Try again later.",
+  service_unavailable: "The service is temporarily unavailable. Try again shortly.",
+  internal_error: "Something went wrong.",
+};
+
+export type FieldErrors = Record<string, string>;
+
+/** An error meant for the client: its code, message and fields are safe to show. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string = DEFAULT_MESSAGE[code],
+    readonly options: { fields?: FieldErrors; headers?: HeadersInit } = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function errorBody(code: ErrorCode, message = DEFAULT_MESSAGE[code], fields?: FieldErrors) {
+  return { message, error: code, data: null, ...(fields ? { fields } : {}) };
+}
+
+export function errorResponse(error: ApiError): Response {
+  const headers = new Headers(error.options.headers);
+  headers.set("cache-control", "no-store");
+  return Response.json(errorBody(error.code, error.message, error.options.fields), {
+    status: error.status,
+    headers,
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Input rules (SPEC §5), as zod schemas shared by route handlers and server
+ * actions, so an API client and a form get the same answer for the same input.
+ */
+import { z } from "zod";
+
+const utf8Length = (value: string) => new TextEncoder().encode(value).length;
+
+export const usernameSchema = z
+  .string({ error: "Username is required." })
+  .trim()
+  .toLowerCase()
+  .min(2, "Username must be at least 2 characters.")
+  .max(64, "Username must be at most 64 characters.")
+  .regex(/^[a-z0-9_.-]+$/, "Username may use only letters, digits, '_', '.' and '-'.");
+
+/** bcrypt ignores everything past 72 bytes, so longer passwords are refused rather than silently cut. */
+export const passwordSchema = z
+  .string({ error: "Password is required." })
+  .refine((value) => utf8Length(value) >= 8, "Password must be at least 8 characters.")
+  .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes.");
+
+export const nameSchema = z
+  .string({ error: "Name is required." })
+  .trim()
+  .min(2, "Name must be at least 2 characters.")
+  .max(100, "Name must be at most 100 characters.");
+
+/** A real calendar date (YYYY-MM-DD), not in the future. */
+export const dobSchema = z
+  .string({ error: "Date of birth must be a date (YYYY-MM-DD)." })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Date of birth must be a date (YYYY-MM-DD).")
+  .transform((value, ctx) => {
+    const date = new Date(`${value}T00:00:00.000Z`);
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+      ctx.addIssue({ code: "custom", message: "Date of birth is not a real date." });
+      return z.NEVER;
+    }
+    if (date.getTime() > Date.now()) {
+      ctx.addIssue({ code: "custom", message: "Date of birth cannot be in the future." });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/** An empty form field means "not given". */
+const optionalDob = z.preprocess((value) => (value === "" || value === null ? undefined : value), dobSchema.optional());
+
+/**
+ * Sign-in checks only the shape: the seeded accounts predate the password rule,
+ * and a failed rule must not hint whether an account exists.
+ */
+export const credentialsSchema = z.object({
+  username: usernameSchema,
+  password: z
+    .string({ error: "Password is required." })
+    .min(1, "Password is required.")
+    .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes."),
+});
+
+/** The seeds' `{uid, password}` form of sign-in (POST /api/users/authenticate). */
+export const uidCredentialsSchema = z
+  .object({ uid: usernameSchema, password: credentialsSchema.shape.password })
+  .transform(({ uid, password }) => ({ username: uid, password }));
+
+export const registerSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  name: nameSchema,
+  dob: optionalDob,
+});
+
+export const createUserSchema = z.object({
+  username: usernameSchema,
+  name: nameSchema,
+  password: passwordSchema.optional(),
+  dob: optionalDob,
+});
+
+/** Where to go after signing in: only same-origin relative paths (no `//host`, no `/\host`, no scheme). */
+export function safeNextPath(value: unknown, fallback = "/dashboard"): string {
+  if (typeof value !== "string" || value.length > 2048) return fallback;
+  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  try {
+    const base = "http://tessera.invalid";
+    const url = new URL(value, base);
+    if (url.origin !== base) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
+}
+
+export const paginationSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().uuid("cursor is not valid").optional(),
+});

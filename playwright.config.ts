@@ -1,0 +1,34 @@
+/**
+ * End-to-end tests in a real Chromium against the server `npm test` starts
+ * (TESSERA_BASE_URL). A system Chromium is used when there is one (e2e/browser.ts).
+ */
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./e2e/browser";
+
+const executablePath = chromiumPath();
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          ...(executablePath ? { executablePath } : {}),
+          // Without the background-networking flags Chromium keeps calling home from a closed network.
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        },
+      },
+    },
+  ],
+});

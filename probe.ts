@@ -1,0 +1,14 @@
+import { PGlite } from "@electric-sql/pglite";
+let t = Date.now();
+const db = new PGlite();
+await db.waitReady;
+console.log("mem ready", Date.now() - t); t = Date.now();
+const dump = await db.dumpDataDir("none");
+console.log("dump", dump.size, Date.now() - t); t = Date.now();
+await db.close();
+const db2 = new PGlite({ loadDataDir: dump });
+await db2.waitReady;
+console.log("mem from dump", Date.now() - t); t = Date.now();
+const db3 = new PGlite();
+await db3.waitReady;
+console.log("mem again", Date.now() - t);

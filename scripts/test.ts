@@ -1,0 +1,120 @@
+/**
+ * `npm test`: every test in one command. Unit tests first; then one production
+ * build, served by `npm start` on a fresh database (a temporary embedded one,
+ * or DATABASE_URL when set), which the integration tests (real HTTP) and the
+ * end-to-end tests (a real Chromium) run against; then the server is stopped.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { chromiumPath } from "../e2e/browser";
+
+type Env = NodeJS.ProcessEnv;
+
+function run(title: string, command: string, args: string[], env: Env = process.env): boolean {
+  console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  return result.status === 0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the server did not become healthy within ${timeoutMs / 1000} s`);
+}
+
+/** The server runs in its own process group: `next start` leaves a child behind otherwise. */
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || !server.pid) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  process.kill(-server.pid, "SIGTERM");
+  const timer = setTimeout(() => server.pid && process.kill(-server.pid, "SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** `--server-only`: reuse the existing build and run only the suites that need a server (CI's PostgreSQL pass). */
+const serverOnly = process.argv.includes("--server-only");
+
+async function main(): Promise<number> {
+  const results: [string, boolean][] = [];
+  if (!serverOnly) {
+    results.push(["unit", run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
+    if (!run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" })) {
+      console.error("The build failed; integration and end-to-end tests need it.");
+      return 1;
+    }
+  }
+  if (!chromiumPath() && !run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"])) {
+    console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
+  }
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-test-"));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = path.join(dataDir, "server.log");
+  const env: Env = {
+    ...process.env,
+    EMBEDDED_DATA_DIR: path.join(dataDir, "data"),
+    JWT_SECRET: randomBytes(48).toString("base64"),
+    BCRYPT_COST: "10",
+    NEXT_TELEMETRY_DISABLED: "1",
+    TESSERA_BASE_URL: baseUrl,
+    TESSERA_SERVER_LOG: logFile,
+  };
+  console.log(`\n▶ Test server: npm start -- -p ${port} (${env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${env.EMBEDDED_DATA_DIR}`})`);
+  const log = createWriteStream(logFile);
+  const server = spawn("npx", ["tsx", "scripts/run.ts", "start", "--", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...env, NODE_ENV: "production" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout!.pipe(log);
+  server.stderr!.pipe(log);
+
+  try {
+    await waitForHealth(baseUrl, server);
+    results.push(["seed", run("Seed the test database (while the server runs)", "npm", ["run", "db:seed"], { ...env, NODE_ENV: "test" })]);
+    results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
+    results.push(["e2e", run("End-to-end tests", "npx", ["playwright", "test"], env)]);
+  } catch (error) {
+    console.error(String(error));
+    results.push(["server", false]);
+  } finally {
+    await stop(server);
+    log.end();
+  }
+
+  const failed = results.filter(([, passed]) => !passed).map(([name]) => name);
+  if (failed.length > 0) {
+    console.error(`\nFailed: ${failed.join(", ")}. Server log: ${logFile}`);
+    return 1;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`\nAll test suites passed: ${results.map(([name]) => name).join(", ")}.`);
+  return 0;
+}
+
+process.exitCode = await main();

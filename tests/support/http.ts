@@ -1,0 +1,88 @@
+/**
+ * Talking to the test server like a client would: real HTTP, cookies handled
+ * by hand (Node's fetch keeps no cookie jar), tokens forged with the server's
+ * own secret where a test needs a token the server would never issue.
+ */
+import { SignJWT, base64url, calculateJwkThumbprint } from "jose";
+
+export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
+const SECRET = process.env.JWT_SECRET ?? "";
+
+export const SESSION_COOKIE = "__Host-tessera_session";
+
+export interface Call {
+  method?: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: BodyInit;
+  cookie?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, { method, json, form, body, cookie, headers = {} }: Call = {}): Promise<Response> {
+  const allHeaders: Record<string, string> = { ...headers };
+  if (cookie) allHeaders.cookie = cookie;
+  let payload = body;
+  if (json !== undefined) {
+    allHeaders["content-type"] ??= "application/json";
+    payload = JSON.stringify(json);
+  } else if (form) {
+    payload = new URLSearchParams(form);
+  }
+  return fetch(`${BASE_URL}${path}`, {
+    method: method ?? (payload === undefined ? "GET" : "POST"),
+    headers: allHeaders,
+    body: payload,
+    redirect: "manual",
+  });
+}
+
+export interface SetCookie {
+  name: string;
+  value: string;
+  attributes: Record<string, string | true>;
+}
+
+export function setCookies(response: Response): SetCookie[] {
+  return response.headers.getSetCookie().map((line) => {
+    const [pair, ...rest] = line.split(";");
+    const at = pair!.indexOf("=");
+    const attributes: Record<string, string | true> = {};
+    for (const part of rest) {
+      const [key, ...value] = part.trim().split("=");
+      attributes[key!.toLowerCase()] = value.length ? value.join("=") : true;
+    }
+    return { name: pair!.slice(0, at).trim(), value: pair!.slice(at + 1).trim(), attributes };
+  });
+}
+
+export function sessionCookie(response: Response): SetCookie | undefined {
+  return setCookies(response).find((cookie) => cookie.name === SESSION_COOKIE);
+}
+
+/** Signs in through the JSON API and returns the Cookie header to send back. */
+export async function signIn(username: string, password: string): Promise<string> {
+  const response = await call("/api/auth/login", { json: { username, password } });
+  if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${await response.text()}`);
+  const cookie = sessionCookie(response);
+  if (!cookie) throw new Error("sign-in set no session cookie");
+  return `${cookie.name}=${cookie.value}`;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** A token signed with the server's key and any claims, e.g. already expired. */
+export async function forgeToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  const secret = new TextEncoder().encode(SECRET);
+  const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(secret) });
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, ...claims })
+    .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid, ...header })
+    .sign(secret);
+}
+
+export function decodeClaims(token: string): Record<string, unknown> {
+  return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+const secret = "s".repeat(40);
+
+describe("configuration", () => {
+  it("uses the spec's defaults", () => {
+    const settings = parseConfig({ JWT_SECRET: secret });
+    expect(settings.jwt.alg).toBe("HS256");
+    expect(settings.jwt.accessTokenTtl).toBe(900);
+    expect(settings.cookies.sameSite).toBe("lax");
+    expect(settings.bcryptCost).toBe(12);
+    expect(settings.database.timeoutMs).toBe(5000);
+    expect(settings.trustProxy).toBe(false);
+  });
+
+  it("stops with a clear message when JWT_SECRET is missing", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET is not set/);
+  });
+
+  it("refuses a secret shorter than 32 bytes", () => {
+    expect(() => parseConfig({ NODE_ENV: "production", JWT_SECRET: "short-secret" })).toThrow(/JWT_SECRET is too short/);
+  });
+
+  it.each([
+    ["ACCESS_TOKEN_TTL", "soon"],
+    ["ACCESS_TOKEN_TTL", "0"],
+    ["BCRYPT_COST", "4"],
+    ["COOKIE_SAMESITE", "sometimes"],
+    ["JWT_ALG", "none"],
+    ["DATABASE_URL", "mysql://localhost/x"],
+  ])("names %s when it is %j", (name, value) => {
+    expect(() => parseConfig({ JWT_SECRET: secret, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("reads durations in seconds, minutes, hours and days", () => {
+    expect(parseConfig({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: "90" }).jwt.accessTokenTtl).toBe(90);
+    expect(parseConfig({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: "2h" }).jwt.accessTokenTtl).toBe(7200);
+    expect(parseConfig({ JWT_SECRET: secret, SESSION_MAX_AGE: "30d" }).sessionMaxAge).toBe(2_592_000);
+  });
+});

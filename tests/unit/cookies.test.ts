@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
+import { readAccessToken, sessionCookieName, sessionCookieOptions } from "@/lib/auth/cookies";
+import { errorBody } from "@/lib/http/errors";
+import { formatTimeLeft } from "@/lib/auth/describe";
+
+const base = { JWT_SECRET: "s".repeat(40) };
+
+describe("session cookie", () => {
+  it("is httpOnly, SameSite=Lax, Path=/, host-only, and lives as long as the token", () => {
+    const options = sessionCookieOptions(parseConfig(base), false, 900);
+    expect(options).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: 900 });
+  });
+
+  it("is Secure in production and over https, and then uses the __Host- name", () => {
+    expect(sessionCookieOptions(parseConfig({ ...base, NODE_ENV: "production" }), false, 1).secure).toBe(true);
+    expect(sessionCookieOptions(parseConfig(base), true, 1).secure).toBe(true);
+    expect(sessionCookieName(true)).toBe("__Host-tessera_session");
+    expect(sessionCookieName(false)).toBe("tessera_session");
+  });
+
+  it("forces Secure with SameSite=None", () => {
+    expect(sessionCookieOptions(parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 1)).toMatchObject({ sameSite: "none", secure: true });
+  });
+
+  it("ignores a plain-named cookie in production, where only __Host- can be trusted", () => {
+    const cookies: Record<string, string> = { tessera_session: "planted" };
+    expect(readAccessToken(new Headers(), (name) => cookies[name], true)).toBeUndefined();
+    expect(readAccessToken(new Headers(), (name) => cookies[name], false)).toBe("planted");
+  });
+
+  it("prefers a Bearer header and treats a malformed one as an invalid token, not a missing one", () => {
+    expect(readAccessToken(new Headers({ authorization: "Bearer abc.def.ghi" }), () => "cookie", true)).toBe("abc.def.ghi");
+    expect(readAccessToken(new Headers({ authorization: "Basic Zm9v" }), () => "cookie", true)).toBe("");
+  });
+});
+
+describe("error envelope", () => {
+  it("has message, error and data: null, and fields only for validation errors", () => {
+    expect(errorBody("token_missing")).toEqual({ message: "Token is missing.", error: "token_missing", data: null });
+    expect(errorBody("validation_error", "bad", { username: "x" })).toEqual({ message: "bad", error: "validation_error", data: null, fields: { username: "x" } });
+  });
+});
+
+describe("time left", () => {
+  it("reads like a person would say it", () => {
+    expect(formatTimeLeft(899)).toBe("14 min 59 s");
+    expect(formatTimeLeft(3600)).toBe("1 h");
+    expect(formatTimeLeft(0)).toBe("expired");
+  });
+});

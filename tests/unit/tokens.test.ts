@@ -1,0 +1,149 @@
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { base64url, SignJWT, UnsecuredJWT } from "jose";
+import { buildKeySet, type KeySet } from "@/lib/auth/keys";
+import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
+
+const SECRET = "x".repeat(24) + "-a-test-secret-of-48-bytes-xxxx";
+const settings: TokenSettings = { issuer: "tessera", audience: "tessera", ttlSeconds: 900 };
+const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "s-1" };
+
+async function keys(secret = SECRET): Promise<KeySet> {
+  return buildKeySet({ alg: "HS256", secret, issuer: "tessera", audience: "tessera", accessTokenTtl: 900 });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "accepted";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+describe("access tokens", () => {
+  it("issues a token that verifies, with every claim the spec lists", async () => {
+    const set = await keys();
+    const { token, claims } = await signAccessToken(subject, set, settings);
+    const verified = await verifyAccessToken(token, set, settings);
+    expect(verified).toEqual(claims);
+    expect(Object.keys(verified).sort()).toEqual(["aud", "exp", "iat", "iss", "jti", "role", "sid", "sub", "username"]);
+    expect(verified.exp - verified.iat).toBe(900);
+  });
+
+  it("puts alg, typ at+jwt and the RFC 7638 kid in the header, and no secret in the payload", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, settings);
+    const [header, payload] = token.split(".").slice(0, 2).map((part) => JSON.parse(new TextDecoder().decode(base64url.decode(part!))));
+    expect(header).toEqual({ alg: "HS256", typ: "at+jwt", kid: set.current.kid });
+    expect(set.current.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(payload)).not.toMatch(/password|hash|dob/i);
+  });
+
+  it("gives every token its own jti", async () => {
+    const set = await keys();
+    const a = await signAccessToken(subject, set, settings);
+    const b = await signAccessToken(subject, set, settings);
+    expect(a.claims.jti).not.toBe(b.claims.jti);
+  });
+
+  it("rejects an expired token as token_expired", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, settings, new Date(Date.now() - 901_000 - 6_000));
+    expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("token_expired");
+  });
+
+  it("allows at most 5 seconds of clock skew", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, { ...settings, ttlSeconds: 60 });
+    expect(await codeOf(verifyAccessToken(token, set, settings, new Date(Date.now() + 63_000)))).toBe("accepted");
+    expect(await codeOf(verifyAccessToken(token, set, settings, new Date(Date.now() + 67_000)))).toBe("token_expired");
+  });
+
+  it("rejects a token issued in the future", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, settings, new Date(Date.now() + 60_000));
+    expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("invalid_token");
+  });
+
+  it("rejects a tampered payload (role escalation)", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, settings);
+    const [header, payload, signature] = token.split(".");
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload!)));
+    const forged = base64url.encode(JSON.stringify({ ...claims, role: "ADMIN" }));
+    expect(await codeOf(verifyAccessToken(`${header}.${forged}.${signature}`, set, settings))).toBe("invalid_token");
+  });
+
+  it("rejects a token signed with another secret", async () => {
+    const { token } = await signAccessToken(subject, await keys("another-secret-that-is-long-enough-000000"), settings);
+    expect(await codeOf(verifyAccessToken(token, await keys(), settings))).toBe("invalid_token");
+  });
+
+  it("rejects alg none", async () => {
+    const set = await keys();
+    const token = new UnsecuredJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+      .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
+      .encode();
+    expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("invalid_token");
+  });
+
+  it("rejects another algorithm with the same secret and kid (HS512)", async () => {
+    const set = await keys();
+    const token = await new SignJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+      .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid: set.current.kid })
+      .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("invalid_token");
+  });
+
+  /** Signs any header and payload with our secret by hand, so jose's own checks cannot stop a case before ours. */
+  async function forge(header: Record<string, unknown>, claims: Record<string, unknown> = {}) {
+    const set = await keys();
+    const now = Math.floor(Date.now() / 1000);
+    const part = (value: object) => base64url.encode(JSON.stringify(value));
+    const signingInput = [
+      part({ alg: "HS256", typ: "at+jwt", kid: set.current.kid, ...header }),
+      part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "USER", sid: "s-1", jti: "j", iat: now, exp: now + 300, ...claims }),
+    ].join(".");
+    const signature = base64url.encode(createHmac("sha256", SECRET).update(signingInput).digest());
+    return codeOf(verifyAccessToken(`${signingInput}.${signature}`, set, settings));
+  }
+
+  it("accepts a correctly forged-by-us control token (so the cases below fail for their own reason)", async () => {
+    expect(await forge({})).toBe("accepted");
+  });
+
+  it.each([
+    ["a wrong issuer", {}, { iss: "someone-else" }],
+    ["a wrong typ", { typ: "JWT" }, {}],
+    ["an unknown kid", { kid: "not-our-key" }, {}],
+    ["a kid path injection", { kid: "../../../../dev/null" }, {}],
+    ["a jwk header", { jwk: { kty: "oct", k: "AAAA" } }, {}],
+    ["a jku header", { jku: "https://attacker.invalid/jwks.json" }, {}],
+    ["an x5u header", { x5u: "https://attacker.invalid/cert.pem" }, {}],
+    ["an unknown crit extension", { crit: ["exp-tessera"], "exp-tessera": true }, {}],
+    ["a role outside USER/ADMIN", {}, { role: "ROOT" }],
+  ])("rejects a token with %s", async (_case, header, claims) => {
+    expect(await forge(header, claims)).toBe("invalid_token");
+  });
+
+  it("rejects a wrong audience", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, { ...settings, audience: "other-app" });
+    expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("invalid_token");
+  });
+
+  it("rejects a stripped signature and garbage", async () => {
+    const set = await keys();
+    const { token } = await signAccessToken(subject, set, settings);
+    const stripped = token.slice(0, token.lastIndexOf(".") + 1);
+    expect(await codeOf(verifyAccessToken(stripped, set, settings))).toBe("invalid_token");
+    expect(await codeOf(verifyAccessToken("not.a.token", set, settings))).toBe("invalid_token");
+    expect(await codeOf(verifyAccessToken("", set, settings))).toBe("invalid_token");
+  });
+
+  it("rejects a token over 4 KiB before any cryptography", async () => {
+    expect(await forge({}, { padding: "x".repeat(5000) })).toBe("invalid_token");
+  });
+});
