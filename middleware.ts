@@ -45,10 +45,9 @@ export async function middleware(request: NextRequest): Promise<Response> {
       const denied =
         protection === "api"
           ? errorResponse(problem)
-          : new Response(null, {
-              status: 307,
-              headers: { location: loginRedirectPath(request.nextUrl.pathname, request.nextUrl.search) },
-            });
+          : // Next.js turns a same-origin redirect into a relative Location, so the
+            // client stays on the host it used (its cookies live there).
+            NextResponse.redirect(new URL(loginRedirectPath(request.nextUrl.pathname, request.nextUrl.search), request.nextUrl));
       return withHeaders(denied, headers, true);
     }
   }

@@ -29,7 +29,7 @@ test("the signed-in pages have no serious or critical accessibility finding", as
 
 test("the 403 page and a form with errors have no serious or critical accessibility finding", async ({ page }) => {
   await signInThroughForm(page, "toby", "wrong-password");
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.getByText("Invalid username or password.")).toBeVisible();
   await expectNoSeriousViolations(page);
   await signInThroughForm(page, "toby", "123toby");
   await expect(page).toHaveURL(/\/dashboard$/);

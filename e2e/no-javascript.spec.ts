@@ -24,7 +24,7 @@ test("the sign-in form shows field errors without JavaScript", async ({ page }) 
 
 test("registration shows field errors without JavaScript", async ({ page }) => {
   await page.goto("/register");
-  await page.getByLabel("Name").fill("N");
+  await page.getByLabel("Name", { exact: true }).fill("N");
   await page.getByLabel("Username").fill("bad name");
   await page.getByLabel(/^Password/).fill("short");
   await page.getByRole("button", { name: "Create account" }).click();

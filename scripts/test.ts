@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   };
   console.log(`\n▶ Test server: npm start -- -p ${port} (${env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${env.EMBEDDED_DATA_DIR}`})`);
   const log = createWriteStream(logFile);
-  const server = spawn("npx", ["tsx", "scripts/run.ts", "start", "--", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn("npm", ["start", "--", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...env, NODE_ENV: "production" },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

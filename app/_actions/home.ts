@@ -3,10 +3,13 @@
  * The home page's two buttons (SPEC §9) as one server action, so they work
  * with JavaScript (useActionState) and without it (a plain form post).
  */
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { optionalSession, verifySession } from "@/lib/auth/dal";
 import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
 import { issueAccessToken, setSessionCookie } from "@/lib/auth/session";
+import { recordAuthEvent } from "@/lib/auth/events";
+import { clientInfo } from "@/lib/http/client-info";
 import { ApiError } from "@/lib/http/errors";
 
 export interface HomeState {
@@ -23,6 +26,8 @@ async function getToken(): Promise<HomeState> {
   const session = await optionalSession();
   if (!session) redirect("/login?next=/");
   await setSessionCookie(await issueAccessToken(session.user, session.sessionId));
+  const { username, id: userId } = session.user;
+  await recordAuthEvent({ type: "token_issued", username, userId, client: clientInfo(await headers()) });
   return { result: "Token generated successfully" };
 }
 

@@ -86,9 +86,10 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-export async function setSessionCookie({ token, expiresAt }: Pick<IssuedToken, "token" | "expiresAt">): Promise<void> {
+/** The cookie lives exactly as long as the token it carries. */
+export async function setSessionCookie({ token, claims }: Pick<IssuedToken, "token" | "claims">): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  const maxAge = claims.exp - claims.iat;
   (await cookies()).set(sessionCookieName(secure), token, sessionCookieOptions(settings, https, maxAge));
 }
 

@@ -35,6 +35,8 @@ const START_WAIT_MS = 60_000;
 /** An owner that is shutting down closes its port before it removes its lock. */
 const STOP_WAIT_MS = 10_000;
 const POLL_MS = 200;
+const DRAIN_MS = 15_000;
+const QUIET_MS = 300;
 /** Next.js, the seed, migrations and tests may all connect at once. */
 const MAX_CONNECTIONS = 100;
 
@@ -98,7 +100,10 @@ async function startOwned(root: string, lockPath: string, lock: LockState): Prom
     const { server, port } = await serve(opened);
     await replaceOwnLock(lockPath, { ...lock, port });
     let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= close(server, opened).finally(() => removeOwnLock(lockPath, lock)));
+    const stop = () =>
+      (stopping ??= drain(server)
+        .then(() => close(server, opened))
+        .finally(() => removeOwnLock(lockPath, lock)));
     return { url: embeddedUrl(port), owned: true, stop };
   } catch (error) {
     await db?.close().catch(() => {});
@@ -115,9 +120,30 @@ async function serve(db: PGlite): Promise<{ server: PGLiteSocketServer; port: nu
   return { server, port };
 }
 
+/**
+ * Other processes may be using this server (a seed or migration that found it
+ * running): give them a moment to finish instead of cutting them off. Done once
+ * no connection has been open for QUIET_MS, or after DRAIN_MS in any case.
+ */
+async function drain(server: PGLiteSocketServer): Promise<void> {
+  const started = Date.now();
+  let quietSince = started;
+  let announced = false;
+  while (Date.now() - started < DRAIN_MS && Date.now() - quietSince < QUIET_MS) {
+    const { activeConnections } = server.getStats();
+    if (activeConnections > 0) quietSince = Date.now();
+    // This process's own pools take a moment to hang up; only a longer wait is worth a line.
+    if (activeConnections > 0 && !announced && Date.now() - started > 1000) {
+      console.log(`Waiting up to ${DRAIN_MS / 1000} s for ${activeConnections} connection(s) to the embedded database to close…`);
+      announced = true;
+    }
+    await sleep(50);
+  }
+}
+
 async function close(server: PGLiteSocketServer, db: PGlite): Promise<void> {
   await server.stop();
-  // Closing flushes PGlite's files; skipping it is what loses data on exit.
+  // A clean shutdown (with its checkpoint) means the next start needs no crash recovery.
   await db.close();
 }
 

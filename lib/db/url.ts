@@ -10,13 +10,15 @@ export interface ResolvedDatabase {
   url: string;
   /** A human description for logs; never contains the password. */
   description: string;
+  /** True for the embedded PGlite server. */
+  embedded: boolean;
   /** Stops the embedded server if this process started it; otherwise does nothing. */
   stop(): Promise<void>;
 }
 
 export async function resolveDatabase({ database }: Pick<DatabaseConfig, "database">): Promise<ResolvedDatabase> {
   if (database.url) {
-    return { url: database.url, description: `PostgreSQL at ${redact(database.url)}`, stop: async () => {} };
+    return { url: database.url, description: `PostgreSQL at ${redact(database.url)}`, embedded: false, stop: async () => {} };
   }
   const dataDir = path.resolve(database.embeddedDataDir);
   const embedded = await openEmbeddedDatabase(dataDir);
@@ -24,6 +26,7 @@ export async function resolveDatabase({ database }: Pick<DatabaseConfig, "databa
   return {
     url: embedded.url,
     description: `embedded PostgreSQL (PGlite), data in ${dataDir}, ${how} at ${embedded.url}`,
+    embedded: true,
     stop: embedded.stop,
   };
 }

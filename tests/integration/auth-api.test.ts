@@ -96,7 +96,7 @@ describe("POST /api/auth/login", () => {
     ["a 17 KiB body", { json: { username: "toby", password: "x".repeat(17 * 1024) } }, 413, "payload_too_large"],
     ["a JSON array", { json: [1, 2] }, 400, "validation_error"],
     ["null", { json: null }, 400, "validation_error"],
-  ])("answers %s with %i in the envelope", async (_case, request, status, code) => {
+  ])("answers %s with its status in the envelope", async (_case, request, status, code) => {
     const response = await call("/api/auth/login", { method: "POST", ...request });
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ error: code, data: null, message: expect.any(String) });

@@ -1,0 +1,82 @@
+/**
+ * The demo accounts of SPEC §2, for development and tests: four users and one
+ * post each. Idempotent: re-running restores the documented accounts without
+ * duplicating anything. Never for production, where these passwords are public.
+ */
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import type { Database } from "@/lib/db/prisma";
+
+interface SeedUser {
+  username: string;
+  name: string;
+  dob: string;
+  password: string;
+  role: "USER" | "ADMIN";
+}
+
+export const SEED_USERS: readonly SeedUser[] = [
+  { username: "toby", name: "Thomas Edison", dob: "1847-02-11", password: "123toby", role: "USER" },
+  { username: "niko", name: "Nicholas Tesla", dob: "1856-07-10", password: "123niko", role: "USER" },
+  { username: "lex", name: "Alexander Graham Bell", dob: "1847-03-03", password: "123qwerty", role: "USER" },
+  { username: "hop", name: "Grace Hopper", dob: "1906-12-09", password: "123hop", role: "ADMIN" },
+];
+
+/**
+ * bcrypt's minimum cost (SPEC §5) keeps the first `npm run dev` quick; signing in
+ * re-hashes a lower-cost hash at BCRYPT_COST, so nothing stays weak once used.
+ */
+const SEED_BCRYPT_COST = 10;
+
+export class SeedRefusedError extends Error {
+  override name = "SeedRefusedError";
+}
+
+export interface SeedResult {
+  users: number;
+  postsCreated: number;
+}
+
+export function assertSeedAllowed(production: boolean): void {
+  if (production) {
+    throw new SeedRefusedError("Refusing to seed: NODE_ENV=production, and the seed users' passwords are public.");
+  }
+}
+
+export async function seed(prisma: Database, { production }: { production: boolean }): Promise<SeedResult> {
+  assertSeedAllowed(production);
+  let postsCreated = 0;
+  for (const user of SEED_USERS) {
+    const { id } = await upsertUser(prisma, user);
+    if (await ensurePost(prisma, id, user.name)) postsCreated += 1;
+  }
+  return { users: SEED_USERS.length, postsCreated };
+}
+
+/** True when no user exists yet: the launcher seeds a fresh database, never one in use. */
+export async function isDatabaseEmpty(prisma: Database): Promise<boolean> {
+  return (await prisma.user.count()) === 0;
+}
+
+async function upsertUser(prisma: Database, user: SeedUser) {
+  const username = user.username.toLowerCase();
+  const existing = await prisma.user.findUnique({ where: { username }, select: { passwordHash: true } });
+  // Hash only when needed: a fresh hash on every run would make re-seeding slow and churn the rows.
+  const passwordHash =
+    existing && (await verifyPassword(user.password, existing.passwordHash))
+      ? existing.passwordHash
+      : await hashPassword(user.password, SEED_BCRYPT_COST);
+  const fields = { name: user.name, dob: new Date(`${user.dob}T00:00:00Z`), role: user.role, passwordHash };
+  return prisma.user.upsert({
+    where: { username },
+    create: { username, ...fields },
+    update: fields,
+    select: { id: true },
+  });
+}
+
+async function ensurePost(prisma: Database, authorId: string, name: string): Promise<boolean> {
+  const note = `#### ${name} Test Note ####`;
+  if (await prisma.post.findFirst({ where: { authorId, note }, select: { id: true } })) return false;
+  await prisma.post.create({ data: { authorId, note, image: "ncs_logo.png" } });
+  return true;
+}

@@ -1,0 +1,206 @@
+/**
+ * The launcher behind `npm run dev`, `npm start` and `npm run db:seed`: it
+ * provides the database (DATABASE_URL, or the embedded one, started here and
+ * stopped when Next.js exits), applies pending migrations, then runs Next.js
+ * (or the seed) with DATABASE_URL pointing at it.
+ *
+ *   tsx --conditions=react-server scripts/run.ts dev|start|seed [next args…]
+ *
+ * `--conditions=react-server` lets the seed import server-only modules (password hashing).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, appendFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { constants } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { databaseConfig, type DatabaseConfig } from "@/lib/config";
+import { createPrismaClient } from "@/lib/db/prisma";
+import { resolveDatabase, type ResolvedDatabase } from "@/lib/db/url";
+import { assertSeedAllowed, isDatabaseEmpty, seed } from "@/prisma/seed";
+import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
+import { applyMigrations } from "./migrate";
+
+type Command = "dev" | "start" | "seed";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Time Next.js gets to shut down after a forwarded signal before its process group is killed. */
+const KILL_AFTER_MS = 10_000;
+
+function log(line: string): void {
+  console.log(`[tessera] ${line}`);
+}
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  log(`${label} (${Math.round(performance.now() - started)} ms)`);
+  return result;
+}
+
+// --- signals ---------------------------------------------------------------------
+
+/**
+ * Next.js runs in its own process group (`next start` forks a `next-server`
+ * that would outlive a signal sent to its parent alone), so the terminal's
+ * Ctrl-C reaches only this launcher, which passes it on to the whole group.
+ */
+class Signals {
+  received: NodeJS.Signals | undefined;
+  private child: ChildProcess | undefined;
+
+  constructor() {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => this.handle(signal));
+  }
+
+  watch(child: ChildProcess): void {
+    this.child = child;
+    if (this.received) this.forward(this.received);
+  }
+
+  private handle(signal: NodeJS.Signals): void {
+    if (this.received && !this.child) process.exit(exitCodeFor(signal)); // a second Ctrl-C while starting
+    const first = !this.received;
+    this.received ??= signal;
+    if (first && this.child) this.forward(signal);
+  }
+
+  private forward(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    killGroup(pid, signal);
+    setTimeout(() => killGroup(pid, "SIGKILL"), KILL_AFTER_MS).unref();
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function exitCodeFor(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+// --- steps -----------------------------------------------------------------------
+
+/** SPEC §4: development gets a random secret on first run, kept in `.env.local` so sessions survive restarts. */
+function ensureDevSecret(env: Env): void {
+  if (env.JWT_SECRET) return;
+  const file = path.join(ROOT, ".env.local");
+  const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  appendFileSync(file, `${separator}JWT_SECRET=${randomBytes(48).toString("base64")}\n`, { mode: 0o600 });
+  log(`Generated a development JWT_SECRET in ${path.relative(process.cwd(), file) || file}.`);
+}
+
+async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boolean): Promise<void> {
+  const prisma = createPrismaClient(url, { poolMax: 2, timeoutMs: settings.database.timeoutMs });
+  try {
+    if (onlyIfEmpty && !(await isDatabaseEmpty(prisma))) return;
+    const result = await timed("Seeded", () => seed(prisma, { production: settings.production }));
+    log(`Seed: ${result.users} users, ${result.postsCreated} new post(s).`);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+function nextPort(args: string[], env: Env): string {
+  const index = args.findIndex((arg) => arg === "-p" || arg === "--port");
+  const inline = args.find((arg) => arg.startsWith("--port="))?.slice("--port=".length);
+  return (index >= 0 ? args[index + 1] : undefined) ?? inline ?? env.PORT ?? "3000";
+}
+
+/**
+ * PGlite is one PostgreSQL session behind every socket connection, so two
+ * pooled connections could interleave their transactions. The app talks to
+ * the embedded database over a single connection unless told otherwise.
+ */
+function databaseEnv(database: ResolvedDatabase, env: Env): Env {
+  return { DATABASE_URL: database.url, ...(database.embedded && !env.DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: "1" } : {}) };
+}
+
+function spawnNext(command: "dev" | "start", args: string[], databaseEnv: Env): ChildProcess {
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  return spawn(process.execPath, [nextBin, command, ...args], {
+    cwd: ROOT,
+    // Next.js loads the .env files itself; only the database settings come from here.
+    env: { ...process.env, ...databaseEnv, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("error", (error) => {
+      console.error(`Could not start Next.js: ${error.message}`);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? exitCodeFor(signal) : 1)));
+  });
+}
+
+// --- main ------------------------------------------------------------------------
+
+function parseArgs(argv: string[]): { command: Command; args: string[] } {
+  const [command, ...rest] = argv;
+  if (command !== "dev" && command !== "start" && command !== "seed") {
+    throw new Error("usage: tsx --conditions=react-server scripts/run.ts dev|start|seed [-- next args]");
+  }
+  return { command, args: rest[0] === "--" ? rest.slice(1) : rest };
+}
+
+function envMode(command: Command): EnvMode {
+  if (command === "dev") return "development";
+  if (command === "start") return "production";
+  return modeOf(process.env);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { command, args } = parseArgs(argv);
+  const env = withEnvFiles(process.env, envMode(command), ROOT);
+  const settings = databaseConfig(env);
+  const signals = new Signals();
+  if (command === "dev") ensureDevSecret(env);
+  // Refuse before starting anything, rather than after migrating a production database.
+  if (command === "seed") assertSeedAllowed(settings.production);
+
+  let database: ResolvedDatabase | undefined;
+  try {
+    database = await timed("Database ready", () => resolveDatabase(settings));
+    log(`Data: ${database.description}`);
+    const url = database.url;
+    if (signals.received) return exitCodeFor(signals.received);
+
+    const applied = await timed("Migrations checked", () => applyMigrations(url));
+    log(applied.length ? `Applied ${applied.join(", ")}` : "No pending migrations.");
+    if (signals.received) return exitCodeFor(signals.received);
+
+    if (command === "seed") {
+      await runSeed(url, settings, false);
+      return 0;
+    }
+    if (command === "dev") await runSeed(url, settings, true);
+    if (signals.received) return exitCodeFor(signals.received);
+
+    log(`App: http://localhost:${nextPort(args, env)}`);
+    const child = spawnNext(command, args, databaseEnv(database, env));
+    signals.watch(child);
+    return await exitOf(child);
+  } finally {
+    await database?.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    process.exit(1);
+  },
+);
