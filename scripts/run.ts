@@ -19,6 +19,7 @@ import { databaseConfig, type DatabaseConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/prisma";
 import { resolveDatabase, type ResolvedDatabase } from "@/lib/db/url";
 import { assertSeedAllowed, isDatabaseEmpty, seed } from "@/prisma/seed";
+import { ensureDevSecret } from "./dev-secret";
 import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
 import { applyMigrations } from "./migrate";
 
@@ -88,16 +89,6 @@ function exitCodeFor(signal: NodeJS.Signals): number {
 
 // --- steps -----------------------------------------------------------------------
 
-/** SPEC §4: development gets a random secret on first run, kept in `.env.local` so sessions survive restarts. */
-function ensureDevSecret(env: Env): void {
-  if (env.JWT_SECRET) return;
-  const file = path.join(ROOT, ".env.local");
-  const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
-  appendFileSync(file, `${separator}JWT_SECRET=${randomBytes(48).toString("base64")}\n`, { mode: 0o600 });
-  log(`Generated a development JWT_SECRET in ${path.relative(process.cwd(), file) || file}.`);
-}
-
 async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boolean): Promise<void> {
   const prisma = createPrismaClient(url, { poolMax: 2, timeoutMs: settings.database.timeoutMs });
   try {
@@ -166,7 +157,10 @@ async function main(argv: string[]): Promise<number> {
   const env = withEnvFiles(process.env, envMode(command), ROOT);
   const settings = databaseConfig(env);
   const signals = new Signals();
-  if (command === "dev") ensureDevSecret(env);
+  if (command === "dev") {
+    const file = ensureDevSecret(env, ROOT);
+    if (file) log(`Generated a development JWT_SECRET in ${path.relative(process.cwd(), file) || file}.`);
+  }
   // Refuse before starting anything, rather than after migrating a production database.
   if (command === "seed") assertSeedAllowed(settings.production);
 

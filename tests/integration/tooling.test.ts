@@ -1,0 +1,84 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { call, signIn } from "../support/http";
+
+function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  const result = spawnSync(command, args, { env, encoding: "utf8", timeout: 120_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("the build", () => {
+  it("runs middleware.ts on the Edge runtime", () => {
+    const manifest = JSON.parse(readFileSync(".next/server/middleware-manifest.json", "utf8"));
+    const middleware = manifest.middleware["/"];
+    expect(middleware.name).toBe("middleware");
+    expect(middleware.files.every((file: string) => file.startsWith("server/edge/"))).toBe(true);
+  });
+});
+
+describe("start-up in production", () => {
+  /** `next start` with a bad secret; resolves with its exit code and output, or "still running". */
+  function startWith(secret: string | undefined): Promise<{ code: number | null; output: string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
+    if (secret === undefined) delete env.JWT_SECRET;
+    else env.JWT_SECRET = secret;
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], { env, detached: true });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        process.kill(-child.pid!, "SIGKILL");
+        resolve({ code: null, output: `still running: ${output}` });
+      }, 25_000);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    });
+  }
+
+  it("stops with a clear message when JWT_SECRET is missing", async () => {
+    const { code, output } = await startWith(undefined);
+    expect(code).toBe(1);
+    expect(output).toContain("JWT_SECRET is not set");
+  });
+
+  it("stops with a clear message when JWT_SECRET is shorter than 32 bytes", async () => {
+    const { code, output } = await startWith("too-short-a-secret");
+    expect(code).toBe(1);
+    expect(output).toContain("JWT_SECRET is too short");
+  });
+});
+
+describe("database scripts", () => {
+  it("re-running the seed while the server runs changes nothing", async () => {
+    const cookie = await signIn("toby", "123toby");
+    const count = async () => {
+      const { data } = await (await call("/api/users?limit=100", { cookie })).json();
+      return data.users.length as number;
+    };
+    const before = await count();
+    const result = runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain("0 new post(s)");
+    expect(await count()).toBe(before);
+    expect((await call("/api/auth/login", { json: { username: "hop", password: "123hop" } })).status).toBe(200);
+  });
+
+  it("refuses to seed in production", () => {
+    const result = runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "production" });
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("Refusing to seed");
+  });
+
+  it("has migrations that match schema.prisma exactly", () => {
+    const before = readdirSync("prisma/migrations");
+    const result = runQuietly("npm", ["run", "db:migrate:new", "--", "drift_check"], process.env);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain("No changes");
+    expect(readdirSync("prisma/migrations")).toEqual(before);
+    expect(existsSync("prisma/migrations/migration_lock.toml")).toBe(true);
+  });
+});
