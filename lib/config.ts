@@ -41,6 +41,11 @@ const flag = z
   .default("0")
   .transform((value) => value === "1" || value === "true");
 
+/** An empty value counts as unset, as it does in .env files. */
+function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === "" ? undefined : value), schema);
+}
+
 const byteLength = (value: string) => new TextEncoder().encode(value).length;
 
 /**
@@ -50,11 +55,9 @@ const byteLength = (value: string) => new TextEncoder().encode(value).length;
 const databaseEnvFields = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: unsetWhenEmpty(
+    z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL").optional(),
+  ),
   DATABASE_POOL_MAX: integer("DATABASE_POOL_MAX", 10, 1, 200),
   DB_TIMEOUT_MS: integer("DB_TIMEOUT_MS", 5000, 100, 120_000),
   EMBEDDED_DATA_DIR: z.string().min(1).default(".data"),
@@ -81,11 +84,13 @@ const envSchema = z
     ...databaseEnvFields,
 
     JWT_ALG: z.enum(["HS256"], { error: "JWT_ALG must be HS256" }).default("HS256"),
-    JWT_SECRET: z
-      .string({ error: "JWT_SECRET is not set: set it to at least 32 random bytes, e.g. `openssl rand -base64 48`" })
-      .refine((value) => byteLength(value) >= 32, {
-        message: "JWT_SECRET is too short: it needs at least 32 random bytes, e.g. `openssl rand -base64 48`",
-      }),
+    JWT_SECRET: unsetWhenEmpty(
+      z
+        .string({ error: "JWT_SECRET is not set: set it to at least 32 random bytes, e.g. `openssl rand -base64 48`" })
+        .refine((value) => byteLength(value) >= 32, {
+          message: "JWT_SECRET is too short: it needs at least 32 random bytes, e.g. `openssl rand -base64 48`",
+        }),
+    ),
     JWT_ISSUER: z.string().min(1).default("tessera"),
     JWT_AUDIENCE: z.string().min(1).default("tessera"),
     ACCESS_TOKEN_TTL: duration("ACCESS_TOKEN_TTL", "15m"),

@@ -19,10 +19,9 @@ describe("the build", () => {
 
 describe("start-up in production", () => {
   /** `next start` with a bad secret; resolves with its exit code and output, or "still running". */
-  function startWith(secret: string | undefined): Promise<{ code: number | null; output: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" };
-    if (secret === undefined) delete env.JWT_SECRET;
-    else env.JWT_SECRET = secret;
+  function startWith(secret: string): Promise<{ code: number | null; output: string }> {
+    // An empty JWT_SECRET in the environment also keeps Next.js from filling it in from a local .env file.
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", JWT_SECRET: secret };
     const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], { env, detached: true });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
@@ -40,7 +39,7 @@ describe("start-up in production", () => {
   }
 
   it("stops with a clear message when JWT_SECRET is missing", async () => {
-    const { code, output } = await startWith(undefined);
+    const { code, output } = await startWith("");
     expect(code).toBe(1);
     expect(output).toContain("JWT_SECRET is not set");
   });

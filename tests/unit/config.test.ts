@@ -17,6 +17,7 @@ describe("configuration", () => {
   it("stops with a clear message when JWT_SECRET is missing", () => {
     expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
     expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET is not set/);
+    expect(() => parseConfig({ NODE_ENV: "production", JWT_SECRET: "" })).toThrow(/JWT_SECRET is not set/);
   });
 
   it("refuses a secret shorter than 32 bytes", () => {
