@@ -1,3 +1,12 @@
+/** The form-wide error (e.g. wrong credentials), announced to screen readers. */
+export function FormError({ message }: { message?: string | undefined }) {
+  return message ? (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
 /** A labelled input with its error message wired up for screen readers. */
 import type { InputHTMLAttributes } from "react";
 

@@ -1,17 +1,13 @@
 "use client";
 import { useActionState } from "react";
 import { loginAction, type FormState } from "@/app/_actions/auth";
-import { Field } from "@/app/_components/field";
+import { Field, FormError } from "@/app/_components/field";
 
 export function LoginForm({ next, initialMessage }: { next: string; initialMessage?: string | undefined }) {
   const [state, formAction, pending] = useActionState(loginAction, { message: initialMessage } satisfies FormState);
   return (
     <form action={formAction} className="stack" noValidate>
-      {state.message ? (
-        <p className="form-error" role="alert">
-          {state.message}
-        </p>
-      ) : null}
+      <FormError message={state.message} />
       <input type="hidden" name="next" value={state.values?.next ?? next} />
       <Field
         name="username"

@@ -1,17 +1,13 @@
 "use client";
 import { useActionState } from "react";
 import { registerAction, type FormState } from "@/app/_actions/auth";
-import { Field } from "@/app/_components/field";
+import { Field, FormError } from "@/app/_components/field";
 
 export function RegisterForm() {
   const [state, formAction, pending] = useActionState(registerAction, {} satisfies FormState);
   return (
     <form action={formAction} className="stack" noValidate>
-      {state.message ? (
-        <p className="form-error" role="alert">
-          {state.message}
-        </p>
-      ) : null}
+      <FormError message={state.message} />
       <Field name="name" label="Name" autoComplete="name" required defaultValue={state.values?.name} error={state.fields?.name} />
       <Field
         name="username"

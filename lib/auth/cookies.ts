@@ -42,13 +42,13 @@ export function sessionCookieOptions(
   };
 }
 
-/** Whether the client reached us over https, trusting X-Forwarded-Proto only behind a declared proxy. */
-export function isHttpsRequest(url: URL, headers: Headers, trustProxy: boolean): boolean {
-  if (trustProxy) {
-    const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded === "https";
-  }
-  return url.protocol === "https:";
+/**
+ * Whether the client reached us over https. Next.js fills X-Forwarded-Proto
+ * from the socket unless a proxy already set it. A client that forges "https"
+ * only makes its own cookie stricter, and production cookies are Secure anyway.
+ */
+export function isHttpsRequest(headers: Headers): boolean {
+  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 }
 
 /**

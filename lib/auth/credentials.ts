@@ -9,6 +9,7 @@ import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/
 import { recordAuthEvent } from "@/lib/auth/events";
 import { startSession, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { ApiError } from "@/lib/http/errors";
+import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface Credentials {
@@ -66,7 +67,7 @@ export async function register(input: NewUser, client: ClientInfo): Promise<Star
       passwordHash,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("conflict", "That username is taken.", { fields: { username: "That username is taken." } });
+    if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
 }

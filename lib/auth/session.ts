@@ -79,10 +79,7 @@ export async function revokeSession(sessionId: string, user: SessionUser, client
 
 async function cookieSecurity() {
   const settings = config();
-  const requestHeaders = await headers();
-  const origin = requestHeaders.get("origin");
-  const url = new URL(origin && origin !== "null" ? origin : "http://localhost");
-  const https = isHttpsRequest(url, requestHeaders, settings.trustProxy);
+  const https = isHttpsRequest(await headers());
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 

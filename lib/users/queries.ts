@@ -9,6 +9,11 @@ import { hashPassword } from "@/lib/auth/password";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
 import { ApiError } from "@/lib/http/errors";
 
+/** The one answer to a username that already exists, from registration or the admin API. */
+export function usernameTaken(): ApiError {
+  return new ApiError("conflict", "That username is taken.", { fields: { username: "That username is taken." } });
+}
+
 export interface UserPage {
   users: PublicUser[];
   nextCursor: string | null;
@@ -46,7 +51,7 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
     });
     return publicUser(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("conflict", "That username is taken.", { fields: { username: "That username is taken." } });
+    if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
 }

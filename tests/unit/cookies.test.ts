@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { readAccessToken, sessionCookieName, sessionCookieOptions } from "@/lib/auth/cookies";
+import { isHttpsRequest, readAccessToken, sessionCookieName, sessionCookieOptions } from "@/lib/auth/cookies";
 import { errorBody } from "@/lib/http/errors";
 import { formatTimeLeft } from "@/lib/auth/describe";
 
@@ -17,6 +17,12 @@ describe("session cookie", () => {
     expect(sessionCookieOptions(parseConfig(base), true, 1).secure).toBe(true);
     expect(sessionCookieName(true)).toBe("__Host-tessera_session");
     expect(sessionCookieName(false)).toBe("tessera_session");
+  });
+
+  it("knows https from the X-Forwarded-Proto that Next.js sets from the socket", () => {
+    expect(isHttpsRequest(new Headers({ "x-forwarded-proto": "https" }))).toBe(true);
+    expect(isHttpsRequest(new Headers({ "x-forwarded-proto": "http" }))).toBe(false);
+    expect(isHttpsRequest(new Headers())).toBe(false);
   });
 
   it("forces Secure with SameSite=None", () => {
