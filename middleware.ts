@@ -10,7 +10,7 @@ import { config as settings } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
 import { readAccessToken } from "@/lib/auth/cookies";
 import { TokenError, verifyAccessToken } from "@/lib/auth/tokens";
-import { loginRedirectPath, protectionOf } from "@/lib/auth/routes";
+import { protectionOf, refreshRedirectPath } from "@/lib/auth/routes";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
 
@@ -47,7 +47,7 @@ export async function middleware(request: NextRequest): Promise<Response> {
           ? errorResponse(problem)
           : // Next.js turns a same-origin redirect into a relative Location, so the
             // client stays on the host it used (its cookies live there).
-            NextResponse.redirect(new URL(loginRedirectPath(request.nextUrl.pathname, request.nextUrl.search), request.nextUrl));
+            NextResponse.redirect(new URL(refreshRedirectPath(request.nextUrl.pathname, request.nextUrl.search), request.nextUrl));
       return withHeaders(denied, headers, true);
     }
   }

@@ -27,10 +27,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <nav aria-label="Main">
             <ul>
               <li>
-                <Link href="/dashboard">Dashboard</Link>
+                {/* No prefetch for protected pages: a prefetch without a fresh token would run the refresh route. */}
+                <Link href="/dashboard" prefetch={false}>
+                  Dashboard
+                </Link>
               </li>
               <li>
-                <Link href="/admin">Admin</Link>
+                <Link href="/admin" prefetch={false}>
+                  Admin
+                </Link>
               </li>
               <li>
                 <Link href="/login">Sign in</Link>

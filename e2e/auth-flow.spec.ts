@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { forgeToken } from "../tests/support/http";
 import { expectResult, SESSION_COOKIE, signInThroughForm, uniqueName } from "./helpers";
 
 test("register, see the dashboard, get a token, show details, sign out, and be sent to sign in again", async ({ page }) => {
@@ -23,7 +24,7 @@ test("register, see the dashboard, get a token, show details, sign out, and be s
   await expect(page.getByLabel("Token claims")).toContainText(/\d+ min/);
 
   await page.goto("/dashboard");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
@@ -54,12 +55,25 @@ test("Get token while signed out leads to /login?next=/", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?next=(%2F|\/)$/);
 });
 
-test("Show details says when the token has expired or is invalid", async ({ page, context, baseURL }) => {
-  const url = new URL(baseURL!);
-  await context.addCookies([{ name: SESSION_COOKIE, value: "not-a-token", domain: url.hostname, path: "/", secure: true, httpOnly: true }]);
+test("Show details says when the token is invalid or has expired", async ({ page, context }) => {
+  await signInThroughForm(page, "lex", "123qwerty", "/login?next=/");
+  await expect(page).toHaveURL((url) => url.pathname === "/" && url.search === "");
+  const original = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!;
+  const replaceToken = async (value: string) => {
+    await context.clearCookies({ name: SESSION_COOKIE });
+    await context.addCookies([{ ...original, value }]);
+  };
+
+  await replaceToken(`${original.value.slice(0, -4)}AAAA`);
   await page.goto("/");
   await page.getByRole("button", { name: "Show details" }).click();
   await expectResult(page, "Invalid token");
+
+  const claims = JSON.parse(Buffer.from(original.value.split(".")[1]!, "base64url").toString());
+  await replaceToken(await forgeToken({ ...claims, iat: claims.iat - 3600, exp: claims.iat - 60 }));
+  await page.goto("/");
+  await page.getByRole("button", { name: "Show details" }).click();
+  await expectResult(page, "Token has expired");
 });
 
 test("the session cookie is httpOnly and SameSite, and invisible to page scripts", async ({ page, context }) => {

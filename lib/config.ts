@@ -7,6 +7,7 @@
  * never a silent default: `instrumentation.ts` loads it when the server boots.
  */
 import { z } from "zod";
+import { isJwtAlgorithm, JWT_ALGORITHMS, keyMaterial, type KeySettingsInput } from "@/lib/auth/key-format";
 
 const DURATION = /^(\d+)\s*([smhd]?)$/;
 const UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
@@ -46,7 +47,12 @@ function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema);
 }
 
-const byteLength = (value: string) => new TextEncoder().encode(value).length;
+/** The checked key material; `superRefine` has already refused anything else. */
+function signingKeys(env: KeySettingsInput) {
+  const keys = keyMaterial(env);
+  if ("problems" in keys) throw new ConfigError(keys.problems.join("; "));
+  return keys.material;
+}
 
 /**
  * The settings the database scripts need (migrate, seed, the launcher), kept
@@ -83,18 +89,16 @@ const envSchema = z
   .object({
     ...databaseEnvFields,
 
-    JWT_ALG: z.enum(["HS256"], { error: "JWT_ALG must be HS256" }).default("HS256"),
-    JWT_SECRET: unsetWhenEmpty(
-      z
-        .string({ error: "JWT_SECRET is not set: set it to at least 32 random bytes, e.g. `openssl rand -base64 48`" })
-        .refine((value) => byteLength(value) >= 32, {
-          message: "JWT_SECRET is too short: it needs at least 32 random bytes, e.g. `openssl rand -base64 48`",
-        }),
-    ),
+    JWT_ALG: z.enum(JWT_ALGORITHMS, { error: `JWT_ALG must be one of ${JWT_ALGORITHMS.join(", ")}` }).default("HS256"),
+    // Which of these are required depends on JWT_ALG: checked together below (lib/auth/key-format.ts).
+    JWT_SECRET: unsetWhenEmpty(z.string().optional()),
+    JWT_PRIVATE_KEY: unsetWhenEmpty(z.string().optional()),
+    JWT_PREVIOUS_KEYS: unsetWhenEmpty(z.string().optional()),
     JWT_ISSUER: z.string().min(1).default("tessera"),
     JWT_AUDIENCE: z.string().min(1).default("tessera"),
     ACCESS_TOKEN_TTL: duration("ACCESS_TOKEN_TTL", "15m"),
     SESSION_MAX_AGE: duration("SESSION_MAX_AGE", "30d"),
+    REFRESH_TOKEN_TTL: duration("REFRESH_TOKEN_TTL", "7d"),
 
     COOKIE_SAMESITE: z
       .enum(["Lax", "Strict", "None", "lax", "strict", "none"], {
@@ -106,16 +110,25 @@ const envSchema = z
     BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
     TRUST_PROXY: flag,
   })
+  .superRefine(
+    (env, ctx) => {
+      const keys = keyMaterial(env);
+      if ("problems" in keys) for (const message of keys.problems) ctx.addIssue({ code: "custom", message });
+    },
+    // Runs even when another setting is bad, so one start-up lists every problem; needs only a known JWT_ALG.
+    { when: (payload) => isJwtAlgorithm((payload.value as Partial<KeySettingsInput> | undefined)?.JWT_ALG) },
+  )
   .transform((env) => ({
     ...databaseSettings(env),
     jwt: {
       alg: env.JWT_ALG,
-      secret: env.JWT_SECRET,
+      ...signingKeys(env),
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       accessTokenTtl: env.ACCESS_TOKEN_TTL,
     },
     sessionMaxAge: env.SESSION_MAX_AGE,
+    refreshTokenTtl: env.REFRESH_TOKEN_TTL,
     cookies: { sameSite: env.COOKIE_SAMESITE },
     bcryptCost: env.BCRYPT_COST,
     trustProxy: env.TRUST_PROXY,

@@ -95,3 +95,31 @@ export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().uuid("cursor is not valid").optional(),
 });
+
+/** Route ids are UUIDs; anything else is refused before it reaches the database. */
+export const idSchema = z.object({ id: z.string().uuid("Not a valid id.") });
+
+export const updateUserSchema = z
+  .object({
+    name: nameSchema.optional(),
+    dob: z.union([dobSchema, z.null()]).optional(),
+    password: passwordSchema.optional(),
+    currentPassword: z.string().max(1024).optional(),
+    /** ADMIN only; a demoted admin loses ADMIN rights on their next request. */
+    role: z.enum(["USER", "ADMIN"]).optional(),
+  })
+  .strict();
+
+export const createPostSchema = z.object({
+  note: z.string({ error: "Note is required." }).trim().min(1, "Note is required.").max(2000, "Note must be at most 2000 characters."),
+  image: z
+    .string()
+    .trim()
+    .max(200, "Image must be at most 200 characters.")
+    .regex(/^[\w.-]+$/, "Image must be a file name such as photo.png.")
+    .optional(),
+});
+
+export const AUTH_EVENT_TYPES = ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited"] as const;
+
+export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

@@ -4,9 +4,13 @@
  * of failing on the first request.
  */
 import { config, ConfigError } from "@/lib/config";
+import { keySet } from "@/lib/auth/keys";
 
 try {
   config();
+  // Config checks the keys' shape synchronously; importing them is async, and a key
+  // WebCrypto refuses (a bad EC point, a short RSA modulus) must stop start-up too.
+  await keySet();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

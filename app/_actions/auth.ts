@@ -7,52 +7,38 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { register, signIn } from "@/lib/auth/credentials";
 import { optionalSession } from "@/lib/auth/dal";
-import { clearSessionCookie, revokeSession, setSessionCookie, type StartedSession } from "@/lib/auth/session";
+import { clearSessionCookies, setSessionCookies, type StartedSession } from "@/lib/auth/session";
+import { revokeSessions } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError, type FieldErrors } from "@/lib/http/errors";
+import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { validate } from "@/lib/http/validate";
 import { credentialsSchema, registerSchema, safeNextPath } from "@/lib/schemas";
-
-export interface FormState {
-  message?: string;
-  fields?: FieldErrors;
-  /** What the user typed, to refill the form; never the password. */
-  values?: Record<string, string>;
-}
-
-function text(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
 
 /** Runs a sign-in step; client-facing errors become form state, anything else propagates. */
 async function attempt(values: Record<string, string>, step: () => Promise<StartedSession>): Promise<FormState | null> {
   try {
-    await setSessionCookie((await step()).token);
+    await setSessionCookies(await step());
     return null;
   } catch (error) {
-    if (error instanceof ApiError && error.status < 500) {
-      return { message: error.message, fields: error.options.fields, values };
-    }
-    throw error;
+    return formStateFrom(error, values);
   }
 }
 
 export async function loginAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const values = { username: text(form, "username"), next: text(form, "next") };
+  const values = { username: formText(form, "username"), next: formText(form, "next") };
   const client = clientInfo(await headers());
   const failure = await attempt(values, () =>
-    signIn(validate(credentialsSchema, { username: values.username, password: text(form, "password") }), client),
+    signIn(validate(credentialsSchema, { username: values.username, password: formText(form, "password") }), client),
   );
   if (failure) return failure;
   redirect(safeNextPath(values.next));
 }
 
 export async function registerAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const values = { username: text(form, "username"), name: text(form, "name"), dob: text(form, "dob") };
+  const values = { username: formText(form, "username"), name: formText(form, "name"), dob: formText(form, "dob") };
   const client = clientInfo(await headers());
   const failure = await attempt(values, () =>
-    register(validate(registerSchema, { ...values, password: text(form, "password") }), client),
+    register(validate(registerSchema, { ...values, password: formText(form, "password") }), client),
   );
   if (failure) return failure;
   redirect("/dashboard");
@@ -60,7 +46,7 @@ export async function registerAction(_previous: FormState, form: FormData): Prom
 
 export async function signOutAction(): Promise<void> {
   const session = await optionalSession();
-  if (session) await revokeSession(session.sessionId, session.user, clientInfo(await headers()));
-  await clearSessionCookie();
+  if (session) await revokeSessions(session.user, clientInfo(await headers()), { only: session.sessionId });
+  await clearSessionCookies();
   redirect("/login");
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { loginAction, type FormState } from "@/app/_actions/auth";
+import { loginAction } from "@/app/_actions/auth";
+import type { FormState } from "@/lib/http/form-state";
 import { Field, FormError } from "@/app/_components/field";
 
 export function LoginForm({ next, initialMessage }: { next: string; initialMessage?: string | undefined }) {

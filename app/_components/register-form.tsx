@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import { registerAction, type FormState } from "@/app/_actions/auth";
+import { registerAction } from "@/app/_actions/auth";
+import type { FormState } from "@/lib/http/form-state";
 import { Field, FormError } from "@/app/_components/field";
 
 export function RegisterForm() {

@@ -1,43 +1,57 @@
 /**
- * The session cookie's name and attributes (SPEC §4). Pure and Edge-safe: the
- * middleware reads the cookie with the same rules the route handlers set it.
+ * The two auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
+ * middleware reads cookies with the same rules the route handlers set them.
+ *
+ * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.
+ * - refresh: the opaque refresh token, sent only to the auth routes, SameSite=Strict,
+ *   so no page, no other API and no cross-site request ever carries it.
  */
 import type { Config } from "@/lib/config";
 
-const BASE_NAME = "tessera_session";
-/**
- * The `__Host-` prefix makes the browser refuse the cookie unless it is Secure,
- * host-only and Path=/, so a sibling subdomain cannot plant or shadow it.
- */
-const SECURE_NAME = `__Host-${BASE_NAME}`;
+export type CookieKind = "access" | "refresh";
+
+interface CookieSpec {
+  base: string;
+  /**
+   * `__Host-` makes the browser refuse the cookie unless it is Secure, host-only
+   * and Path=/, so a sibling subdomain cannot plant or shadow it. A path-scoped
+   * cookie cannot be `__Host-`; `__Secure-` at least demands Secure.
+   */
+  securePrefix: "__Host-" | "__Secure-";
+  path: string;
+}
+
+const COOKIES: Record<CookieKind, CookieSpec> = {
+  access: { base: "tessera_session", securePrefix: "__Host-", path: "/" },
+  refresh: { base: "tessera_refresh", securePrefix: "__Secure-", path: "/api/auth" },
+};
 
 export interface CookieOptions {
   httpOnly: true;
   sameSite: "lax" | "strict" | "none";
   secure: boolean;
-  path: "/";
+  path: string;
   maxAge: number;
 }
 
+type CookieSettings = Pick<Config, "production" | "cookies">;
+
 /** Secure in production, over https, and always with SameSite=None (browsers demand it). */
-export function isSecureCookie(settings: Pick<Config, "production" | "cookies">, https: boolean): boolean {
+export function isSecureCookie(settings: CookieSettings, https: boolean): boolean {
   return settings.production || https || settings.cookies.sameSite === "none";
 }
 
-export function sessionCookieName(secure: boolean): string {
-  return secure ? SECURE_NAME : BASE_NAME;
+export function cookieName(kind: CookieKind, secure: boolean): string {
+  const { base, securePrefix } = COOKIES[kind];
+  return secure ? `${securePrefix}${base}` : base;
 }
 
-export function sessionCookieOptions(
-  settings: Pick<Config, "production" | "cookies">,
-  https: boolean,
-  maxAge: number,
-): CookieOptions {
+export function cookieOptions(kind: CookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
-    sameSite: settings.cookies.sameSite,
+    sameSite: kind === "refresh" ? "strict" : settings.cookies.sameSite,
     secure: isSecureCookie(settings, https),
-    path: "/",
+    path: COOKIES[kind].path,
     maxAge,
   };
 }
@@ -52,11 +66,21 @@ export function isHttpsRequest(headers: Headers): boolean {
 }
 
 /**
- * The cookie names this deployment accepts. In production only the `__Host-`
+ * The cookie names this deployment accepts. In production only the prefixed
  * name: a plain-named cookie could have been planted by a sibling subdomain.
  */
-export function acceptedCookieNames(production: boolean): string[] {
-  return production ? [SECURE_NAME] : [SECURE_NAME, BASE_NAME];
+export function acceptedCookieNames(kind: CookieKind, production: boolean): string[] {
+  return production ? [cookieName(kind, true)] : [cookieName(kind, true), cookieName(kind, false)];
+}
+
+type CookieReader = (name: string) => string | undefined;
+
+export function readCookie(kind: CookieKind, cookie: CookieReader, production: boolean): string | undefined {
+  for (const name of acceptedCookieNames(kind, production)) {
+    const value = cookie(name);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /**
@@ -64,16 +88,8 @@ export function acceptedCookieNames(production: boolean): string[] {
  * cookie. `undefined` means none was sent; a malformed header yields "" so it
  * fails verification as an invalid token rather than passing as "missing".
  */
-export function readAccessToken(
-  headers: Headers,
-  cookie: (name: string) => string | undefined,
-  production: boolean,
-): string | undefined {
+export function readAccessToken(headers: Headers, cookie: CookieReader, production: boolean): string | undefined {
   const authorization = headers.get("authorization");
   if (authorization) return /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] ?? "";
-  for (const name of acceptedCookieNames(production)) {
-    const value = cookie(name);
-    if (value) return value;
-  }
-  return undefined;
+  return readCookie("access", cookie, production);
 }

@@ -3,6 +3,7 @@
  * time left. Pure, so it is unit-tested without a browser.
  */
 import type { AccessClaims } from "@/lib/auth/tokens";
+import { formatDateTime } from "@/lib/format";
 
 export interface ClaimSummary {
   sub: string;
@@ -14,7 +15,7 @@ export interface ClaimSummary {
 }
 
 export function formatInstant(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return formatDateTime(new Date(seconds * 1000));
 }
 
 export function formatTimeLeft(seconds: number): string {

@@ -6,16 +6,9 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { ClientInfo } from "@/lib/http/client-info";
+import type { AUTH_EVENT_TYPES } from "@/lib/schemas";
 
-export type AuthEventType =
-  | "register"
-  | "login_success"
-  | "login_failure"
-  | "logout"
-  | "refresh"
-  | "refresh_reuse"
-  | "token_issued"
-  | "rate_limited";
+export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 
 export interface AuthEventInput {
   type: AuthEventType;

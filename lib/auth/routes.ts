@@ -38,10 +38,24 @@ export function protectionOf(pathname: string): Protection {
   return null;
 }
 
-/** `/login?next=…` for a page the user could not open; the path is ours, so it is same-origin by construction. */
-export function loginRedirectPath(pathname: string, search: string): string {
+/** The page to come back to, without Next.js's internal `_rsc` parameter. */
+function returnPath(pathname: string, search: string): string {
   const params = new URLSearchParams(search);
   params.delete("_rsc");
   const query = params.toString();
-  return `/login?${new URLSearchParams({ next: `${pathname}${query ? `?${query}` : ""}` })}`;
+  return `${pathname}${query ? `?${query}` : ""}`;
+}
+
+/** `/login?next=…` for a page the user could not open; the path is ours, so it is same-origin by construction. */
+export function loginRedirectPath(pathname: string, search: string): string {
+  return `/login?${new URLSearchParams({ next: returnPath(pathname, search) })}`;
+}
+
+/**
+ * `/api/auth/refresh?next=…`: a page request without a usable access token
+ * goes by the refresh route first, the only place the refresh cookie is sent;
+ * it comes back signed in, or goes on to the sign-in page.
+ */
+export function refreshRedirectPath(pathname: string, search: string): string {
+  return `/api/auth/refresh?${new URLSearchParams({ next: returnPath(pathname, search) })}`;
 }

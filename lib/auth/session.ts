@@ -1,6 +1,7 @@
 /**
  * Sessions (SPEC §4): one database row per sign-in, an access token bound to it
- * by `sid`, and the cookie that carries the token. Server-only.
+ * by `sid`, a refresh token whose hash lives on the row, and the two cookies
+ * that carry them. Server-only.
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
@@ -9,7 +10,8 @@ import { config } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
 import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/events";
-import { isHttpsRequest, isSecureCookie, sessionCookieName, sessionCookieOptions } from "@/lib/auth/cookies";
+import { cookieName, cookieOptions, isHttpsRequest, isSecureCookie, readCookie, type CookieKind } from "@/lib/auth/cookies";
+import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
 import type { ClientInfo } from "@/lib/http/client-info";
 
@@ -30,9 +32,24 @@ export function issueAccessToken(user: SessionUser, sessionId: string): Promise<
   );
 }
 
+export interface IssuedRefreshToken {
+  token: string;
+  /** Seconds the cookie lives: the refresh lifetime, cut to the session's absolute end. */
+  maxAge: number;
+}
+
+/** A fresh refresh token and its hash; the token goes to the client, only the hash to the database. */
+export function newRefreshToken(sessionExpiresAt: Date, now = Date.now()): IssuedRefreshToken & { hash: string } {
+  const token = generateRefreshToken();
+  const untilSessionEnd = Math.floor((sessionExpiresAt.getTime() - now) / 1000);
+  return { token, hash: hashRefreshToken(token), maxAge: Math.max(0, Math.min(config().refreshTokenTtl, untilSessionEnd)) };
+}
+
 export interface StartedSession {
   user: PublicUser;
   token: IssuedToken;
+  /** Absent for Bearer-only sessions (POST /api/auth/token), which have no cookie to carry one. */
+  refresh?: IssuedRefreshToken;
 }
 
 export interface NewUserRow {
@@ -44,7 +61,7 @@ export interface NewUserRow {
 }
 
 /**
- * A new session row, its audit event and a fresh token; never reuses an earlier
+ * A new session row, its audit event and fresh tokens; never reuses an earlier
  * session (no fixation). With `newUser`, the account is created in the same
  * transaction, so no user ever exists without the event that made it.
  */
@@ -55,26 +72,19 @@ export async function startSession(
   newUser?: NewUserRow,
 ): Promise<StartedSession> {
   const expiresAt = new Date(Date.now() + config().sessionMaxAge * 1000);
+  const refresh = eventType === "token_issued" ? undefined : newRefreshToken(expiresAt);
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
   const [session] = await db.$transaction([
     db.session.create({
-      data: { user: owner, expiresAt, ip: client.ip, userAgent: client.userAgent },
+      data: { user: owner, expiresAt, refreshTokenHash: refresh?.hash ?? null, ip: client.ip, userAgent: client.userAgent },
       select: { id: true, user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),
   ]);
   logAuthEvent(event);
-  return { user: publicUser(session.user), token: await issueAccessToken(user, session.id) };
-}
-
-export async function revokeSession(sessionId: string, user: SessionUser, client: ClientInfo): Promise<void> {
-  const event = { type: "logout" as const, username: user.username, userId: user.id, client };
-  await db.$transaction([
-    db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } }),
-    db.authEvent.create({ data: authEventData(event) }),
-  ]);
-  logAuthEvent(event);
+  const token = await issueAccessToken(user, session.id);
+  return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }
 
 async function cookieSecurity() {
@@ -83,15 +93,28 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-/** The cookie lives exactly as long as the token it carries. */
-export async function setSessionCookie({ token, claims }: Pick<IssuedToken, "token" | "claims">): Promise<void> {
+async function setCookie(kind: CookieKind, value: string, maxAge: number): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
-  const maxAge = claims.exp - claims.iat;
-  (await cookies()).set(sessionCookieName(secure), token, sessionCookieOptions(settings, https, maxAge));
+  (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
 }
 
-/** Expires the cookie with the same name, Path and Secure it was set with, or browsers keep it. */
-export async function clearSessionCookie(): Promise<void> {
-  const { settings, https, secure } = await cookieSecurity();
-  (await cookies()).set(sessionCookieName(secure), "", sessionCookieOptions(settings, https, 0));
+/**
+ * Sets the access cookie (living exactly as long as its token) and, when given,
+ * the refresh cookie. Works in route handlers and server actions alike.
+ */
+export async function setSessionCookies({ token, refresh }: Pick<StartedSession, "token" | "refresh">): Promise<void> {
+  await setCookie("access", token.token, token.claims.exp - token.claims.iat);
+  if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
+}
+
+/** Expires both cookies with the same name, Path and Secure they were set with, or browsers keep them. */
+export async function clearSessionCookies(): Promise<void> {
+  await setCookie("access", "", 0);
+  await setCookie("refresh", "", 0);
+}
+
+/** The refresh token this request carries (only the auth routes receive it). */
+export async function requestRefreshToken(): Promise<string | undefined> {
+  const jar = await cookies();
+  return readCookie("refresh", (name) => jar.get(name)?.value, config().production);
 }

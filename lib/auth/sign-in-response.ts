@@ -4,12 +4,12 @@
  * HTML forms (to a same-origin `next` only).
  */
 import "server-only";
-import { setSessionCookie, type StartedSession } from "@/lib/auth/session";
+import { setSessionCookies, type StartedSession } from "@/lib/auth/session";
 import { ok, seeOther } from "@/lib/http/route";
 import type { BodyKind } from "@/lib/http/validate";
 
 export async function signedInResponse(started: StartedSession, kind: BodyKind, next: string, status = 200): Promise<Response> {
-  await setSessionCookie(started.token);
+  await setSessionCookies(started);
   if (kind === "form") return seeOther(next);
   return ok({ user: started.user, expiresAt: started.token.expiresAt.toISOString() }, { status });
 }

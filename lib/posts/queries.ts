@@ -18,3 +18,11 @@ export async function listOwnPosts(authorId: string): Promise<PostView[]> {
   });
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }
+
+export async function createPost(authorId: string, input: { note: string; image?: string | undefined }): Promise<PostView> {
+  const row = await db.post.create({
+    data: { authorId, note: input.note, image: input.image ?? null },
+    select: { id: true, note: true, image: true, createdAt: true },
+  });
+  return { ...row, createdAt: row.createdAt.toISOString() };
+}

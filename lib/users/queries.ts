@@ -5,9 +5,11 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { revokeSessions } from "@/lib/auth/session-queries";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
 import { ApiError } from "@/lib/http/errors";
+import type { ClientInfo } from "@/lib/http/client-info";
 
 /** The one answer to a username that already exists, from registration or the admin API. */
 export function usernameTaken(): ApiError {
@@ -54,4 +56,63 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
     if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
+}
+
+export async function getUser(id: string): Promise<PublicUser> {
+  const row = await db.user.findUnique({ where: { id }, select: publicUserSelect });
+  if (!row) throw new ApiError("not_found", "No such user.");
+  return publicUser(row);
+}
+
+export interface UserChanges {
+  name?: string | undefined;
+  dob?: Date | null | undefined;
+  password?: string | undefined;
+  currentPassword?: string | undefined;
+  role?: "USER" | "ADMIN" | undefined;
+}
+
+interface Editor {
+  user: PublicUser;
+  sessionId: string;
+}
+
+/**
+ * PATCH /api/users/:id rules (SPEC §5): yourself or an ADMIN; only an ADMIN
+ * changes roles; changing your own password needs the current one, and any
+ * password change ends the account's other sessions (all of them when an
+ * admin resets someone else's).
+ */
+export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<PublicUser> {
+  const self = editor.user.id === id;
+  const admin = editor.user.role === "ADMIN";
+  if (!self && !admin) throw new ApiError("forbidden");
+  if (changes.role !== undefined && !admin) throw new ApiError("forbidden", "Only an ADMIN can change roles.");
+
+  const target = await db.user.findUnique({ where: { id }, select: { id: true, username: true, passwordHash: true } });
+  if (!target) throw new ApiError("not_found", "No such user.");
+
+  let passwordHash: string | undefined;
+  if (changes.password !== undefined) {
+    if (self && !(changes.currentPassword && (await verifyPassword(changes.currentPassword, target.passwordHash)))) {
+      throw new ApiError("validation_error", "Your current password is needed to set a new one.", {
+        fields: { currentPassword: "Current password is incorrect." },
+      });
+    }
+    passwordHash = await hashPassword(changes.password);
+  }
+
+  const row = await db.user.update({
+    where: { id },
+    data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash },
+    select: publicUserSelect,
+  });
+  if (passwordHash) await revokeSessions(target, client, self ? { except: editor.sessionId } : {});
+  return publicUser(row);
+}
+
+/** Deletes a user; their sessions go with them (cascade), so every token they hold stops working at once. */
+export async function deleteUser(id: string): Promise<void> {
+  const { count } = await db.user.deleteMany({ where: { id } });
+  if (count === 0) throw new ApiError("not_found", "No such user.");
 }

@@ -14,15 +14,17 @@ describe("protected pages", () => {
       const body = await response.text();
       expect(body).not.toContain("Your access token");
       expect(body).not.toContain("Users</h2>");
-      if (response.status === 307) expect(response.headers.get("location")).toMatch(/^\/login\?next=%2F/);
+      if (response.status === 307) expect(response.headers.get("location")).toMatch(/^\/api\/auth\/refresh\?next=%2F/);
       else expect(response.status).toBe(404);
     },
   );
 
-  it("redirects /dashboard to /login?next=/dashboard", async () => {
+  it("sends a visitor from /dashboard by way of the refresh route to /login?next=/dashboard", async () => {
     const response = await call("/dashboard");
     expect(response.status).toBe(307);
-    expect(response.headers.get("location")).toBe("/login?next=%2Fdashboard");
+    expect(response.headers.get("location")).toBe("/api/auth/refresh?next=%2Fdashboard");
+    const onward = await call(response.headers.get("location")!);
+    expect(onward.headers.get("location")).toBe("/login?next=%2Fdashboard");
   });
 
   it("shows the dashboard to a signed-in user", async () => {

@@ -9,6 +9,7 @@ export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
 const SECRET = process.env.JWT_SECRET ?? "";
 
 export const SESSION_COOKIE = "__Host-tessera_session";
+export const REFRESH_COOKIE = "__Secure-tessera_refresh";
 
 export interface Call {
   method?: string;
@@ -60,13 +61,49 @@ export function sessionCookie(response: Response): SetCookie | undefined {
   return setCookies(response).find((cookie) => cookie.name === SESSION_COOKIE);
 }
 
-/** Signs in through the JSON API and returns the Cookie header to send back. */
-export async function signIn(username: string, password: string): Promise<string> {
-  const response = await call("/api/auth/login", { json: { username, password } });
+export function refreshCookie(response: Response): SetCookie | undefined {
+  return setCookies(response).find((cookie) => cookie.name === REFRESH_COOKIE);
+}
+
+export interface Signed {
+  /** `Cookie` header with the access token only (what pages and APIs receive). */
+  access: string;
+  /** `Cookie` header with the refresh token only (what the auth routes receive). */
+  refresh: string;
+  token: string;
+  refreshToken: string;
+  userId: string;
+}
+
+/** Signs in through the JSON API and returns both cookies, as a browser would hold them. */
+export async function signInFully(username: string, password: string, headers: Record<string, string> = {}): Promise<Signed> {
+  const response = await call("/api/auth/login", { json: { username, password }, headers });
   if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${await response.text()}`);
-  const cookie = sessionCookie(response);
-  if (!cookie) throw new Error("sign-in set no session cookie");
-  return `${cookie.name}=${cookie.value}`;
+  const access = sessionCookie(response);
+  const refresh = refreshCookie(response);
+  if (!access || !refresh) throw new Error("sign-in did not set both cookies");
+  const { data } = await response.json();
+  return {
+    access: `${access.name}=${access.value}`,
+    refresh: `${refresh.name}=${refresh.value}`,
+    token: access.value,
+    refreshToken: refresh.value,
+    userId: data.user.id,
+  };
+}
+
+/** Signs in and returns the Cookie header for pages and APIs. */
+export async function signIn(username: string, password: string): Promise<string> {
+  return (await signInFully(username, password)).access;
+}
+
+/** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
+export async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
+  const username = uniqueName(prefix);
+  const password = "a-good-long-password";
+  const response = await call("/api/auth/register", { json: { username, password, name: "Test User" } });
+  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return { username, password, id: (await response.json()).data.user.id };
 }
 
 export function uniqueName(prefix: string): string {

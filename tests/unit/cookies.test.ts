@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { isHttpsRequest, readAccessToken, sessionCookieName, sessionCookieOptions } from "@/lib/auth/cookies";
+import { cookieName, cookieOptions, isHttpsRequest, readAccessToken } from "@/lib/auth/cookies";
 import { errorBody } from "@/lib/http/errors";
 import { formatTimeLeft } from "@/lib/auth/describe";
 
@@ -8,15 +8,21 @@ const base = { JWT_SECRET: "s".repeat(40) };
 
 describe("session cookie", () => {
   it("is httpOnly, SameSite=Lax, Path=/, host-only, and lives as long as the token", () => {
-    const options = sessionCookieOptions(parseConfig(base), false, 900);
+    const options = cookieOptions("access", parseConfig(base), false, 900);
     expect(options).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: 900 });
   });
 
   it("is Secure in production and over https, and then uses the __Host- name", () => {
-    expect(sessionCookieOptions(parseConfig({ ...base, NODE_ENV: "production" }), false, 1).secure).toBe(true);
-    expect(sessionCookieOptions(parseConfig(base), true, 1).secure).toBe(true);
-    expect(sessionCookieName(true)).toBe("__Host-tessera_session");
-    expect(sessionCookieName(false)).toBe("tessera_session");
+    expect(cookieOptions("access", parseConfig({ ...base, NODE_ENV: "production" }), false, 1).secure).toBe(true);
+    expect(cookieOptions("access", parseConfig(base), true, 1).secure).toBe(true);
+    expect(cookieName("access", true)).toBe("__Host-tessera_session");
+    expect(cookieName("access", false)).toBe("tessera_session");
+  });
+
+  it("keeps the refresh cookie to the auth routes, SameSite=Strict, with the __Secure- prefix when Secure", () => {
+    const options = cookieOptions("refresh", parseConfig({ ...base, COOKIE_SAMESITE: "Lax", NODE_ENV: "production" }), false, 60);
+    expect(options).toEqual({ httpOnly: true, sameSite: "strict", secure: true, path: "/api/auth", maxAge: 60 });
+    expect(cookieName("refresh", true)).toBe("__Secure-tessera_refresh");
   });
 
   it("knows https from the X-Forwarded-Proto that Next.js sets from the socket", () => {
@@ -26,7 +32,7 @@ describe("session cookie", () => {
   });
 
   it("forces Secure with SameSite=None", () => {
-    expect(sessionCookieOptions(parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 1)).toMatchObject({ sameSite: "none", secure: true });
+    expect(cookieOptions("access", parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 1)).toMatchObject({ sameSite: "none", secure: true });
   });
 
   it("ignores a plain-named cookie in production, where only __Host- can be trusted", () => {

@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { deleteUserAction } from "@/app/_actions/admin";
+import { CreateUserForm } from "@/app/_components/create-user-form";
+import { latestAuthEvents } from "@/lib/admin/events";
 import { requireAdminPage } from "@/lib/auth/dal";
+import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
 import { listUsers } from "@/lib/users/queries";
 
@@ -9,10 +13,13 @@ export const metadata: Metadata = { title: "Admin" };
 const PAGE_SIZE = 50;
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireAdminPage("/admin");
+  const { user: me } = await requireAdminPage("/admin");
   const { cursor } = await searchParams;
   const query = paginationSchema.safeParse({ cursor });
-  const { users, nextCursor } = await listUsers({ limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined });
+  const [{ users, nextCursor }, events] = await Promise.all([
+    listUsers({ limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
+    latestAuthEvents(),
+  ]);
   return (
     <>
       <h1>Admin</h1>
@@ -27,6 +34,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 <th scope="col">Role</th>
                 <th scope="col">Date of birth</th>
                 <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -37,6 +47,16 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   <td>{user.role}</td>
                   <td>{user.dob ?? "—"}</td>
                   <td>{user.createdAt.slice(0, 10)}</td>
+                  <td>
+                    {user.id === me.id ? null : (
+                      <form action={deleteUserAction}>
+                        <input type="hidden" name="id" value={user.id} />
+                        <button type="submit" className="danger" aria-label={`Delete ${user.username}`}>
+                          Delete
+                        </button>
+                      </form>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -47,6 +67,35 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <Link href={`/admin?cursor=${nextCursor}`}>Next page</Link>
           </p>
         ) : null}
+      </section>
+      <section aria-labelledby="create-heading">
+        <h2 id="create-heading">Create a user</h2>
+        <CreateUserForm />
+      </section>
+      <section aria-labelledby="events-heading">
+        <h2 id="events-heading">Latest auth events</h2>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Username</th>
+                <th scope="col">IP</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr key={event.id}>
+                  <td>{formatDateTime(event.createdAt)}</td>
+                  <td>{event.type}</td>
+                  <td>{event.username ?? "—"}</td>
+                  <td>{event.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );

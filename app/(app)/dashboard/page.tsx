@@ -4,12 +4,14 @@ import { ClaimList } from "@/app/_components/claim-list";
 import { requirePageSession } from "@/lib/auth/dal";
 import { summarizeClaims } from "@/lib/auth/describe";
 import { listOwnPosts } from "@/lib/posts/queries";
+import { listSessions } from "@/lib/auth/session-queries";
+import { SessionList } from "@/app/_components/session-list";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { user, claims } = await requirePageSession("/dashboard");
-  const posts = await listOwnPosts(user.id);
+  const { user, claims, sessionId } = await requirePageSession("/dashboard");
+  const [posts, sessions] = await Promise.all([listOwnPosts(user.id), listSessions(user.id, sessionId)]);
   return (
     <>
       <h1>Hello, {user.name}</h1>
@@ -42,6 +44,10 @@ export default async function DashboardPage() {
             ))}
           </ul>
         )}
+      </section>
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Your sessions</h2>
+        <SessionList sessions={sessions} />
       </section>
       <form action={signOutAction} className="actions">
         <button type="submit">Sign out</button>

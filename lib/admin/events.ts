@@ -1,0 +1,24 @@
+/** The audit trail as the admin sees it: the latest 100 auth events, newest first. */
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { AuthEventType } from "@/lib/auth/events";
+
+export interface AuthEventView {
+  id: string;
+  type: string;
+  username: string | null;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+}
+
+export async function latestAuthEvents(type?: AuthEventType): Promise<AuthEventView[]> {
+  const rows = await db.authEvent.findMany({
+    where: type ? { type } : {},
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 100,
+    select: { id: true, type: true, username: true, userId: true, ip: true, userAgent: true, createdAt: true },
+  });
+  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+}

@@ -1,0 +1,112 @@
+/**
+ * Exchanging a refresh token (SPEC §4): rotate it, issue a new access token,
+ * and treat an already-rotated token as theft. Server-only.
+ *
+ * Two tabs share one cookie jar, so they can present the same refresh token at
+ * the same moment. The first rotates it; the second, arriving within a short
+ * grace window, gets a new access token but no new refresh token (the jar
+ * already holds the winner's), instead of being mistaken for a thief.
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/events";
+import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/auth/session";
+import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/auth/dto";
+import { ApiError } from "@/lib/http/errors";
+import type { ClientInfo } from "@/lib/http/client-info";
+
+/** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */
+export const ROTATION_GRACE_MS = 10_000;
+
+const sessionSelect = {
+  id: true,
+  revokedAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  user: { select: publicUserSelect },
+} as const;
+
+interface SessionState {
+  revokedAt: Date | null;
+  expiresAt: Date;
+  lastUsedAt: Date;
+}
+
+/** Why a session can no longer be refreshed, if it cannot: revoked, past its absolute end, or idle too long. */
+function deadReason({ revokedAt, expiresAt, lastUsedAt }: SessionState, now: Date): "token_revoked" | "token_expired" | null {
+  if (revokedAt) return "token_revoked";
+  if (expiresAt <= now || lastUsedAt.getTime() + config().refreshTokenTtl * 1000 <= now.getTime()) return "token_expired";
+  return null;
+}
+
+type Outcome =
+  | { kind: "rotated"; user: PublicUserRow; sessionId: string; refresh: ReturnType<typeof newRefreshToken>; event: AuthEventInput }
+  | { kind: "grace"; user: PublicUserRow; sessionId: string }
+  | { kind: "reuse"; event: AuthEventInput }
+  | { kind: "refused"; code: "token_revoked" | "token_expired" | "invalid_token" };
+
+async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Outcome> {
+  return db.$transaction(async (tx) => {
+    const current = await tx.session.findUnique({ where: { refreshTokenHash: hash }, select: sessionSelect });
+    if (current) {
+      const dead = deadReason(current, now);
+      if (dead) return { kind: "refused", code: dead };
+      const refresh = newRefreshToken(current.expiresAt, now.getTime());
+      // Conditional on the old hash: of two concurrent exchanges, exactly one updates the row.
+      const { count } = await tx.session.updateMany({
+        where: { id: current.id, refreshTokenHash: hash, revokedAt: null },
+        data: { refreshTokenHash: refresh.hash, lastUsedAt: now },
+      });
+      if (count === 1) {
+        await tx.rotatedRefreshToken.create({ data: { hash, sessionId: current.id, rotatedAt: now } });
+        const event = { type: "refresh" as const, username: current.user.username, userId: current.user.id, client };
+        await tx.authEvent.create({ data: authEventData(event) });
+        return { kind: "rotated", user: current.user, sessionId: current.id, refresh, event };
+      }
+    }
+
+    const rotated = await tx.rotatedRefreshToken.findUnique({
+      where: { hash },
+      select: { rotatedAt: true, session: { select: { ...sessionSelect, rotatedTokens: { orderBy: { rotatedAt: "desc" }, take: 1, select: { hash: true } } } } },
+    });
+    if (!rotated) return { kind: "refused", code: "invalid_token" };
+    const { session } = rotated;
+    const latest = session.rotatedTokens[0]?.hash === hash;
+    if (latest && now.getTime() - rotated.rotatedAt.getTime() <= ROTATION_GRACE_MS && !deadReason(session, now)) {
+      return { kind: "grace", user: session.user, sessionId: session.id };
+    }
+    // A rotated token came back: whoever holds it copied it. End the session for everyone.
+    await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
+    const event = { type: "refresh_reuse" as const, username: session.user.username, userId: session.user.id, client };
+    await tx.authEvent.create({ data: authEventData(event) });
+    return { kind: "reuse", event };
+  });
+}
+
+/**
+ * Exchanges a refresh token for a new access token (and, unless it lost a
+ * concurrent race, a new refresh token). Throws the API's 401 codes.
+ */
+export async function refreshSession(token: string | undefined, client: ClientInfo, now = new Date()): Promise<StartedSession> {
+  if (!token) throw new ApiError("token_missing");
+  if (!isWellFormedRefreshToken(token)) throw new ApiError("invalid_token");
+  const outcome = await exchange(hashRefreshToken(token), client, now);
+  switch (outcome.kind) {
+    case "refused":
+      throw new ApiError(outcome.code);
+    case "reuse":
+      logAuthEvent(outcome.event);
+      throw new ApiError("token_revoked", "This refresh token was already used; the session has been ended.");
+    case "grace":
+      return { user: publicUser(outcome.user), token: await issueAccessToken(outcome.user, outcome.sessionId) };
+    case "rotated":
+      logAuthEvent(outcome.event);
+      return {
+        user: publicUser(outcome.user),
+        token: await issueAccessToken(outcome.user, outcome.sessionId),
+        refresh: { token: outcome.refresh.token, maxAge: outcome.refresh.maxAge },
+      };
+  }
+}
