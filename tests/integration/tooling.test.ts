@@ -21,7 +21,14 @@ describe("start-up in production", () => {
   /** `next start` with a bad secret; resolves with its exit code and output, or "still running". */
   function startWith(secret: string): Promise<{ code: number | null; output: string }> {
     // An empty JWT_SECRET in the environment also keeps Next.js from filling it in from a local .env file.
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", JWT_SECRET: secret };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      JWT_ALG: "HS256",
+      JWT_PRIVATE_KEY: "",
+      JWT_SECRET: secret,
+    };
     const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], { env, detached: true });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));

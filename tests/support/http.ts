@@ -3,10 +3,13 @@
  * by hand (Node's fetch keeps no cookie jar), tokens forged with the server's
  * own secret where a test needs a token the server would never issue.
  */
-import { SignJWT, base64url, calculateJwkThumbprint } from "jose";
+import { SignJWT, base64url } from "jose";
+import { parseConfig } from "@/lib/config";
+import { buildKeySet } from "@/lib/auth/keys";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
-const SECRET = process.env.JWT_SECRET ?? "";
+/** The server's own key set, from the same settings the test server runs with (any JWT_ALG). */
+const serverKeys = buildKeySet(parseConfig(process.env).jwt);
 
 export const SESSION_COOKIE = "__Host-tessera_session";
 export const REFRESH_COOKIE = "__Secure-tessera_refresh";
@@ -110,14 +113,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
-/** A token signed with the server's key and any claims, e.g. already expired. */
+/** A token signed with the server's current key and any claims, e.g. already expired. */
 export async function forgeToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const secret = new TextEncoder().encode(SECRET);
-  const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(secret) });
+  const { current } = await serverKeys;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, ...claims })
-    .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid, ...header })
-    .sign(secret);
+    .setProtectedHeader({ alg: current.alg, typ: "at+jwt", kid: current.kid, ...header })
+    .sign(current.key);
 }
 
 export function decodeClaims(token: string): Record<string, unknown> {
