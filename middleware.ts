@@ -1,16 +1,21 @@
 /**
- * Edge middleware: an optimistic gate in front of protected pages and APIs,
- * plus security headers on every response (SPEC §6). It verifies the token's
- * signature and claims only; whether the session is still live is the
- * data-access layer's job (lib/auth/dal.ts), which every protected handler
- * calls again. Imports only Edge-safe modules: jose, zod, and pure helpers.
+ * Edge middleware, in front of every page and API route (SPEC §6, §7):
+ * - an optimistic gate for protected pages and APIs: it verifies the token's
+ *   signature and claims only; whether the session is still live is the
+ *   data-access layer's job (lib/auth/dal.ts), which every protected handler
+ *   calls again;
+ * - CORS for the allowed front-end origins, and CSRF refusal of cookie-carrying
+ *   writes from anywhere else;
+ * - security headers with a fresh CSP nonce on every response.
+ * Imports only Edge-safe modules: jose, zod, and pure helpers.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { config as settings } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
-import { readAccessToken } from "@/lib/auth/cookies";
+import { acceptedCookieNames, readAccessToken } from "@/lib/auth/cookies";
 import { TokenError, verifyAccessToken } from "@/lib/auth/tokens";
-import { protectionOf, refreshRedirectPath } from "@/lib/auth/routes";
+import { normalizePath, protectionOf, refreshRedirectPath } from "@/lib/auth/routes";
+import { corsHeaders, isAllowedOrigin, isCrossSiteWrite } from "@/lib/http/cors";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
 
@@ -26,37 +31,60 @@ async function tokenProblem(request: NextRequest): Promise<ApiError | null> {
   }
 }
 
+function hasAuthCookie(request: NextRequest, production: boolean): boolean {
+  return [...acceptedCookieNames("access", production), ...acceptedCookieNames("refresh", production)].some((name) =>
+    request.cookies.has(name),
+  );
+}
+
 function withHeaders(response: Response, headers: Record<string, string>, noStore: boolean): Response {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   if (noStore) response.headers.set("cache-control", "no-store");
   return response;
 }
 
+/** The response for a request that is not let through, or null to let it through. */
+async function gate(request: NextRequest, api: boolean, origin: string | null): Promise<Response | null> {
+  const { production, corsOrigins, trustProxy } = settings();
+  if (api && request.method === "OPTIONS") {
+    // A preflight from an allowed origin is answered here; any other gets no CORS headers, so the browser stops.
+    return new Response(null, { status: 204, headers: isAllowedOrigin(origin, corsOrigins) ? corsHeaders(origin, true) : {} });
+  }
+  const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  if (api && isCrossSiteWrite({ method: request.method, origin, host, hasAuthCookie: hasAuthCookie(request, production), allowedOrigins: corsOrigins })) {
+    return errorResponse(new ApiError("forbidden", "Cross-site request refused."));
+  }
+  const protection = protectionOf(request.nextUrl.pathname);
+  if (!protection) return null;
+  const problem = await tokenProblem(request);
+  if (!problem) return null;
+  return protection === "api"
+    ? errorResponse(problem)
+    : // Next.js turns a same-origin redirect into a relative Location, so the
+      // client stays on the host it used (its cookies live there).
+      NextResponse.redirect(new URL(refreshRedirectPath(request.nextUrl.pathname, request.nextUrl.search), request.nextUrl));
+}
+
 export async function middleware(request: NextRequest): Promise<Response> {
-  const { production } = settings();
+  const { production, corsOrigins } = settings();
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, production);
-  const headers = securityHeaders(csp, production);
-  const protection = protectionOf(request.nextUrl.pathname);
+  const api = normalizePath(request.nextUrl.pathname).startsWith("/api/");
+  const origin = request.headers.get("origin");
+  const headers = {
+    ...securityHeaders(csp, production),
+    ...(api && isAllowedOrigin(origin, corsOrigins) ? corsHeaders(origin, false) : {}),
+  };
+  const noStore = api || protectionOf(request.nextUrl.pathname) !== null;
 
-  if (protection) {
-    const problem = await tokenProblem(request);
-    if (problem) {
-      const denied =
-        protection === "api"
-          ? errorResponse(problem)
-          : // Next.js turns a same-origin redirect into a relative Location, so the
-            // client stays on the host it used (its cookies live there).
-            NextResponse.redirect(new URL(refreshRedirectPath(request.nextUrl.pathname, request.nextUrl.search), request.nextUrl));
-      return withHeaders(denied, headers, true);
-    }
-  }
+  const denied = await gate(request, api, origin);
+  if (denied) return withHeaders(denied, headers, true);
 
   // Next.js reads the nonce from the request's CSP header and stamps it on its scripts.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers, protection !== null);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers, noStore);
 }
 
 export const config = {

@@ -42,6 +42,19 @@ const flag = z
   .default("0")
   .transform((value) => value === "1" || value === "true");
 
+/** SPEC §8: both rate limits count over 15 minutes. */
+const RATE_LIMIT_WINDOW_SECONDS = 15 * 60;
+
+/** An exact origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** An empty value counts as unset, as it does in .env files. */
 function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema);
@@ -109,6 +122,20 @@ const envSchema = z
 
     BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
     TRUST_PROXY: flag,
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        const origins = value.split(",").map((origin) => origin.trim()).filter(Boolean);
+        for (const origin of origins) {
+          if (!isOrigin(origin)) {
+            ctx.addIssue({ code: "custom", message: `CORS_ORIGINS: "${origin}" is not an origin such as https://app.example.com` });
+          }
+        }
+        return origins;
+      }),
+    RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
+    RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
   })
   .superRefine(
     (env, ctx) => {
@@ -132,6 +159,8 @@ const envSchema = z
     cookies: { sameSite: env.COOKIE_SAMESITE },
     bcryptCost: env.BCRYPT_COST,
     trustProxy: env.TRUST_PROXY,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
   }));
 
 export type Config = Readonly<z.output<typeof envSchema>>;

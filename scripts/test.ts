@@ -80,6 +80,10 @@ async function main(): Promise<number> {
     EMBEDDED_DATA_DIR: path.join(dataDir, "data"),
     JWT_SECRET: randomBytes(48).toString("base64"),
     BCRYPT_COST: "10",
+    // As if behind a proxy: tests pick their client address with X-Forwarded-For,
+    // so the per-IP sign-in limit can be tested without one test starving the rest.
+    TRUST_PROXY: "1",
+    CORS_ORIGINS: "https://front.tessera.test",
     NEXT_TELEMETRY_DISABLED: "1",
     TESSERA_BASE_URL: baseUrl,
     TESSERA_SERVER_LOG: logFile,

@@ -7,6 +7,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { recordAuthEvent } from "@/lib/auth/events";
+import { clearSignInFailures, guardRegistration, guardSignIn, recordSignInFailure } from "@/lib/auth/rate-limit";
 import { startSession, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { ApiError } from "@/lib/http/errors";
 import { usernameTaken } from "@/lib/users/queries";
@@ -23,15 +24,18 @@ export interface Credentials {
  * answer, so neither the message nor the timing tells which usernames exist.
  */
 export async function checkCredentials({ username, password }: Credentials, client: ClientInfo): Promise<SessionUser> {
+  await guardSignIn(username, client);
   const user = await db.user.findUnique({
     where: { username },
     select: { id: true, username: true, role: true, passwordHash: true },
   });
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !valid) {
+    await recordSignInFailure(username);
     await recordAuthEvent({ type: "login_failure", username, userId: user?.id, client });
     throw new ApiError("invalid_credentials");
   }
+  await clearSignInFailures(username);
   if (needsRehash(user.passwordHash)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
   }
@@ -56,6 +60,7 @@ export interface NewUser {
 
 /** Creates the account and its first session in one transaction; a taken username is a 409. */
 export async function register(input: NewUser, client: ClientInfo): Promise<StartedSession> {
+  await guardRegistration(client);
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {
