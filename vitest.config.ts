@@ -16,6 +16,10 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       {
         extends: true,
+        test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 30_000, fileParallelism: false },
+      },
+      {
+        extends: true,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],

@@ -55,19 +55,24 @@ async function stop(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** `--server-only`: reuse the existing build and run only the suites that need a server (CI's PostgreSQL pass). */
+/**
+ * `--server-only`: reuse the existing build and run only the suites that need a
+ * server (CI's PostgreSQL pass). `--security-only`: build, then only the attack
+ * suite (`npm run test:security`).
+ */
 const serverOnly = process.argv.includes("--server-only");
+const securityOnly = process.argv.includes("--security-only");
 
 async function main(): Promise<number> {
   const results: [string, boolean][] = [];
   if (!serverOnly) {
-    results.push(["unit", run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
+    if (!securityOnly) results.push(["unit", run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
     if (!run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" })) {
       console.error("The build failed; integration and end-to-end tests need it.");
       return 1;
     }
   }
-  if (!chromiumPath() && !run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"])) {
+  if (!securityOnly && !chromiumPath() && !run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"])) {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
 
@@ -101,8 +106,11 @@ async function main(): Promise<number> {
   try {
     await waitForHealth(baseUrl, server);
     results.push(["seed", run("Seed the test database (while the server runs)", "npm", ["run", "db:seed"], { ...env, NODE_ENV: "test" })]);
-    results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
-    results.push(["e2e", run("End-to-end tests", "npx", ["playwright", "test"], env)]);
+    results.push(["security", run("Attack suite", "npx", ["vitest", "run", "--project", "security"], env)]);
+    if (!securityOnly) {
+      results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
+      results.push(["e2e", run("End-to-end tests", "npx", ["playwright", "test"], env)]);
+    }
   } catch (error) {
     console.error(String(error));
     results.push(["server", false]);

@@ -56,7 +56,8 @@ describe("sign-in rate limits", () => {
 
 describe("cross-origin requests", () => {
   it("refuses a cookie-carrying write from a foreign origin (CSRF)", async () => {
-    const cookie = await signIn("toby", "123toby");
+    const me = await registerUser("csrf-target");
+    const cookie = await signIn(me.username, me.password);
     const response = await call("/api/posts", { cookie, json: { note: "csrf" }, headers: { origin: "https://evil.example" } });
     expect(response.status).toBe(403);
     expect((await response.json()).error).toBe("forbidden");
@@ -66,7 +67,8 @@ describe("cross-origin requests", () => {
   });
 
   it("accepts the same write from the app's own origin", async () => {
-    const cookie = await signIn("toby", "123toby");
+    const me = await registerUser("own-origin");
+    const cookie = await signIn(me.username, me.password);
     const own = new URL(process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000").origin;
     expect((await call("/api/posts", { cookie, json: { note: "same origin" }, headers: { origin: own } })).status).toBe(201);
   });
@@ -85,7 +87,8 @@ describe("cross-origin requests", () => {
     expect(preflight.headers.get("access-control-max-age")).toBe("600");
     expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
     expect(preflight.headers.get("access-control-allow-methods")).toMatch(/POST/);
-    const cookie = await signIn("toby", "123toby");
+    const me = await registerUser("front-end");
+    const cookie = await signIn(me.username, me.password);
     expect((await call("/api/posts", { cookie, json: { note: "from the front end" }, headers: { origin: front } })).status).toBe(201);
   });
 
