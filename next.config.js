@@ -6,7 +6,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // bcryptjs and Prisma's driver stay plain Node modules rather than bundled.
-  serverExternalPackages: ["@prisma/adapter-pg", "pg"],
+  serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino"],
   experimental: {
     // Enables `forbidden()` so a non-admin on /admin gets a real 403 page.
     authInterrupts: true,

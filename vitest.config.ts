@@ -14,6 +14,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "logs", include: ["tests/logs/**/*.test.ts"] } },
       {
         extends: true,
         test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 30_000, fileParallelism: false },

@@ -110,6 +110,7 @@ async function main(): Promise<number> {
     if (!securityOnly) {
       results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
       results.push(["e2e", run("End-to-end tests", "npx", ["playwright", "test"], env)]);
+      results.push(["logs", run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs"], env)]);
     }
   } catch (error) {
     console.error(String(error));

@@ -5,6 +5,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
 import type { ClientInfo } from "@/lib/http/client-info";
 import type { AUTH_EVENT_TYPES } from "@/lib/schemas";
 
@@ -29,7 +30,7 @@ export function authEventData(event: AuthEventInput) {
 
 export function logAuthEvent(event: AuthEventInput): void {
   const { type, username, userId, ip } = authEventData(event);
-  console.log(JSON.stringify({ level: "info", msg: "auth_event", type, username, userId, ip, time: new Date().toISOString() }));
+  log.info({ event: type, username, userId, ip }, "auth_event");
 }
 
 /** Stores and logs one event on its own (for events outside a larger transaction). */

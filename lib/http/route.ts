@@ -5,6 +5,7 @@
 import "server-only";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { log } from "@/lib/log";
 
 const RETRY_AFTER_SECONDS = "5";
 
@@ -13,9 +14,8 @@ export function toErrorResponse(error: unknown): Response {
   if (isDatabaseUnavailable(error)) {
     return errorResponse(new ApiError("service_unavailable", undefined, { headers: { "retry-after": RETRY_AFTER_SECONDS } }));
   }
-  console.error(
-    JSON.stringify({ level: "error", msg: "unhandled_error", name: error instanceof Error ? error.name : typeof error, stack: error instanceof Error ? error.stack : undefined }),
-  );
+  // The stack goes to the server's log only; the client gets the bare envelope.
+  log.error({ err: error }, "unhandled_error");
   return errorResponse(new ApiError("internal_error"));
 }
 

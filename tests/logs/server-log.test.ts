@@ -1,0 +1,34 @@
+/**
+ * Runs after every other suite against the same server: its whole output must
+ * hold the auth events as JSON lines and never a token, password or hash.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const logFile = process.env.TESSERA_SERVER_LOG;
+const lines = logFile ? readFileSync(logFile, "utf8").split("\n") : [];
+const PASSWORDS_USED_IN_TESTS = ["123toby", "123niko", "123qwerty", "123hop", "a-good-long-password", "a-strong-password", "brand-new-password", "a-new-password"];
+
+describe("the server's log after the whole test run", () => {
+  it("was captured", () => {
+    expect(logFile).toBeDefined();
+    expect(lines.length).toBeGreaterThan(10);
+  });
+
+  it("records auth events as one JSON line each", () => {
+    const events = lines.filter((line) => line.includes('"auth_event"')).map((line) => JSON.parse(line));
+    const types = [...new Set(events.map((event) => event.event))];
+    for (const type of ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited"]) {
+      expect(types, type).toContain(type);
+    }
+    expect(events.every((event) => typeof event.time === "string" && event.level === "info")).toBe(true);
+  });
+
+  it("holds no access token, refresh token, password or password hash", () => {
+    const text = lines.join("\n");
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+    expect(text).not.toMatch(/\$2[aby]\$\d\d\$/);
+    for (const password of PASSWORDS_USED_IN_TESTS) expect(text).not.toContain(password);
+    expect(text).not.toMatch(/tessera_refresh=|tessera_session=/);
+  });
+});
