@@ -5,7 +5,7 @@
  * end-to-end tests (a real Chromium) run against; then the server is stopped.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,14 +94,14 @@ async function main(): Promise<number> {
     TESSERA_SERVER_LOG: logFile,
   };
   console.log(`\n▶ Test server: npm start -- -p ${port} (${env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${env.EMBEDDED_DATA_DIR}`})`);
-  const log = createWriteStream(logFile);
+  // The server writes straight into the file: the suites below run with spawnSync,
+  // which blocks this process, so a pipe through here would stall and drop output.
+  const log = openSync(logFile, "a");
   const server = spawn("npm", ["start", "--", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...env, NODE_ENV: "production" },
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log, log],
   });
-  server.stdout!.pipe(log);
-  server.stderr!.pipe(log);
 
   try {
     await waitForHealth(baseUrl, server);
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     results.push(["server", false]);
   } finally {
     await stop(server);
-    log.end();
+    closeSync(log);
   }
 
   const failed = results.filter(([, passed]) => !passed).map(([name]) => name);
