@@ -5,8 +5,9 @@ const nextConfig = {
   output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
-  // bcryptjs and Prisma's driver stay plain Node modules rather than bundled.
-  serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino"],
+  // Plain Node modules rather than bundled: Prisma's driver, the logger, and
+  // bcryptjs, which the bcrypt worker threads load from node_modules.
+  serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino", "bcryptjs"],
   experimental: {
     // Enables `forbidden()` so a non-admin on /admin gets a real 403 page.
     authInterrupts: true,

@@ -5,13 +5,15 @@
 import "server-only";
 import bcrypt from "bcryptjs";
 import { config } from "@/lib/config";
+import { bcryptCompare, bcryptHash } from "@/lib/auth/bcrypt-pool";
 
+/** Hashing and comparing run in worker threads (lib/auth/bcrypt-pool.ts), never on the event loop. */
 export function hashPassword(password: string, cost = config().bcryptCost): Promise<string> {
-  return bcrypt.hash(password, cost);
+  return bcryptHash(password, cost);
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+  return bcryptCompare(password, hash);
 }
 
 /** True when a stored hash was made with a lower cost than configured, so sign-in should re-hash it. */
