@@ -203,9 +203,9 @@ export function emptyMiddlewareTree(): string {
     path.join(dir, "middleware.ts"),
     [
       "// Bench-only: the same matcher as the product's middleware, and nothing else.",
-      'import { NextResponse } from "next/server";',
+      'import { NextResponse, type NextRequest } from "next/server";',
       "",
-      "export function middleware(): Response {",
+      "export function middleware(_request: NextRequest): Response {",
       "  return NextResponse.next();",
       "}",
       "",
