@@ -1,16 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { forgeToken } from "../tests/support/http";
-import { expectResult, SESSION_COOKIE, signInThroughForm, uniqueName } from "./helpers";
+import { expectResult, registerThroughForm, SESSION_COOKIE, signInThroughForm, uniqueName } from "./helpers";
 
 test("register, see the dashboard, get a token, show details, sign out, and be sent to sign in again", async ({ page }) => {
   const username = uniqueName("e2e");
-  await page.goto("/register");
-  await page.getByLabel("Name", { exact: true }).fill("End To End");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel(/^Password/).fill("a-strong-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerThroughForm(page, username);
   await expect(page.getByRole("heading", { name: "Hello, End To End" })).toBeVisible();
   await expect(page.getByText(username).first()).toBeVisible();
 

@@ -1,13 +1,16 @@
-import { expect, test } from "@playwright/test";
-import { SESSION_COOKIE, signInThroughForm, uniqueName } from "./helpers";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { registerThroughForm, SESSION_COOKIE, signInThroughForm, TEST_PASSWORD, uniqueName } from "./helpers";
 
-async function registerThroughForm(page: import("@playwright/test").Page, username: string) {
-  await page.goto("/register");
-  await page.getByLabel("Name", { exact: true }).fill("Session Tester");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel(/^Password/).fill("a-strong-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+/** One account signed in twice: on `page` (by registering) and in a second browser context. */
+async function signedInTwice(page: Page, browser: Browser, prefix: string) {
+  const username = uniqueName(prefix);
+  await registerThroughForm(page, username, "Session Tester");
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signInThroughForm(otherPage, username, TEST_PASSWORD);
+  await expect(otherPage).toHaveURL(/\/dashboard$/);
+  await page.reload();
+  return { other, otherPage };
 }
 
 test("an expired access token is refreshed without a trip to the sign-in page", async ({ page, context }) => {
@@ -31,14 +34,7 @@ test("an expired access token is refreshed without a trip to the sign-in page", 
 });
 
 test("Sign out everywhere ends the session in another browser too", async ({ page, browser }) => {
-  const username = uniqueName("everywhere");
-  await registerThroughForm(page, username);
-  const other = await browser.newContext();
-  const otherPage = await other.newPage();
-  await signInThroughForm(otherPage, username, "a-strong-password");
-  await expect(otherPage).toHaveURL(/\/dashboard$/);
-
-  await page.reload();
+  const { other, otherPage } = await signedInTwice(page, browser, "everywhere");
   await expect(page.getByRole("table", { name: "Sessions" }).getByRole("button")).toHaveCount(2);
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -49,14 +45,7 @@ test("Sign out everywhere ends the session in another browser too", async ({ pag
 });
 
 test("signing out one other session leaves this one signed in", async ({ page, browser }) => {
-  const username = uniqueName("one-out");
-  await registerThroughForm(page, username);
-  const other = await browser.newContext();
-  const otherPage = await other.newPage();
-  await signInThroughForm(otherPage, username, "a-strong-password");
-  await expect(otherPage).toHaveURL(/\/dashboard$/);
-
-  await page.reload();
+  const { other, otherPage } = await signedInTwice(page, browser, "one-out");
   const sessions = page.getByRole("table", { name: "Sessions" });
   const otherRow = sessions.getByRole("row").filter({ hasNot: page.getByText("(this device)") }).filter({ has: page.getByRole("button") });
   await expect(otherRow).toHaveCount(1);
