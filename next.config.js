@@ -8,6 +8,9 @@ const nextConfig = {
   // Plain Node modules rather than bundled: Prisma's driver, the logger, and
   // bcryptjs, which the bcrypt worker threads load from node_modules.
   serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino", "bcryptjs"],
+  // The bcrypt worker threads `require` bcryptjs (its CommonJS build) at run time,
+  // which the standalone trace cannot see: ship it explicitly.
+  outputFileTracingIncludes: { "/**": ["./node_modules/bcryptjs/umd/**"] },
   experimental: {
     // Enables `forbidden()` so a non-admin on /admin gets a real 403 page.
     authInterrupts: true,
