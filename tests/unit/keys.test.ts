@@ -8,6 +8,7 @@ import { buildKeySet, publicJwks, type KeySet } from "@/lib/auth/keys";
 import { protectionOf } from "@/lib/auth/routes";
 import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
 import { currentKeyLines, generateKeyEnv, generateKeyLines, pemEnvValue } from "@/scripts/keys";
+import { codeOf } from "../support/outcome";
 
 const ALGORITHMS: JwtAlgorithm[] = ["HS256", "RS256", "ES256", "EdDSA"];
 const ASYMMETRIC: JwtAlgorithm[] = ["RS256", "ES256", "EdDSA"];
@@ -25,15 +26,6 @@ function envFor(alg: JwtAlgorithm): Promise<Env> {
 
 async function keySetOf(env: Env): Promise<KeySet> {
   return buildKeySet(parseConfig(env).jwt);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "accepted";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
 }
 
 async function tokenFrom(set: KeySet): Promise<string> {

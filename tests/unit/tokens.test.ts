@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { buildKeySet, type KeySet } from "@/lib/auth/keys";
 import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
+import { codeOf } from "../support/outcome";
 
 const SECRET = "x".repeat(24) + "-a-test-secret-of-48-bytes-xxxx";
 const settings: TokenSettings = { issuer: "tessera", audience: "tessera", ttlSeconds: 900 };
@@ -10,15 +11,6 @@ const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "tob
 
 async function keys(secret = SECRET): Promise<KeySet> {
   return buildKeySet({ alg: "HS256", secret, issuer: "tessera", audience: "tessera", accessTokenTtl: 900 });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "accepted";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
 }
 
 describe("access tokens", () => {
