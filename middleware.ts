@@ -14,7 +14,7 @@ import { config as settings } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
 import { acceptedCookieNames, readAccessToken } from "@/lib/auth/cookies";
 import { TokenError, verifyAccessToken } from "@/lib/auth/tokens";
-import { normalizePath, protectionOf, refreshRedirectPath } from "@/lib/auth/routes";
+import { normalizePath, protectionOf, refreshRedirectPath, type Protection } from "@/lib/auth/routes";
 import { corsHeaders, isAllowedOrigin, isCrossSiteWrite } from "@/lib/http/cors";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
@@ -44,7 +44,7 @@ function withHeaders(response: Response, headers: Record<string, string>, noStor
 }
 
 /** The response for a request that is not let through, or null to let it through. */
-async function gate(request: NextRequest, api: boolean, origin: string | null): Promise<Response | null> {
+async function gate(request: NextRequest, api: boolean, protection: Protection, origin: string | null): Promise<Response | null> {
   const { production, corsOrigins, trustProxy } = settings();
   if (api && request.method === "OPTIONS") {
     // A preflight from an allowed origin is answered here; any other gets no CORS headers, so the browser stops.
@@ -54,7 +54,6 @@ async function gate(request: NextRequest, api: boolean, origin: string | null): 
   if (api && isCrossSiteWrite({ method: request.method, origin, host, hasAuthCookie: hasAuthCookie(request, production), allowedOrigins: corsOrigins })) {
     return errorResponse(new ApiError("forbidden", "Cross-site request refused."));
   }
-  const protection = protectionOf(request.nextUrl.pathname);
   if (!protection) return null;
   const problem = await tokenProblem(request);
   if (!problem) return null;
@@ -70,14 +69,15 @@ export async function middleware(request: NextRequest): Promise<Response> {
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, production);
   const api = normalizePath(request.nextUrl.pathname).startsWith("/api/");
+  const protection = protectionOf(request.nextUrl.pathname);
   const origin = request.headers.get("origin");
   const headers = {
     ...securityHeaders(csp, production),
     ...(api && isAllowedOrigin(origin, corsOrigins) ? corsHeaders(origin, false) : {}),
   };
-  const noStore = api || protectionOf(request.nextUrl.pathname) !== null;
+  const noStore = api || protection !== null;
 
-  const denied = await gate(request, api, origin);
+  const denied = await gate(request, api, protection, origin);
   if (denied) return withHeaders(denied, headers, true);
 
   // Next.js reads the nonce from the request's CSP header and stamps it on its scripts.
