@@ -11,6 +11,7 @@ import { issueAccessToken, setSessionCookies } from "@/lib/auth/session";
 import { recordAuthEvent } from "@/lib/auth/events";
 import { clientInfo } from "@/lib/http/client-info";
 import { ApiError } from "@/lib/http/errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 export interface HomeState {
   result: string;
@@ -44,5 +45,10 @@ async function showDetails(): Promise<HomeState> {
 }
 
 export async function homeAction(_previous: HomeState, form: FormData): Promise<HomeState> {
-  return form.get("intent") === "token" ? getToken() : showDetails();
+  try {
+    return await (form.get("intent") === "token" ? getToken() : showDetails());
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { result: "Service unavailable, try again shortly" };
+    throw error;
+  }
 }

@@ -1,10 +1,21 @@
 /**
  * Recognises database failures that have a meaning for the client: a unique
  * violation is a 409, an unreachable or too-slow database is a 503.
+ *
+ * Prisma wraps what the `pg` driver reports: the SQLSTATE or the adapter's
+ * error kind may sit on the error itself, down its `cause` chain, or in
+ * `meta.driverAdapterError`, so every one of those places is looked at.
  */
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "57014"]);
-const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TransactionAlreadyClosed"]);
+/** Socket errors of the driver. */
+const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
+/**
+ * SQLSTATEs: class 08 (connection exception); 57P01–57P03 (shutting down,
+ * crashed, starting up); 57014 (statement_timeout); 53300 (too many connections).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|57014|53300)$/;
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TransactionAlreadyClosed", "TooManyConnections"]);
+const UNAVAILABLE_MESSAGE = /timeout|timed out|terminat|can't reach database|connect(ion)? (refused|closed|error)/i;
 
 interface ErrorLike {
   code?: unknown;
@@ -12,14 +23,18 @@ interface ErrorLike {
   message?: unknown;
   kind?: unknown;
   cause?: unknown;
-  meta?: unknown;
+  meta?: { driverAdapterError?: unknown };
 }
 
+/** The error and everything it wraps, breadth-first, bounded against cycles. */
 function* chain(error: unknown): Generator<ErrorLike> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
-    yield current as ErrorLike;
-    current = (current as ErrorLike).cause;
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 12; seen++) {
+    const current = queue.shift();
+    if (!current || typeof current !== "object") continue;
+    const link = current as ErrorLike;
+    yield link;
+    queue.push(link.cause, link.meta?.driverAdapterError);
   }
 }
 
@@ -33,9 +48,11 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const link of chain(error)) {
     if (link.name === "PrismaClientInitializationError") return true;
-    if (typeof link.code === "string" && (UNAVAILABLE_PRISMA_CODES.has(link.code) || UNAVAILABLE_NODE_CODES.has(link.code))) return true;
+    if (typeof link.code === "string") {
+      if (UNAVAILABLE_PRISMA_CODES.has(link.code) || UNAVAILABLE_NODE_CODES.has(link.code) || UNAVAILABLE_SQLSTATE.test(link.code)) return true;
+    }
     if (typeof link.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(link.kind)) return true;
-    if (typeof link.message === "string" && /timeout|terminat|connect(ion)? (refused|closed|error)|Connection terminated/i.test(link.message)) return true;
+    if (typeof link.message === "string" && UNAVAILABLE_MESSAGE.test(link.message)) return true;
   }
   return false;
 }

@@ -2,7 +2,8 @@
  * What a server action hands back to its form: a message, per-field errors and
  * the values to refill (never a password). Shared by every form in the app.
  */
-import { ApiError, type FieldErrors } from "@/lib/http/errors";
+import type { FieldErrors } from "@/lib/http/errors";
+import { clientErrorOf } from "@/lib/http/unavailable";
 
 export interface FormState {
   message?: string;
@@ -15,8 +16,9 @@ export function formText(form: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** A client-facing error becomes form state; anything else (a 5xx) propagates to the error page. */
+/** A client-facing error (a database outage included) becomes form state; anything else propagates to the error page. */
 export function formStateFrom(error: unknown, values: Record<string, string>): FormState {
-  if (error instanceof ApiError && error.status < 500) return { message: error.message, fields: error.options.fields, values };
+  const clientError = clientErrorOf(error);
+  if (clientError) return { message: clientError.message, fields: clientError.options.fields, values };
   throw error;
 }

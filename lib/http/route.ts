@@ -4,16 +4,12 @@
  */
 import "server-only";
 import { ApiError, errorResponse } from "@/lib/http/errors";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { clientErrorOf } from "@/lib/http/unavailable";
 import { log } from "@/lib/log";
 
-const RETRY_AFTER_SECONDS = "5";
-
 export function toErrorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error);
-  if (isDatabaseUnavailable(error)) {
-    return errorResponse(new ApiError("service_unavailable", undefined, { headers: { "retry-after": RETRY_AFTER_SECONDS } }));
-  }
+  const clientError = clientErrorOf(error);
+  if (clientError) return errorResponse(clientError);
   // The stack goes to the server's log only; the client gets the bare envelope.
   log.error({ err: error }, "unhandled_error");
   return errorResponse(new ApiError("internal_error"));

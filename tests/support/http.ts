@@ -9,7 +9,7 @@ import { buildKeySet } from "@/lib/auth/keys";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
 /** The server's own key set, from the same settings the test server runs with (any JWT_ALG). */
-const serverKeys = buildKeySet(parseConfig(process.env).jwt);
+let serverKeys: ReturnType<typeof buildKeySet> | undefined;
 
 export const SESSION_COOKIE = "__Host-tessera_session";
 export const REFRESH_COOKIE = "__Secure-tessera_refresh";
@@ -21,30 +21,14 @@ export interface Call {
   body?: BodyInit;
   cookie?: string;
   headers?: Record<string, string>;
+  /** Abort (and fail) a request that gets no answer within this time. */
+  timeoutMs?: number;
 }
 
 /** A made-up client address per request (the test server trusts X-Forwarded-For), so no test exhausts the per-IP limit. */
 function randomClientIp(): string {
   const byte = () => Math.floor(Math.random() * 254) + 1;
   return `10.${byte()}.${byte()}.${byte()}`;
-}
-
-export async function call(path: string, { method, json, form, body, cookie, headers = {} }: Call = {}): Promise<Response> {
-  const allHeaders: Record<string, string> = { "x-forwarded-for": randomClientIp(), ...headers };
-  if (cookie) allHeaders.cookie = cookie;
-  let payload = body;
-  if (json !== undefined) {
-    allHeaders["content-type"] ??= "application/json";
-    payload = JSON.stringify(json);
-  } else if (form) {
-    payload = new URLSearchParams(form);
-  }
-  return fetch(`${BASE_URL}${path}`, {
-    method: method ?? (payload === undefined ? "GET" : "POST"),
-    headers: allHeaders,
-    body: payload,
-    redirect: "manual",
-  });
 }
 
 export interface SetCookie {
@@ -84,36 +68,62 @@ export interface Signed {
   userId: string;
 }
 
-/** Signs in through the JSON API and returns both cookies, as a browser would hold them. */
-export async function signInFully(username: string, password: string, headers: Record<string, string> = {}): Promise<Signed> {
-  const response = await call("/api/auth/login", { json: { username, password }, headers });
-  if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${await response.text()}`);
-  const access = sessionCookie(response);
-  const refresh = refreshCookie(response);
-  if (!access || !refresh) throw new Error("sign-in did not set both cookies");
-  const { data } = await response.json();
-  return {
-    access: `${access.name}=${access.value}`,
-    refresh: `${refresh.name}=${refresh.value}`,
-    token: access.value,
-    refreshToken: refresh.value,
-    userId: data.user.id,
-  };
+/** Requests to the app at `base` (another server than the test server, for one). */
+export function httpClient(base: string) {
+  async function call(path: string, { method, json, form, body, cookie, headers = {}, timeoutMs }: Call = {}): Promise<Response> {
+    const allHeaders: Record<string, string> = { "x-forwarded-for": randomClientIp(), ...headers };
+    if (cookie) allHeaders.cookie = cookie;
+    let payload = body;
+    if (json !== undefined) {
+      allHeaders["content-type"] ??= "application/json";
+      payload = JSON.stringify(json);
+    } else if (form) {
+      payload = new URLSearchParams(form);
+    }
+    return fetch(`${base}${path}`, {
+      method: method ?? (payload === undefined ? "GET" : "POST"),
+      headers: allHeaders,
+      body: payload,
+      redirect: "manual",
+      signal: timeoutMs === undefined ? null : AbortSignal.timeout(timeoutMs),
+    });
+  }
+
+  /** Signs in through the JSON API and returns both cookies, as a browser would hold them. */
+  async function signInFully(username: string, password: string, headers: Record<string, string> = {}): Promise<Signed> {
+    const response = await call("/api/auth/login", { json: { username, password }, headers });
+    if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${await response.text()}`);
+    const access = sessionCookie(response);
+    const refresh = refreshCookie(response);
+    if (!access || !refresh) throw new Error("sign-in did not set both cookies");
+    const { data } = await response.json();
+    return {
+      access: `${access.name}=${access.value}`,
+      refresh: `${refresh.name}=${refresh.value}`,
+      token: access.value,
+      refreshToken: refresh.value,
+      userId: data.user.id,
+    };
+  }
+
+  /** Signs in and returns the Cookie header for pages and APIs. */
+  async function signIn(username: string, password: string): Promise<string> {
+    return (await signInFully(username, password)).access;
+  }
+
+  /** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
+  async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
+    const username = uniqueName(prefix);
+    const password = "a-good-long-password";
+    const response = await call("/api/auth/register", { json: { username, password, name: "Test User" } });
+    if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+    return { username, password, id: (await response.json()).data.user.id };
+  }
+
+  return { call, signInFully, signIn, registerUser };
 }
 
-/** Signs in and returns the Cookie header for pages and APIs. */
-export async function signIn(username: string, password: string): Promise<string> {
-  return (await signInFully(username, password)).access;
-}
-
-/** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
-export async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
-  const username = uniqueName(prefix);
-  const password = "a-good-long-password";
-  const response = await call("/api/auth/register", { json: { username, password, name: "Test User" } });
-  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
-  return { username, password, id: (await response.json()).data.user.id };
-}
+export const { call, signInFully, signIn, registerUser } = httpClient(BASE_URL);
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
@@ -121,7 +131,7 @@ export function uniqueName(prefix: string): string {
 
 /** A token signed with the server's current key and any claims, e.g. already expired. */
 export async function forgeToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const { current } = await serverKeys;
+  const { current } = await (serverKeys ??= buildKeySet(parseConfig(process.env).jwt));
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, ...claims })
     .setProtectedHeader({ alg: current.alg, typ: "at+jwt", kid: current.kid, ...header })

@@ -7,19 +7,23 @@ import { requireAdminPage } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
 import { listUsers } from "@/lib/users/queries";
+import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Admin" };
 
 const PAGE_SIZE = 50;
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { user: me } = await requireAdminPage("/admin");
   const { cursor } = await searchParams;
   const query = paginationSchema.safeParse({ cursor });
-  const [{ users, nextCursor }, events] = await Promise.all([
-    listUsers({ limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
-    latestAuthEvents(),
-  ]);
+  const { me, users, nextCursor, events } = await renderWhenAvailable("/admin", async () => {
+    const { user: me } = await requireAdminPage("/admin");
+    const [{ users, nextCursor }, events] = await Promise.all([
+      listUsers({ limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
+      latestAuthEvents(),
+    ]);
+    return { me, users, nextCursor, events };
+  });
   return (
     <>
       <h1>Admin</h1>

@@ -6,12 +6,16 @@ import { summarizeClaims } from "@/lib/auth/describe";
 import { listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/session-queries";
 import { SessionList } from "@/app/_components/session-list";
+import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { user, claims, sessionId } = await requirePageSession("/dashboard");
-  const [posts, sessions] = await Promise.all([listOwnPosts(user.id), listSessions(user.id, sessionId)]);
+  const { user, claims, posts, sessions } = await renderWhenAvailable("/dashboard", async () => {
+    const session = await requirePageSession("/dashboard");
+    const [posts, sessions] = await Promise.all([listOwnPosts(session.user.id), listSessions(session.user.id, session.sessionId)]);
+    return { ...session, posts, sessions };
+  });
   return (
     <>
       <h1>Hello, {user.name}</h1>

@@ -3,8 +3,8 @@ import type { NextRequest } from "next/server";
 import { signIn } from "@/lib/auth/credentials";
 import { signedInResponse } from "@/lib/auth/sign-in-response";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/http/errors";
 import { route, seeOther, toErrorResponse } from "@/lib/http/route";
+import { clientErrorOf } from "@/lib/http/unavailable";
 import { bodyKind, readBody } from "@/lib/http/validate";
 import { credentialsSchema, safeNextPath } from "@/lib/schemas";
 
@@ -20,8 +20,9 @@ export const POST = route(async (request: NextRequest) => {
   } catch (error) {
     // A form post without JavaScript goes back to the page with the error code;
     // never with the password, and `next` only if it is a safe path.
-    if (error instanceof ApiError && bodyKind(request) === "form" && error.status < 500) {
-      const params = new URLSearchParams({ error: error.code });
+    const clientError = clientErrorOf(error);
+    if (clientError && bodyKind(request) === "form") {
+      const params = new URLSearchParams({ error: clientError.code });
       if (nextFromQuery) params.set("next", safeNextPath(nextFromQuery));
       return seeOther(`/login?${params}`);
     }

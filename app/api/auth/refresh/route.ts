@@ -5,6 +5,8 @@ import { loginRedirectPath } from "@/lib/auth/routes";
 import { clientInfo } from "@/lib/http/client-info";
 import { ApiError } from "@/lib/http/errors";
 import { ok, route, seeOther } from "@/lib/http/route";
+import { unavailablePage } from "@/lib/http/unavailable";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 /**
@@ -27,7 +29,7 @@ export const POST = route(async (request: NextRequest) => {
  * GET /api/auth/refresh?next=/path — browsers: the middleware sends a page
  * request here when its access token is missing or expired, because only the
  * auth routes receive the refresh cookie. Success goes back to `next`; failure
- * goes to sign in, then back to `next`.
+ * goes to sign in, then back to `next`; a database outage gets the 503 page.
  */
 export const GET = route(async (request: NextRequest) => {
   const next = safeNextPath(request.nextUrl.searchParams.get("next"), "/");
@@ -35,6 +37,8 @@ export const GET = route(async (request: NextRequest) => {
     await setSessionCookies(await refreshSession(await requestRefreshToken(), clientInfo(request.headers)));
     return seeOther(next);
   } catch (error) {
+    // The database is out: the refresh token stays, and the browser gets the 503 page that retries.
+    if (isDatabaseUnavailable(error)) return unavailablePage(next);
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
     await clearSessionCookies();
     return seeOther(loginRedirectPath(next, ""));

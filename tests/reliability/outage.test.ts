@@ -1,0 +1,136 @@
+/**
+ * PostgreSQL stops while requests run. Protected requests must answer 503
+ * `service_unavailable` with Retry-After within 10 s, public pages must still
+ * render, the middleware must keep deciding on its own, signed-in pages must
+ * hand over to the 503 page without signing anyone out, and once PostgreSQL is
+ * back the same app process must serve again, with no restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignJWT } from "jose";
+import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
+import { AppServer } from "./support/app";
+import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
+import { PostgresServer } from "./support/postgres";
+
+let postgres: PostgresServer;
+let app: AppServer;
+let client: ReturnType<typeof httpClient>;
+let signed: Signed;
+let user: { username: string; password: string };
+
+beforeAll(async () => {
+  postgres = await PostgresServer.create();
+  app = await AppServer.start({ databaseUrl: await postgres.createDatabase("tessera"), env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: "2000" } });
+  client = httpClient(app.url);
+  user = await client.registerUser("outage");
+  signed = await client.signInFully(user.username, user.password);
+});
+
+afterAll(async () => {
+  await app?.terminate();
+  postgres?.destroy();
+});
+
+const within = { timeoutMs: ANSWER_WITHIN_MS };
+
+describe("while PostgreSQL is down", () => {
+  let stopLoad: () => Promise<import("./support/checks").Tally>;
+  let serverPid: number;
+
+  beforeAll(() => {
+    serverPid = app.serverPid();
+    // Signed-in traffic that runs across the stop and, later, the start.
+    stopLoad = keepRequesting(4, () => client.call("/api/auth/me", { cookie: signed.access, ...within })).stop;
+    postgres.stop("fast");
+  });
+
+  it("answers protected API requests with 503 service_unavailable and Retry-After", async () => {
+    await expectServiceUnavailable(await client.call("/api/auth/me", { cookie: signed.access, ...within }));
+    await expectServiceUnavailable(await client.call("/api/auth/sessions", { cookie: signed.access, ...within }));
+    await expectServiceUnavailable(await client.call("/api/auth/login", { json: user, ...within }));
+    await expectServiceUnavailable(
+      await client.call("/api/auth/register", { json: { username: "newcomer", password: "a-good-long-password", name: "New" }, ...within }),
+    );
+    const refresh = await client.call("/api/auth/refresh", { method: "POST", cookie: signed.refresh, ...within });
+    await expectServiceUnavailable(refresh);
+    // An outage is no reason to forget the refresh token.
+    expect(setCookies(refresh).map((cookie) => cookie.name)).not.toContain(REFRESH_COOKIE);
+    const health = await client.call("/api/health", within);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: "degraded", db: "down" });
+  });
+
+  it("still renders the public pages", async () => {
+    for (const [path, heading] of [["/", "Welcome"], ["/login", "Sign in"], ["/register", "Create an account"]]) {
+      const response = await client.call(path!, within);
+      expect(response.status, path).toBe(200);
+      expect(await response.text()).toContain(`<h1>${heading}</h1>`);
+    }
+  });
+
+  it("keeps the middleware deciding without the database", async () => {
+    const signedOut = await client.call("/dashboard", within);
+    expect(signedOut.status).toBe(307);
+    expect(signedOut.headers.get("location")).toBe("/api/auth/refresh?next=%2Fdashboard");
+    const noRefreshToken = await client.call("/api/auth/refresh?next=%2Fdashboard", within);
+    expect(noRefreshToken.status).toBe(303);
+    expect(noRefreshToken.headers.get("location")).toBe("/login?next=%2Fdashboard");
+
+    const forged = await new SignJWT({ username: "someone", role: "ADMIN", sid: "none" })
+      .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+      .setSubject("someone")
+      .setIssuer("tessera")
+      .setAudience("tessera")
+      .setExpirationTime("15m")
+      .sign(crypto.getRandomValues(new Uint8Array(32)));
+    const refused = await client.call("/api/auth/me", { cookie: `__Host-tessera_session=${forged}`, ...within });
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error).toBe("invalid_token");
+  });
+
+  it("sends a signed-in page to a 503 page that retries it, and keeps the session", async () => {
+    const dashboard = await client.call("/dashboard", { cookie: signed.access, ...within });
+    expect(dashboard.status).toBe(307);
+    expect(dashboard.headers.get("location")).toBe("/unavailable?next=%2Fdashboard");
+    expect(setCookies(dashboard)).toEqual([]);
+
+    const page = await client.call("/unavailable?next=%2Fdashboard", within);
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("5");
+    const html = await page.text();
+    expect(html).toContain("Tessera is temporarily unavailable");
+    expect(html).toContain('<meta http-equiv="refresh" content="5; url=/dashboard">');
+    expectNoInternals(html);
+
+    // The transparent refresh of an expired access token meets the outage too.
+    const refresh = await client.call("/api/auth/refresh?next=%2Fdashboard", { cookie: signed.refresh, ...within });
+    expect(refresh.status).toBe(503);
+    expect(await refresh.text()).toContain("Tessera is temporarily unavailable");
+    expect(setCookies(refresh)).toEqual([]);
+  });
+
+  it("sends a sign-in form post back to the form with the outage message", async () => {
+    const response = await client.call("/api/auth/login", { form: user, ...within });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/login?error=service_unavailable");
+  });
+
+  it("recovers by itself once PostgreSQL is back: the same process, the same session", async () => {
+    postgres.start();
+    const recoveredAfterMs = await eventually("/api/auth/me answers 200 again", async () => {
+      const response = await client.call("/api/auth/me", { cookie: signed.access, ...within });
+      return response.status === 200;
+    });
+    console.log(`Recovered ${recoveredAfterMs} ms after PostgreSQL accepted connections again.`);
+    expect(app.serverPid()).toBe(serverPid);
+
+    const tally = await stopLoad();
+    console.log(`Signed-in requests across the outage: ${tally}`);
+    expect(tally.failures).toEqual([]);
+    expect([...tally.statuses.keys()].sort()).toEqual([200, 503]);
+
+    expect((await client.call("/dashboard", { cookie: signed.access, ...within })).status).toBe(200);
+    expect((await client.call("/api/auth/refresh", { method: "POST", cookie: signed.refresh, ...within })).status).toBe(200);
+    await client.signInFully(user.username, user.password);
+  });
+});

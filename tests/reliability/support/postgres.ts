@@ -1,0 +1,111 @@
+/**
+ * A throwaway PostgreSQL server that a reliability test owns outright: it can
+ * stop it, start it again, freeze it, or hold locks in it while the app runs.
+ * Built from the server binaries of the machine (Debian: `apt-get install
+ * postgresql`); when running as root, the server runs as the `postgres` user,
+ * because PostgreSQL refuses to run as root.
+ */
+import { execFileSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { freePort } from "@/scripts/free-port";
+import { descendants } from "./processes";
+
+function serverBinaries(): string {
+  const fromEnv = process.env.PG_BIN;
+  if (fromEnv) return fromEnv;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => existsSync(path.join(root, name, "bin", "initdb"))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!newest) {
+    throw new Error("The reliability suite needs PostgreSQL's server binaries: install them (Debian: apt-get install postgresql) or set PG_BIN.");
+  }
+  return path.join(root, newest, "bin");
+}
+
+const asRoot = process.getuid?.() === 0;
+
+export class PostgresServer {
+  private constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  /** initdb into a temporary directory and start the server on a free loopback port. */
+  static async create(): Promise<PostgresServer> {
+    const bin = serverBinaries();
+    const dir = mkdtempSync(path.join(tmpdir(), "tessera-reliability-pg-"));
+    if (asRoot) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), 0);
+    const server = new PostgresServer(bin, dir, await freePort());
+    server.run("initdb", ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+    server.start();
+    return server;
+  }
+
+  private get dataDir(): string {
+    return path.join(this.dir, "data");
+  }
+
+  private run(tool: string, args: string[]): void {
+    const command = path.join(this.bin, tool);
+    const [file, fileArgs] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+    execFileSync(file, fileArgs, { stdio: ["ignore", "ignore", "pipe"] });
+  }
+
+  url(database: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  start(): void {
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    this.run("pg_ctl", ["-D", this.dataDir, "-l", path.join(this.dir, "server.log"), "-w", "-o", options, "start"]);
+  }
+
+  /** `fast` ends every session and stops, as an operator or a failover would. */
+  stop(mode: "fast" | "immediate" = "fast"): void {
+    this.run("pg_ctl", ["-D", this.dataDir, "-m", mode, "-w", "stop"]);
+  }
+
+  private processes(): number[] {
+    const postmaster = Number(readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    return [postmaster, ...descendants(postmaster)];
+  }
+
+  /** A server that accepts connections but never answers (SIGSTOP), as a hung host does. */
+  freeze(): void {
+    for (const pid of this.processes()) process.kill(pid, "SIGSTOP");
+  }
+
+  thaw(): void {
+    for (const pid of this.processes()) process.kill(pid, "SIGCONT");
+  }
+
+  async createDatabase(name: string): Promise<string> {
+    await this.sql("postgres", (client) => client.query(`CREATE DATABASE "${name}"`));
+    return this.url(name);
+  }
+
+  /** Runs `work` with a client of its own connected to `database`, then disconnects. */
+  async sql<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.url(database) });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  destroy(): void {
+    try {
+      this.thaw();
+      this.stop("immediate");
+    } catch {
+      // Already stopped.
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
