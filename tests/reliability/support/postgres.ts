@@ -88,10 +88,16 @@ export class PostgresServer {
     return this.url(name);
   }
 
-  /** Runs `work` with a client of its own connected to `database`, then disconnects. */
-  async sql<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  /** A client of the test's own, e.g. to hold a lock while the app runs; the caller ends it. */
+  async connect(database: string): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.url(database) });
     await client.connect();
+    return client;
+  }
+
+  /** Runs `work` with a client of its own connected to `database`, then disconnects. */
+  async sql<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = await this.connect(database);
     try {
       return await work(client);
     } finally {
