@@ -1,0 +1,86 @@
+/**
+ * A slow database: every database call is bounded by DB_TIMEOUT_MS (statement
+ * timeout on the server, query and connect timeouts in the driver), so
+ * requests fail fast with 503 instead of piling up, and the app is itself
+ * again as soon as the database is.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient, type Signed } from "@/tests/support/http";
+import { AppServer } from "./support/app";
+import { ANSWER_WITHIN_MS, eventually, expectServiceUnavailable } from "./support/checks";
+import { PostgresServer } from "./support/postgres";
+
+const DB_TIMEOUT_MS = 1000;
+/** More requests than the app's pool has connections (DATABASE_POOL_MAX, 10 by default). */
+const REQUESTS = 40;
+
+let postgres: PostgresServer;
+let app: AppServer;
+let client: ReturnType<typeof httpClient>;
+let signed: Signed;
+
+beforeAll(async () => {
+  postgres = await PostgresServer.create();
+  app = await AppServer.start({
+    databaseUrl: await postgres.createDatabase("tessera"),
+    env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: String(DB_TIMEOUT_MS) },
+  });
+  client = httpClient(app.url);
+  const user = await client.registerUser("slow");
+  signed = await client.signInFully(user.username, user.password);
+});
+
+afterAll(async () => {
+  await app?.terminate();
+  postgres?.destroy();
+});
+
+/** Sends REQUESTS signed-in requests at once; returns their responses and the slowest answer's time. */
+async function burst(): Promise<{ responses: Response[]; slowestMs: number }> {
+  let slowestMs = 0;
+  const responses = await Promise.all(
+    Array.from({ length: REQUESTS }, async () => {
+      const started = performance.now();
+      const response = await client.call("/api/auth/me", { cookie: signed.access, timeoutMs: ANSWER_WITHIN_MS });
+      await response.clone().arrayBuffer();
+      slowestMs = Math.max(slowestMs, performance.now() - started);
+      return response;
+    }),
+  );
+  return { responses, slowestMs: Math.round(slowestMs) };
+}
+
+async function expectRecovered(): Promise<void> {
+  await eventually("signed-in requests answer 200 again", async () => {
+    return (await client.call("/api/auth/me", { cookie: signed.access, timeoutMs: ANSWER_WITHIN_MS })).status === 200;
+  });
+  const { responses } = await burst();
+  expect(responses.map((response) => response.status)).toEqual(Array(REQUESTS).fill(200));
+}
+
+describe(`with DB_TIMEOUT_MS=${DB_TIMEOUT_MS}`, () => {
+  it("a query stuck behind a lock is cut off: 503s for a burst, none piles up", async () => {
+    const holder = await postgres.connect("tessera");
+    await holder.query(`BEGIN; LOCK TABLE "Session" IN ACCESS EXCLUSIVE MODE`);
+    const { responses, slowestMs } = await burst();
+    await holder.query("ROLLBACK");
+    await holder.end();
+    console.log(`Locked table: ${REQUESTS} parallel requests, all answered within ${slowestMs} ms.`);
+    for (const response of responses) await expectServiceUnavailable(response);
+    // Nothing was left queued behind the lock: the next burst is served at once.
+    await expectRecovered();
+  });
+
+  it("a database that stops answering (SIGSTOP) is given up on: 503s, then recovery when it resumes", async () => {
+    postgres.freeze();
+    let burstResult: Awaited<ReturnType<typeof burst>>;
+    try {
+      burstResult = await burst();
+    } finally {
+      postgres.thaw();
+    }
+    console.log(`Frozen database: ${REQUESTS} parallel requests, all answered within ${burstResult.slowestMs} ms.`);
+    for (const response of burstResult.responses) await expectServiceUnavailable(response);
+    await expectRecovered();
+  });
+});
