@@ -1,0 +1,193 @@
+/**
+ * Bounded load on loopback: CONNECTIONS clients, each a user going round a
+ * realistic visit (sign in, API calls, the dashboard, refreshes, sign out),
+ * for ROUNDS rounds of ROUND_SECONDS. Every answer must be a success, and the
+ * server's memory must level off instead of growing round over round.
+ */
+import autocannon from "autocannon";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REFRESH_COOKIE, SESSION_COOKIE, httpClient } from "@/tests/support/http";
+import { AppServer } from "./support/app";
+import { PostgresServer } from "./support/postgres";
+
+const CONNECTIONS = 100;
+const ROUNDS = 3;
+const ROUND_SECONDS = 20;
+/** Memory may settle a little after the first round, but not keep growing. */
+const MAX_GROWTH_AFTER_WARM_UP = 0.15;
+
+/** One simulated user and the cookies it holds, as a browser would; it keeps them from round to round. */
+interface Visitor {
+  user: { username: string; password: string };
+  access?: string;
+  refresh?: string;
+  /** Where in VISIT it is, the step it sent last, and whether that step's answer is still due. */
+  cursor: number;
+  step?: Step;
+  pending?: boolean;
+}
+
+let postgres: PostgresServer;
+let app: AppServer;
+const visitors: Visitor[] = [];
+
+beforeAll(async () => {
+  postgres = await PostgresServer.create();
+  app = await AppServer.start({ databaseUrl: await postgres.createDatabase("tessera"), env: AppServer.defaultEnv() });
+  // Everyone is signed in before the load starts: 100 sign-ins at once would be a bcrypt
+  // storm (the bench measures that), not the steady traffic this test is about.
+  const client = httpClient(app.url);
+  for (let batch = 0; batch < CONNECTIONS; batch += 10) {
+    const users = await Promise.all(Array.from({ length: 10 }, () => client.registerUser("load")));
+    visitors.push(...users.map((user) => ({ user, cursor: Math.floor(Math.random() * VISIT.length) })));
+  }
+  await signInAgain(visitors);
+});
+
+/** Signs visitors in outside the measured load: before it, and for those whose last request a round's end cut off. */
+async function signInAgain(who: Visitor[]): Promise<void> {
+  const client = httpClient(app.url);
+  for (let batch = 0; batch < who.length; batch += 10) {
+    await Promise.all(
+      who.slice(batch, batch + 10).map(async (visitor) => {
+        const signed = await client.signInFully(visitor.user.username, visitor.user.password);
+        Object.assign(visitor, { access: signed.token, refresh: signed.refreshToken, pending: false });
+      }),
+    );
+  }
+}
+
+afterAll(async () => {
+  await app?.terminate();
+  postgres?.destroy();
+});
+
+type Step = "sign-in" | "me" | "dashboard" | "refresh" | "sign-out";
+/**
+ * A visitor's round: mostly API calls and page views, a refresh now and then,
+ * then sign out and in again. Each visitor starts at its own point of it, so
+ * the sign-ins are spread out rather than all at once.
+ */
+const BROWSE: Step[] = ["me", "me", "dashboard", "me", "me", "me", "dashboard", "me", "me", "refresh"];
+const VISIT: Step[] = [...BROWSE, ...BROWSE, "sign-out", "sign-in"];
+const PATHS: Record<Step, string> = {
+  "sign-in": "/api/auth/login",
+  me: "/api/auth/me",
+  dashboard: "/dashboard",
+  refresh: "/api/auth/refresh",
+  "sign-out": "/api/auth/logout",
+};
+
+function randomClientIp(): string {
+  const byte = () => Math.floor(Math.random() * 254) + 1;
+  return `10.${byte()}.${byte()}.${byte()}`;
+}
+
+function keepCookies(visitor: Visitor, headers: Record<string, string | string[]>): void {
+  for (const line of [headers["set-cookie"] ?? []].flat()) {
+    const [pair] = line.split(";");
+    const [name, value] = [pair!.slice(0, pair!.indexOf("=")), pair!.slice(pair!.indexOf("=") + 1)];
+    if (name === SESSION_COOKIE) visitor.access = value;
+    if (name === REFRESH_COOKIE) visitor.refresh = value;
+  }
+}
+
+/** The HTTP request for a visitor's next step, with the cookies a browser would send to that path. */
+function requestFor(step: Step, visitor: Visitor): Partial<autocannon.Request> {
+  const headers: Record<string, string> = { "x-forwarded-for": randomClientIp() };
+  if (step === "sign-in") {
+    return { method: "POST", path: PATHS[step], headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(visitor.user) };
+  }
+  const cookies: string[] = [];
+  if (step !== "refresh" && visitor.access) cookies.push(`${SESSION_COOKIE}=${visitor.access}`);
+  if ((step === "refresh" || step === "sign-out") && visitor.refresh) cookies.push(`${REFRESH_COOKIE}=${visitor.refresh}`);
+  const method = step === "me" || step === "dashboard" ? "GET" : "POST";
+  return { method, path: PATHS[step], headers: { ...headers, cookie: cookies.join("; ") }, body: undefined };
+}
+
+/**
+ * One autocannon request that plays each connection's visitor; every answer is
+ * counted by step and status in `seen`. autocannon deep-copies the options for
+ * every connection, so `connection` is an object of each connection's own; its
+ * `context` is cleared before every request here, so it only carries the
+ * visitor from a request to its response.
+ */
+function visitRequest(seen: Map<string, number>): autocannon.Request {
+  let assigned = 0;
+  const request = {
+    connection: {} as { visitor?: Visitor },
+    setupRequest: (req: autocannon.Request & { connection: { visitor?: Visitor } }, context: { visitor?: Visitor }) => {
+      const visitor = (req.connection.visitor ??= visitors[assigned++ % visitors.length]!);
+      visitor.step = VISIT[visitor.cursor++ % VISIT.length]!;
+      visitor.pending = true;
+      context.visitor = visitor;
+      return { ...req, ...requestFor(visitor.step, visitor) };
+    },
+    onResponse: (status: number, _body: string, context: { visitor?: Visitor }, headers: Record<string, string | string[]>) => {
+      const visitor = context.visitor!;
+      visitor.pending = false;
+      const key = `${visitor.step} ${status}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      keepCookies(visitor, headers);
+    },
+  };
+  return request as unknown as autocannon.Request;
+}
+
+interface Round {
+  requests: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  memoryMiB: number;
+}
+
+async function round(seen: Map<string, number>): Promise<Round> {
+  const result = await autocannon({
+    url: app.url,
+    connections: CONNECTIONS,
+    duration: ROUND_SECONDS,
+    requests: [visitRequest(seen)],
+    timeout: 10,
+  });
+  // Let in-flight work and the collector settle before reading memory.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // A sign-in, sign-out or refresh whose answer the end of the round cut off left
+  // its visitor's cookies out of date, as a browser closed mid-request would.
+  await signInAgain(visitors.filter((visitor) => visitor.pending && visitor.step !== "me" && visitor.step !== "dashboard"));
+  return {
+    requests: result.requests.total,
+    perSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    memoryMiB: Math.round(app.memoryKiB() / 1024),
+  };
+}
+
+describe(`${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s`, () => {
+  it("every answer is a success and memory levels off", async () => {
+    const startMiB = Math.round(app.memoryKiB() / 1024);
+    const seen = new Map<string, number>();
+    const rounds: Round[] = [];
+    for (let i = 0; i < ROUNDS; i++) rounds.push(await round(seen));
+
+    console.log(`Load: ${CONNECTIONS} connections; server memory before: ${startMiB} MiB`);
+    console.table(rounds);
+    console.log(`Answers by step and status: ${[...seen].sort().map(([key, n]) => `${key}×${n}`).join(", ")}`);
+
+    for (const [i, result] of rounds.entries()) {
+      expect(result.errors, `round ${i + 1}: errors and timeouts`).toBe(0);
+      expect(result.non2xx, `round ${i + 1}: answers other than 2xx`).toBe(0);
+      expect(result.requests, `round ${i + 1}: requests`).toBeGreaterThan(0);
+    }
+    const warm = rounds[0]!.memoryMiB;
+    const last = rounds.at(-1)!.memoryMiB;
+    expect(last, `memory after round ${ROUNDS} vs round 1`).toBeLessThanOrEqual(warm * (1 + MAX_GROWTH_AFTER_WARM_UP));
+  });
+});
