@@ -11,9 +11,15 @@ import { AppServer } from "./support/app";
 import { PostgresServer } from "./support/postgres";
 
 const CONNECTIONS = 100;
-const ROUNDS = 3;
-const ROUND_SECONDS = 20;
-/** Memory may settle a little after the first round, but not keep growing. */
+const ROUNDS = 4;
+const ROUND_SECONDS = 15;
+/**
+ * The first round warms the server up (V8 sizes its heap, Next.js loads its
+ * routes); from the end of the second round to the end of the last, resident
+ * memory may move with the noise of a garbage-collected heap, but not grow
+ * round over round. This catches a gross leak (some 20 kB a request at the
+ * rates seen here), not a slow one; the figures are printed for the README.
+ */
 const MAX_GROWTH_AFTER_WARM_UP = 0.15;
 
 /** One simulated user and the cookies it holds, as a browser would; it keeps them from round to round. */
@@ -186,8 +192,8 @@ describe(`${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s`, (
       expect(result.non2xx, `round ${i + 1}: answers other than 2xx`).toBe(0);
       expect(result.requests, `round ${i + 1}: requests`).toBeGreaterThan(0);
     }
-    const warm = rounds[0]!.memoryMiB;
+    const warm = rounds[1]!.memoryMiB;
     const last = rounds.at(-1)!.memoryMiB;
-    expect(last, `memory after round ${ROUNDS} vs round 1`).toBeLessThanOrEqual(warm * (1 + MAX_GROWTH_AFTER_WARM_UP));
+    expect(last, `memory after round ${ROUNDS} vs round 2`).toBeLessThanOrEqual(warm * (1 + MAX_GROWTH_AFTER_WARM_UP));
   });
 });
