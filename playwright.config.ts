@@ -3,9 +3,7 @@
  * (TESSERA_BASE_URL). A system Chromium is used when there is one (e2e/browser.ts).
  */
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumPath } from "./e2e/browser";
-
-const executablePath = chromiumPath();
+import { chromiumLaunchOptions } from "./e2e/browser";
 
 export default defineConfig({
   testDir: "e2e",
@@ -23,11 +21,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          ...(executablePath ? { executablePath } : {}),
-          // Without the background-networking flags Chromium keeps calling home from a closed network.
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        },
+        launchOptions: chromiumLaunchOptions(),
       },
     },
   ],

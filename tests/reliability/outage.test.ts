@@ -6,7 +6,10 @@
  * back the same app process must serve again, with no restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "@playwright/test";
 import { SignJWT } from "jose";
+import { chromiumLaunchOptions } from "@/e2e/browser";
+import { signInThroughForm } from "@/e2e/helpers";
 import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
 import { AppServer } from "./support/app";
 import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
@@ -17,6 +20,9 @@ let app: AppServer;
 let client: ReturnType<typeof httpClient>;
 let signed: Signed;
 let user: { username: string; password: string };
+let browser: Browser;
+/** A signed-in browser tab, to see what a person sees. */
+let page: Page;
 
 beforeAll(async () => {
   postgres = await PostgresServer.create();
@@ -24,9 +30,14 @@ beforeAll(async () => {
   client = httpClient(app.url);
   user = await client.registerUser("outage");
   signed = await client.signInFully(user.username, user.password);
+  browser = await chromium.launch(chromiumLaunchOptions());
+  page = await browser.newPage({ baseURL: app.url });
+  await signInThroughForm(page, user.username, user.password);
+  await page.waitForURL("**/dashboard");
 });
 
 afterAll(async () => {
+  await browser?.close();
   await app?.terminate();
   postgres?.destroy();
 });
@@ -115,6 +126,16 @@ describe("while PostgreSQL is down", () => {
     expect(response.headers.get("location")).toBe("/login?error=service_unavailable");
   });
 
+  it("shows a person what is going on, in a real browser", async () => {
+    await page.goto("/");
+    await page.getByRole("button", { name: "Show details" }).click();
+    await page.getByTestId("result").filter({ hasText: "Result - Service unavailable, try again shortly" }).waitFor();
+
+    await page.goto("/dashboard");
+    expect(new URL(page.url()).pathname).toBe("/unavailable");
+    await page.getByRole("heading", { name: "Tessera is temporarily unavailable" }).waitFor();
+  });
+
   it("recovers by itself once PostgreSQL is back: the same process, the same session", async () => {
     postgres.start();
     const recoveredAfterMs = await eventually("/api/auth/me answers 200 again", async () => {
@@ -132,5 +153,9 @@ describe("while PostgreSQL is down", () => {
     expect((await client.call("/dashboard", { cookie: signed.access, ...within })).status).toBe(200);
     expect((await client.call("/api/auth/refresh", { method: "POST", cookie: signed.refresh, ...within })).status).toBe(200);
     await client.signInFully(user.username, user.password);
+
+    // The 503 page in the browser tab reloads the dashboard by itself, still signed in.
+    await page.waitForURL("**/dashboard", { timeout: 15_000 });
+    await page.getByRole("heading", { name: /^Hello, / }).waitFor();
   });
 });
