@@ -6,7 +6,8 @@
  * error kind may sit on the error itself, down its `cause` chain, or in
  * `meta.driverAdapterError`, so every one of those places is looked at.
  */
-const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+/** Can't reach, timed out, closed; pool timeout; a transaction that could not start or ran out of time. */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 /** Socket errors of the driver. */
 const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
 /**

@@ -23,7 +23,8 @@ export function createPrismaClient(url: string, { poolMax = 10, timeoutMs = 5000
     // … and a client-side one, which also covers a server that stops answering.
     query_timeout: timeoutMs,
   });
-  return new PrismaClient({ adapter });
+  // A transaction waits at most this long for its connection and runs at most this long.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: timeoutMs, timeout: timeoutMs } });
 }
 
 export type Database = ReturnType<typeof createPrismaClient>;

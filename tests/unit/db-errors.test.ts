@@ -21,6 +21,7 @@ describe("isDatabaseUnavailable", () => {
     ["too many connections", prismaError("P2010", { kind: "TooManyConnections", cause: "53300" })],
     ["a refused socket, as a cause", new Error("query failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })],
     ["the pool's wait for a connection", new Error("timeout exceeded when trying to connect")],
+    ["a transaction that could not start in time (P2028)", Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" })],
     ["a client-side query timeout", new Error("Query read timeout")],
   ])("recognises %s", (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
