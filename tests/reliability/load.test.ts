@@ -22,6 +22,22 @@ const ROUND_SECONDS = 15;
  */
 const MAX_GROWTH_AFTER_WARM_UP = 0.15;
 
+type Step = "sign-in" | "me" | "dashboard" | "refresh" | "sign-out";
+/**
+ * A visitor's round: mostly API calls and page views, a refresh now and then,
+ * then sign out and in again. Each visitor starts at its own point of it, so
+ * the sign-ins are spread out rather than all at once.
+ */
+const BROWSE: Step[] = ["me", "me", "dashboard", "me", "me", "me", "dashboard", "me", "me", "refresh"];
+const VISIT: Step[] = [...BROWSE, ...BROWSE, "sign-out", "sign-in"];
+const PATHS: Record<Step, string> = {
+  "sign-in": "/api/auth/login",
+  me: "/api/auth/me",
+  dashboard: "/dashboard",
+  refresh: "/api/auth/refresh",
+  "sign-out": "/api/auth/logout",
+};
+
 /** One simulated user and the cookies it holds, as a browser would; it keeps them from round to round. */
 interface Visitor {
   user: { username: string; password: string };
@@ -67,22 +83,6 @@ afterAll(async () => {
   await app?.terminate();
   postgres?.destroy();
 });
-
-type Step = "sign-in" | "me" | "dashboard" | "refresh" | "sign-out";
-/**
- * A visitor's round: mostly API calls and page views, a refresh now and then,
- * then sign out and in again. Each visitor starts at its own point of it, so
- * the sign-ins are spread out rather than all at once.
- */
-const BROWSE: Step[] = ["me", "me", "dashboard", "me", "me", "me", "dashboard", "me", "me", "refresh"];
-const VISIT: Step[] = [...BROWSE, ...BROWSE, "sign-out", "sign-in"];
-const PATHS: Record<Step, string> = {
-  "sign-in": "/api/auth/login",
-  me: "/api/auth/me",
-  dashboard: "/dashboard",
-  refresh: "/api/auth/refresh",
-  "sign-out": "/api/auth/logout",
-};
 
 function randomClientIp(): string {
   const byte = () => Math.floor(Math.random() * 254) + 1;
