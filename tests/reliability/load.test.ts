@@ -6,7 +6,7 @@
  */
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFRESH_COOKIE, SESSION_COOKIE, httpClient } from "@/tests/support/http";
+import { REFRESH_COOKIE, SESSION_COOKIE, httpClient, randomClientIp } from "@/tests/support/http";
 import { AppServer } from "./support/app";
 import { PostgresServer } from "./support/postgres";
 
@@ -83,11 +83,6 @@ afterAll(async () => {
   await app?.terminate();
   postgres?.destroy();
 });
-
-function randomClientIp(): string {
-  const byte = () => Math.floor(Math.random() * 254) + 1;
-  return `10.${byte()}.${byte()}.${byte()}`;
-}
 
 function keepCookies(visitor: Visitor, headers: Record<string, string | string[]>): void {
   for (const line of [headers["set-cookie"] ?? []].flat()) {

@@ -26,7 +26,7 @@ export interface Call {
 }
 
 /** A made-up client address per request (the test server trusts X-Forwarded-For), so no test exhausts the per-IP limit. */
-function randomClientIp(): string {
+export function randomClientIp(): string {
   const byte = () => Math.floor(Math.random() * 254) + 1;
   return `10.${byte()}.${byte()}.${byte()}`;
 }
