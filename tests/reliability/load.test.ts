@@ -6,7 +6,7 @@
  */
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFRESH_COOKIE, SESSION_COOKIE, httpClient, randomClientIp } from "@/tests/support/http";
+import { REFRESH_COOKIE, SESSION_COOKIE, httpClient, parseSetCookies, randomClientIp } from "@/tests/support/http";
 import { AppServer } from "./support/app";
 import { PostgresServer } from "./support/postgres";
 
@@ -85,9 +85,7 @@ afterAll(async () => {
 });
 
 function keepCookies(visitor: Visitor, headers: Record<string, string | string[]>): void {
-  for (const line of [headers["set-cookie"] ?? []].flat()) {
-    const [pair] = line.split(";");
-    const [name, value] = [pair!.slice(0, pair!.indexOf("=")), pair!.slice(pair!.indexOf("=") + 1)];
+  for (const { name, value } of parseSetCookies([headers["set-cookie"] ?? []].flat())) {
     if (name === SESSION_COOKIE) visitor.access = value;
     if (name === REFRESH_COOKIE) visitor.refresh = value;
   }

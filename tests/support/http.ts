@@ -38,7 +38,12 @@ export interface SetCookie {
 }
 
 export function setCookies(response: Response): SetCookie[] {
-  return response.headers.getSetCookie().map((line) => {
+  return parseSetCookies(response.headers.getSetCookie());
+}
+
+/** `Set-Cookie` header lines, parsed. */
+export function parseSetCookies(lines: string[]): SetCookie[] {
+  return lines.map((line) => {
     const [pair, ...rest] = line.split(";");
     const at = pair!.indexOf("=");
     const attributes: Record<string, string | true> = {};
