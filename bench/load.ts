@@ -4,7 +4,8 @@
  * figure can be given per request as well as per second.
  */
 import autocannon from "autocannon";
-import { footprint, TICKS_PER_SECOND, type AppServer } from "./server";
+import { TICKS_PER_SECOND } from "../tests/support/processes";
+import { footprint, type AppServer } from "./server";
 
 export interface Cell {
   label: string;

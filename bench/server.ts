@@ -1,14 +1,15 @@
 /**
  * Servers for the benchmark: the app under `npm start` (as `npm test` runs it, on a
- * throwaway data dir), an optional throwaway PostgreSQL cluster, and /proc readings of
- * the memory and CPU time of a server's processes.
+ * throwaway data dir), an optional throwaway PostgreSQL cluster, and the memory and
+ * CPU time of a server's process groups.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../scripts/free-port";
+import { processTree, signalAll, type ProcInfo } from "../tests/support/processes";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -107,71 +108,12 @@ export async function stopApp(server: AppServer): Promise<void> {
   const groups = new Set(processTree(pid).map((proc) => proc.pgid));
   if (server.child.exitCode === null && server.child.signalCode === null) {
     const exited = new Promise((resolve) => server.child.once("exit", resolve));
-    signalGroup(pid, "SIGTERM");
-    const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), 15_000);
+    signalAll([-pid], "SIGTERM");
+    const timer = setTimeout(() => signalAll([-pid], "SIGKILL"), 15_000);
     await exited;
     clearTimeout(timer);
   }
-  for (const group of groups) signalGroup(group, "SIGKILL");
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-// --- /proc ---------------------------------------------------------------------------
-
-export interface ProcInfo {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  command: string;
-  rssBytes: number;
-  /** user + system CPU time, in clock ticks. */
-  cpuTicks: number;
-}
-
-const PAGE_BYTES = 4096;
-/** Linux's USER_HZ; /proc/<pid>/stat times are in these ticks. */
-export const TICKS_PER_SECOND = 100;
-
-function readProc(pid: number): ProcInfo | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name is in parentheses and may itself contain spaces or parentheses.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const rssPages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
-    return {
-      pid,
-      ppid: Number(fields[1]),
-      pgid: Number(fields[2]),
-      command,
-      rssBytes: rssPages * PAGE_BYTES,
-      cpuTicks: Number(fields[11]) + Number(fields[12]),
-    };
-  } catch {
-    return undefined; // exited while we looked
-  }
-}
-
-/** A process and all its descendants. */
-export function processTree(rootPid: number): ProcInfo[] {
-  const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).flatMap((name) => readProc(Number(name)) ?? []);
-  const children = new Map<number, ProcInfo[]>();
-  for (const proc of all) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
-  const tree: ProcInfo[] = [];
-  const queue = all.filter((proc) => proc.pid === rootPid);
-  while (queue.length) {
-    const proc = queue.shift()!;
-    tree.push(proc);
-    queue.push(...(children.get(proc.pid) ?? []));
-  }
-  return tree;
+  signalAll([...groups].map((group) => -group), "SIGKILL");
 }
 
 /**

@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "@/scripts/free-port";
-import { descendants, listenerOf, residentKiB, signalAll } from "./processes";
+import { listenerOf, processTree, readProc, signalAll } from "@/tests/support/processes";
 
 /** Settings of the app that the test runner's own environment must not leak into. */
 const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX"];
@@ -89,7 +89,7 @@ export class AppServer {
 
   /** Resident memory of the serving process (its bcrypt workers are threads inside it). */
   memoryKiB(): number {
-    return residentKiB(this.serverPid());
+    return (readProc(this.serverPid())?.rssBytes ?? 0) / 1024;
   }
 
   /** What a platform does to stop an instance: SIGTERM to the whole group, then wait for the exit. */
@@ -101,7 +101,7 @@ export class AppServer {
   /** A crash: every process of the app gets SIGKILL at once, with no chance to clean up. */
   async kill(): Promise<void> {
     const root = this.child.pid!;
-    signalAll([root, ...descendants(root)], "SIGKILL");
+    signalAll(processTree(root).map((proc) => proc.pid), "SIGKILL");
     await this.exited;
   }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/scripts/free-port";
-import { descendants } from "./processes";
+import { processTree } from "@/tests/support/processes";
 
 function serverBinaries(): string {
   const fromEnv = process.env.PG_BIN;
@@ -71,7 +71,7 @@ export class PostgresServer {
 
   private processes(): number[] {
     const postmaster = Number(readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-    return [postmaster, ...descendants(postmaster)];
+    return processTree(postmaster).map((proc) => proc.pid);
   }
 
   /** A server that accepts connections but never answers (SIGSTOP), as a hung host does. */
