@@ -18,17 +18,15 @@ import {
   emptyMiddlewareTree,
   footprint,
   newSecret,
-  postgresBinDir,
   ROOT,
   seedApp,
   startApp,
-  startPostgres,
   stopApp,
   tempDir,
   type AppServer,
-  type PostgresCluster,
   type ServerFootprint,
 } from "./server";
+import { postgresBinDir, PostgresServer } from "../tests/support/postgres-server";
 import type { VerifyResult } from "./verify";
 
 const quick = process.argv.includes("--quick");
@@ -175,7 +173,7 @@ async function main(): Promise<number> {
   const dataDir = tempDir("tessera-bench-");
   const secret = newSecret();
   const servers: AppServer[] = [];
-  let postgres: PostgresCluster | undefined;
+  let postgres: PostgresServer | undefined;
   const http: Record<number, Map<string, Aggregate>> = {};
   const httpRatios: Record<number, { meOverHealth: number; dashboardOverHome: number }> = {};
   const signIns: { cost: number; alone: Cell; storm: { login: Cell; health: Cell } }[] = [];
@@ -277,8 +275,8 @@ async function main(): Promise<number> {
       database = { skipped: "skipped: no PostgreSQL server" };
     } else {
       log(`PostgreSQL server from ${binDir}…`);
-      postgres = await startPostgres(binDir);
-      const pgApp = await start({ name: "app-postgres", dataDir: path.join(dataDir, "pg"), bcryptCost: 12, jwtSecret: secret, databaseUrl: postgres.url });
+      postgres = await PostgresServer.create({ fsync: true });
+      const pgApp = await start({ name: "app-postgres", dataDir: path.join(dataDir, "pg"), bcryptCost: 12, jwtSecret: secret, databaseUrl: postgres.url("postgres") });
       seedApp(pgApp);
       const embeddedMe: Target = { path: "/api/auth/me", cookie: await signIn(app12, SEED_USER.username, SEED_USER.password) };
       const postgresMe: Target = { path: "/api/auth/me", cookie: await signIn(pgApp, SEED_USER.username, SEED_USER.password) };
@@ -296,7 +294,7 @@ async function main(): Promise<number> {
         PLAN.dbSeconds,
         PLAN.dbRounds,
       );
-      database = { version: postgres.version, embedded: run.cells.get("embedded")!, postgres: run.cells.get("postgres")!, postgresOverEmbedded: run.ratio("postgres", "embedded") };
+      database = { version: postgres.version(), embedded: run.cells.get("embedded")!, postgres: run.cells.get("postgres")!, postgresOverEmbedded: run.ratio("postgres", "embedded") };
       memory.push({ when: "PostgreSQL server, at the end of the run", footprint: footprint(pgApp) });
     }
     memory.push({ when: "embedded database, cost-12 server at the end of the run", footprint: footprint(app12) });
@@ -305,7 +303,7 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     for (const server of [...servers]) await stopApp(server);
-    postgres?.stop();
+    postgres?.destroy();
     rmSync(emptyTree, { recursive: true, force: true });
   }
   rmSync(dataDir, { recursive: true, force: true });

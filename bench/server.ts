@@ -1,11 +1,10 @@
 /**
  * Servers for the benchmark: the app under `npm start` (as `npm test` runs it, on a
- * throwaway data dir), an optional throwaway PostgreSQL cluster, and the memory and
- * CPU time of a server's process groups.
+ * throwaway data dir), and the memory and CPU time of a server's process groups.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../scripts/free-port";
@@ -166,63 +165,4 @@ export function footprint(server: AppServer): ServerFootprint {
   });
   // scripts/run.ts starts Next.js detached, so its group is the one that is not the launcher's.
   return { next: sum(tree.filter((proc) => proc.pgid !== pid)), launcher: sum(tree.filter((proc) => proc.pgid === pid)) };
-}
-
-// --- PostgreSQL ------------------------------------------------------------------------
-
-export interface PostgresCluster {
-  url: string;
-  version: string;
-  stop(): void;
-}
-
-/** Debian's newest PostgreSQL server binaries, if installed. */
-export function postgresBinDir(): string | undefined {
-  const base = "/usr/lib/postgresql";
-  if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base)
-    .filter((name) => existsSync(path.join(base, name, "bin", "pg_ctl")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? path.join(base, versions[0], "bin") : undefined;
-}
-
-/**
- * A throwaway cluster on a free loopback port (trust auth, nothing persistent).
- * initdb refuses to run as root, so as root it runs as the `postgres` user.
- */
-export async function startPostgres(binDir: string): Promise<PostgresCluster> {
-  const dir = tempDir("tessera-bench-pg-");
-  const data = path.join(dir, "data");
-  const run = path.join(dir, "run");
-  mkdirSync(run);
-  const asRoot = process.getuid?.() === 0;
-  let uid = -1;
-  if (asRoot) {
-    const id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
-    if (id.status !== 0) throw new Error("running as root and there is no `postgres` user to run initdb as");
-    uid = Number(id.stdout.trim());
-    const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
-    for (const entry of [dir, run]) chownSync(entry, uid, gid);
-  }
-  const pg = (tool: string, args: string[]) => {
-    const [command, fullArgs] = asRoot ? ["runuser", ["-u", "postgres", "--", path.join(binDir, tool), ...args]] : [path.join(binDir, tool), args];
-    const result = spawnSync(command as string, fullArgs as string[], { encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.stdout}`);
-    return result.stdout;
-  };
-  const port = await freePort();
-  pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
-  pg("pg_ctl", ["-D", data, "-o", `-p ${port} -k ${run} -c listen_addresses=127.0.0.1`, "-l", path.join(run, "pg.log"), "-w", "start"]);
-  const version = pg("postgres", ["--version"]).trim();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    version,
-    stop: () => {
-      try {
-        pg("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
 }

@@ -10,7 +10,7 @@ import { SignJWT } from "jose";
 import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
 import { AppServer } from "./support/app";
 import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

@@ -12,7 +12,7 @@ import { generateKeyEnv } from "@/scripts/keys";
 import { httpClient, sessionCookie } from "@/tests/support/http";
 import { AppServer } from "./support/app";
 import { ANSWER_WITHIN_MS, eventually } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;
