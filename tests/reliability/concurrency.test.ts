@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeClaims, httpClient, refreshCookie, sessionCookie, uniqueName } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, Tally } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 

@@ -7,7 +7,7 @@
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFRESH_COOKIE, SESSION_COOKIE, httpClient } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { PostgresServer } from "@/tests/support/postgres-server";
 
 const CONNECTIONS = 100;

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 

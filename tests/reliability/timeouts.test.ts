@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, type Signed } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually, expectServiceUnavailable } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 

@@ -17,12 +17,13 @@ export interface ProcInfo {
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 export const TICKS_PER_SECOND = 100;
 
-/** A process as /proc shows it now; undefined once it has exited. */
+/** A process as /proc shows it now; undefined once it has exited (a zombie included). */
 export function readProc(pid: number): ProcInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") return undefined;
     const rssKiB = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m)?.[1];
     return {
       pid,
