@@ -28,6 +28,11 @@ export interface AppOptions {
   databaseUrl?: string;
   /** Settings on top of the environment, e.g. `AppServer.defaultEnv()`. */
   env?: Record<string, string>;
+  /**
+   * Pass the runner's own DATABASE_URL, JWT_* and database settings through (`npm test`,
+   * which CI configures that way); by default they are left out.
+   */
+  inheritSettings?: boolean;
   /** Reuse a port, so that clients of a restarted server find it at the same address. */
   port?: number;
   /** Holds the log and the embedded database; a fresh temporary directory by default. */
@@ -83,7 +88,7 @@ export class AppServer {
     mkdirSync(resolved.dataDir, { recursive: true });
     const logFile = path.join(resolved.dataDir, `${resolved.name}.log`);
     const inherited: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of OWN_SETTINGS) delete inherited[name];
+    if (!options.inheritSettings) for (const name of OWN_SETTINGS) delete inherited[name];
     const env: NodeJS.ProcessEnv = {
       ...inherited,
       NEXT_TELEMETRY_DISABLED: "1",
