@@ -1,6 +1,6 @@
 /**
- * The production build served the way an operator runs it (`npm start`), in a
- * process group of its own, on PostgreSQL or on a
+ * The production build served the way an operator runs it (`npm start`, or the
+ * traced standalone server), in a process group of its own, on PostgreSQL or on a
  * throwaway embedded database. The tests, `npm test` and the bench use it to seed,
  * restart, SIGTERM or SIGKILL the app and to read its memory and CPU time. Its output
  * goes to a log file that failures quote.
@@ -41,6 +41,10 @@ export interface AppOptions {
   name?: string;
   /** The project tree to run: this repository by default, or a copy of it. */
   cwd?: string;
+  /** Run the traced server in `.next/standalone` (the self-hosting build) instead of `npm start`. */
+  standalone?: boolean;
+  /** How long start() waits for /api/health to answer 200 (120 s by default). */
+  readyWithinMs?: number;
 }
 
 type Resolved = AppOptions & Required<Pick<AppOptions, "dataDir" | "name" | "cwd">>;
@@ -64,7 +68,7 @@ export class AppServer {
     private readonly child: ChildProcess,
     readonly port: number,
     readonly options: Resolved,
-    /** The app's settings (all but NODE_ENV), for tools that need its database and keys. */
+    /** The app's settings (all but NODE_ENV and its address), for tools that need its database and keys. */
     readonly env: NodeJS.ProcessEnv,
     readonly logFile: string,
     readonly exited: Promise<number | null>,
@@ -98,9 +102,12 @@ export class AppServer {
     // The app writes straight into the file: a pipe through this process would stall
     // whenever the runner blocks (the seed runs synchronously, and so do npm test's suites).
     const log = openSync(logFile, "a");
-    const child = spawn("npm", ["start", "--", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: resolved.cwd,
-      env: { ...env, NODE_ENV: "production" },
+    const launch = options.standalone
+      ? { command: process.execPath, args: ["server.js"], cwd: path.join(resolved.cwd, ".next/standalone"), listen: { PORT: String(port), HOSTNAME: "127.0.0.1" } }
+      : { command: "npm", args: ["start", "--", "-p", String(port), "-H", "127.0.0.1"], cwd: resolved.cwd, listen: {} };
+    const child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: { ...env, ...launch.listen, NODE_ENV: "production" },
       detached: true,
       stdio: ["ignore", log, log],
     });
@@ -108,7 +115,7 @@ export class AppServer {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const app = new AppServer(child, port, resolved, env, logFile, exited);
     try {
-      await app.waitUntilReady();
+      await app.waitUntilReady(options.readyWithinMs);
     } catch (error) {
       await app.terminate();
       throw error;
