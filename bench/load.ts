@@ -4,7 +4,8 @@
  * figure can be given per request as well as per second.
  */
 import autocannon from "autocannon";
-import { footprint, TICKS_PER_SECOND, type AppServer } from "./server";
+import { TICKS_PER_SECOND } from "../tests/support/processes";
+import type { AppServer } from "../tests/support/app-server";
 
 export interface Cell {
   label: string;
@@ -35,7 +36,7 @@ function assertLoopback(url: string): void {
 }
 
 function options(server: AppServer, target: Target, connections: number, seconds: number): autocannon.Options {
-  const url = `${server.baseUrl}${target.path}`;
+  const url = `${server.url}${target.path}`;
   assertLoopback(url);
   const headers: Record<string, string> = {};
   if (target.cookie) headers.cookie = target.cookie;
@@ -67,11 +68,11 @@ function toCell(label: string, connections: number, result: autocannon.Result): 
 
 /** One load cell; `cpu` measures the server's CPU time across it (only meaningful when nothing else loads it). */
 export async function cell(server: AppServer, target: Target, connections: number, seconds: number, cpu = true): Promise<Cell> {
-  const before = cpu ? footprint(server) : undefined;
+  const before = cpu ? server.footprint() : undefined;
   const result = await autocannon(options(server, target, connections, seconds));
   const measured = toCell(target.path, connections, result);
   if (before) {
-    const after = footprint(server);
+    const after = server.footprint();
     const perRequest = (ticks: number) => (measured.requests ? (ticks / TICKS_PER_SECOND / measured.requests) * 1e6 : undefined);
     const nextTicks = after.next.cpuTicks - before.next.cpuTicks;
     measured.serverCpuUsPerRequest = perRequest(nextTicks + after.launcher.cpuTicks - before.launcher.cpuTicks);
@@ -88,34 +89,34 @@ export async function together(server: AppServer, loads: { target: Target; conne
 
 /** Signs in over the API; the `Cookie` header value carrying the access token. */
 export async function signIn(server: AppServer, username: string, password: string): Promise<string> {
-  const response = await fetch(`${server.baseUrl}/api/auth/login`, {
+  const response = await fetch(`${server.url}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username, password }),
   });
   const cookie = response.headers.getSetCookie().find((line) => line.startsWith("__Host-tessera_session="));
-  if (response.status !== 200 || !cookie) throw new Error(`${server.name}: sign-in as ${username} failed (${response.status})`);
+  if (response.status !== 200 || !cookie) throw new Error(`${server.options.name}: sign-in as ${username} failed (${response.status})`);
   return cookie.split(";")[0]!;
 }
 
 /** A fresh user whose password hash is made at this server's BCRYPT_COST (seed users are hashed at cost 10). */
 export async function registerUser(server: AppServer, username: string, password: string): Promise<void> {
-  const response = await fetch(`${server.baseUrl}/api/auth/register`, {
+  const response = await fetch(`${server.url}/api/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username, password, name: "Bench User" }),
   });
-  if (response.status !== 201) throw new Error(`${server.name}: registering ${username} failed (${response.status}: ${await response.text()})`);
+  if (response.status !== 201) throw new Error(`${server.options.name}: registering ${username} failed (${response.status}: ${await response.text()})`);
 }
 
 /** Fails loudly if a target does not answer 200 with this cookie, before any load is spent on it. */
 export async function expectOk(server: AppServer, target: Target): Promise<void> {
-  const response = await fetch(`${server.baseUrl}${target.path}`, {
+  const response = await fetch(`${server.url}${target.path}`, {
     method: target.method ?? "GET",
     headers: { ...(target.cookie ? { cookie: target.cookie } : {}), ...(target.json !== undefined ? { "content-type": "application/json" } : {}) },
     body: target.json === undefined ? undefined : JSON.stringify(target.json),
     redirect: "manual",
   });
   await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${server.name}: ${target.path} answered ${response.status}, expected 200`);
+  if (response.status !== 200) throw new Error(`${server.options.name}: ${target.path} answered ${response.status}, expected 200`);
 }

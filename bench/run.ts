@@ -9,26 +9,15 @@
  * `--no-build` reuses an existing .next build.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { cell, expectOk, registerUser, signIn, together, type Cell, type Target } from "./load";
 import { markdownTable, svgChart, textTable, type Panel, type Row } from "./report";
-import {
-  emptyMiddlewareTree,
-  footprint,
-  newSecret,
-  postgresBinDir,
-  ROOT,
-  seedApp,
-  startApp,
-  startPostgres,
-  stopApp,
-  tempDir,
-  type AppServer,
-  type PostgresCluster,
-  type ServerFootprint,
-} from "./server";
+import { AppServer, PROJECT_ROOT as ROOT, type AppFootprint, type AppOptions } from "../tests/support/app-server";
+import { postgresBinDir, PostgresServer } from "../tests/support/postgres-server";
+import { emptyMiddlewareTree } from "./empty-middleware";
 import type { VerifyResult } from "./verify";
 
 const quick = process.argv.includes("--quick");
@@ -166,41 +155,52 @@ async function main(): Promise<number> {
 
   const buildSeconds = build(ROOT, "app");
   // The bench-only twin with an empty middleware, for the middleware CPU target.
-  const emptyTree = emptyMiddlewareTree();
+  const emptyTree = emptyMiddlewareTree(ROOT);
   const emptyBuildSeconds = build(emptyTree, "empty-middleware copy");
 
   // Micro-benchmarks first, before any server competes for the two cores.
   const verify = ALGS.map(verifyBench);
 
-  const dataDir = tempDir("tessera-bench-");
-  const secret = newSecret();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-bench-"));
+  // One secret for every server: a restart with the same data keeps issued cookies valid.
+  const secret = randomBytes(48).toString("base64");
   const servers: AppServer[] = [];
-  let postgres: PostgresCluster | undefined;
+  let postgres: PostgresServer | undefined;
   const http: Record<number, Map<string, Aggregate>> = {};
   const httpRatios: Record<number, { meOverHealth: number; dashboardOverHome: number }> = {};
   const signIns: { cost: number; alone: Cell; storm: { login: Cell; health: Cell } }[] = [];
-  const memory: { when: string; footprint: ServerFootprint }[] = [];
+  const memory: { when: string; footprint: AppFootprint }[] = [];
   let middlewareCompare: { cells: Map<string, Aggregate>; cpuRatio: { me: number; health: number } } | undefined;
   let database:
     | { skipped: string }
     | { version: string; embedded: Aggregate; postgres: Aggregate; postgresOverEmbedded: number }
     | undefined;
 
-  const start = async (...args: Parameters<typeof startApp>) => {
-    log(`Starting ${args[0].name} (BCRYPT_COST=${args[0].bcryptCost}${args[0].databaseUrl ? ", PostgreSQL server" : ", embedded database"})…`);
-    const server = await startApp(...args);
+  /** `npm start` signing HS256 with the run's secret, with no per-IP sign-in limit to trip. */
+  const start = async ({ bcryptCost, ...options }: Pick<AppOptions, "name" | "dataDir" | "databaseUrl" | "cwd"> & { bcryptCost: number }) => {
+    log(`Starting ${options.name} (BCRYPT_COST=${bcryptCost}${options.databaseUrl ? ", PostgreSQL server" : ", embedded database"})…`);
+    const server = await AppServer.start({
+      ...options,
+      env: {
+        JWT_ALG: "HS256",
+        JWT_SECRET: secret,
+        BCRYPT_COST: String(bcryptCost),
+        // The bench signs in hundreds of times from one address; it measures bcrypt, not the abuse limit.
+        RATE_LIMIT_PER_IP: "1000000",
+      },
+    });
     servers.push(server);
     return server;
   };
   const stop = async (server: AppServer) => {
-    await stopApp(server);
+    await server.terminate();
     servers.splice(servers.indexOf(server), 1);
   };
 
   try {
     // 1. The request matrix and cost-10 sign-ins, on the embedded database (what `npm test` runs).
-    const app = await start({ name: "app-cost10", dataDir, bcryptCost: 10, jwtSecret: secret });
-    seedApp(app);
+    const app = await start({ name: "app-cost10", dataDir, bcryptCost: 10 });
+    app.seed();
     const cookie = await signIn(app, SEED_USER.username, SEED_USER.password);
     const targets = {
       health: { path: "/api/health" },
@@ -225,8 +225,8 @@ async function main(): Promise<number> {
     }
 
     // Our middleware against an empty one: same routes, same database kind, interleaved.
-    const empty = await start({ name: "app-empty-middleware", dataDir: path.join(dataDir, "empty"), bcryptCost: 10, jwtSecret: secret, cwd: emptyTree });
-    seedApp(empty);
+    const empty = await start({ name: "app-empty-middleware", dataDir: path.join(dataDir, "empty"), bcryptCost: 10, cwd: emptyTree });
+    empty.seed();
     const emptyMe: Target = { path: "/api/auth/me", cookie: await signIn(empty, SEED_USER.username, SEED_USER.password) };
     await expectOk(empty, emptyMe);
     for (const target of [targets.health, emptyMe]) await cell(empty, target, 10, 2, false);
@@ -264,11 +264,11 @@ async function main(): Promise<number> {
       signIns.push({ cost, alone, storm: { login: stormLogin!, health: stormHealth! } });
     };
     await signInPhase(app, 10);
-    memory.push({ when: "embedded database, after the request matrix and cost-10 sign-ins", footprint: footprint(app) });
+    memory.push({ when: "embedded database, after the request matrix and cost-10 sign-ins", footprint: app.footprint() });
     await stop(app);
 
     // 2. The same data and secret at the default cost: a restart, as a deploy would do.
-    const app12 = await start({ name: "app-cost12", dataDir, bcryptCost: 12, jwtSecret: secret });
+    const app12 = await start({ name: "app-cost12", dataDir, bcryptCost: 12 });
     await signInPhase(app12, 12);
 
     // 3. Embedded database against a PostgreSQL server, same build, same route.
@@ -277,9 +277,9 @@ async function main(): Promise<number> {
       database = { skipped: "skipped: no PostgreSQL server" };
     } else {
       log(`PostgreSQL server from ${binDir}…`);
-      postgres = await startPostgres(binDir);
-      const pgApp = await start({ name: "app-postgres", dataDir: path.join(dataDir, "pg"), bcryptCost: 12, jwtSecret: secret, databaseUrl: postgres.url });
-      seedApp(pgApp);
+      postgres = await PostgresServer.create({ fsync: true });
+      const pgApp = await start({ name: "app-postgres", dataDir: path.join(dataDir, "pg"), bcryptCost: 12, databaseUrl: postgres.url("postgres") });
+      pgApp.seed();
       const embeddedMe: Target = { path: "/api/auth/me", cookie: await signIn(app12, SEED_USER.username, SEED_USER.password) };
       const postgresMe: Target = { path: "/api/auth/me", cookie: await signIn(pgApp, SEED_USER.username, SEED_USER.password) };
       await expectOk(app12, embeddedMe);
@@ -296,16 +296,16 @@ async function main(): Promise<number> {
         PLAN.dbSeconds,
         PLAN.dbRounds,
       );
-      database = { version: postgres.version, embedded: run.cells.get("embedded")!, postgres: run.cells.get("postgres")!, postgresOverEmbedded: run.ratio("postgres", "embedded") };
-      memory.push({ when: "PostgreSQL server, at the end of the run", footprint: footprint(pgApp) });
+      database = { version: postgres.version(), embedded: run.cells.get("embedded")!, postgres: run.cells.get("postgres")!, postgresOverEmbedded: run.ratio("postgres", "embedded") };
+      memory.push({ when: "PostgreSQL server, at the end of the run", footprint: pgApp.footprint() });
     }
-    memory.push({ when: "embedded database, cost-12 server at the end of the run", footprint: footprint(app12) });
+    memory.push({ when: "embedded database, cost-12 server at the end of the run", footprint: app12.footprint() });
   } catch (error) {
     log(`Failed; the servers' logs are kept in ${dataDir}.`);
     throw error;
   } finally {
-    for (const server of [...servers]) await stopApp(server);
-    postgres?.stop();
+    for (const server of [...servers]) await server.terminate();
+    postgres?.destroy();
     rmSync(emptyTree, { recursive: true, force: true });
   }
   rmSync(dataDir, { recursive: true, force: true });

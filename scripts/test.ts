@@ -4,13 +4,13 @@
  * or DATABASE_URL when set), which the integration tests (real HTTP) and the
  * end-to-end tests (a real Chromium) run against; then the server is stopped.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../e2e/browser";
-import { freePort } from "./free-port";
+import { AppServer } from "../tests/support/app-server";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -20,28 +20,16 @@ function run(title: string, command: string, args: string[], env: Env = process.
   return result.status === 0;
 }
 
-async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode} before it was ready`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+/** Seeds the running server's database; false, with the reason printed, if that failed. */
+function seed(server: AppServer): boolean {
+  console.log("\n▶ Seed the test database (while the server runs): npm run db:seed");
+  try {
+    server.seed();
+    return true;
+  } catch (error) {
+    console.error(String(error));
+    return false;
   }
-  throw new Error(`the server did not become healthy within ${timeoutMs / 1000} s`);
-}
-
-/** The server runs in its own process group: `next start` leaves a child behind otherwise. */
-async function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || !server.pid) return;
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  process.kill(-server.pid, "SIGTERM");
-  const timer = setTimeout(() => server.pid && process.kill(-server.pid, "SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -66,35 +54,26 @@ async function main(): Promise<number> {
   }
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-test-"));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = path.join(dataDir, "server.log");
-  const env: Env = {
-    ...process.env,
-    EMBEDDED_DATA_DIR: path.join(dataDir, "data"),
-    JWT_SECRET: randomBytes(48).toString("base64"),
-    BCRYPT_COST: "10",
-    // As if behind a proxy: tests pick their client address with X-Forwarded-For,
-    // so the per-IP sign-in limit can be tested without one test starving the rest.
-    TRUST_PROXY: "1",
-    CORS_ORIGINS: "https://front.tessera.test",
-    NEXT_TELEMETRY_DISABLED: "1",
-    TESSERA_BASE_URL: baseUrl,
-    TESSERA_SERVER_LOG: logFile,
-  };
-  console.log(`\n▶ Test server: npm start -- -p ${port} (${env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${env.EMBEDDED_DATA_DIR}`})`);
-  // The server writes straight into the file: the suites below run with spawnSync,
-  // which blocks this process, so a pipe through here would stall and drop output.
-  const log = openSync(logFile, "a");
-  const server = spawn("npm", ["start", "--", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...env, NODE_ENV: "production" },
-    detached: true,
-    stdio: ["ignore", log, log],
-  });
-
+  console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
+  let server: AppServer | undefined;
   try {
-    await waitForHealth(baseUrl, server);
-    results.push(["seed", run("Seed the test database (while the server runs)", "npm", ["run", "db:seed"], { ...env, NODE_ENV: "test" })]);
+    // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
+    server = await AppServer.start({
+      name: "server",
+      dataDir,
+      databaseUrl: process.env.DATABASE_URL,
+      inheritSettings: true,
+      env: {
+        JWT_SECRET: randomBytes(48).toString("base64"),
+        BCRYPT_COST: "10",
+        // As if behind a proxy: tests pick their client address with X-Forwarded-For,
+        // so the per-IP sign-in limit can be tested without one test starving the rest.
+        TRUST_PROXY: "1",
+        CORS_ORIGINS: "https://front.tessera.test",
+      },
+    });
+    const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile };
+    results.push(["seed", seed(server)]);
     results.push(["security", run("Attack suite", "npx", ["vitest", "run", "--project", "security"], env)]);
     if (!securityOnly) {
       results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
@@ -105,13 +84,12 @@ async function main(): Promise<number> {
     console.error(String(error));
     results.push(["server", false]);
   } finally {
-    await stop(server);
-    closeSync(log);
+    await server?.terminate();
   }
 
   const failed = results.filter(([, passed]) => !passed).map(([name]) => name);
   if (failed.length > 0) {
-    console.error(`\nFailed: ${failed.join(", ")}. Server log: ${logFile}`);
+    console.error(`\nFailed: ${failed.join(", ")}. The server's log is in ${dataDir}.`);
     return 1;
   }
   rmSync(dataDir, { recursive: true, force: true });

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeClaims, httpClient, refreshCookie, sessionCookie, uniqueName } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, Tally } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

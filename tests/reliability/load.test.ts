@@ -7,8 +7,8 @@
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFRESH_COOKIE, SESSION_COOKIE, httpClient, parseSetCookies, randomClientIp } from "@/tests/support/http";
-import { AppServer } from "./support/app";
-import { PostgresServer } from "./support/postgres";
+import { AppServer } from "@/tests/support/app-server";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 const CONNECTIONS = 100;
 const ROUNDS = 4;

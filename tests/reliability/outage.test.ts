@@ -11,9 +11,9 @@ import { SignJWT } from "jose";
 import { chromiumLaunchOptions } from "@/e2e/browser";
 import { signInThroughForm } from "@/e2e/helpers";
 import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

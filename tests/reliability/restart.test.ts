@@ -10,9 +10,9 @@ import { parseConfig } from "@/lib/config";
 import { previousKeyEntry } from "@/lib/auth/keys";
 import { generateKeyEnv } from "@/scripts/keys";
 import { httpClient, sessionCookie } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, uniqueName, type Signed } from "@/tests/support/http";
-import { AppServer } from "./support/app";
+import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually, expectServiceUnavailable } from "./support/checks";
-import { PostgresServer } from "./support/postgres";
+import { PostgresServer } from "@/tests/support/postgres-server";
 
 const DB_TIMEOUT_MS = 1000;
 /** Many more requests than the app's pool has connections (DATABASE_POOL_MAX, 10 by default). */

@@ -1,9 +1,9 @@
 /**
- * A throwaway PostgreSQL server that a reliability test owns outright: it can
- * stop it, start it again, freeze it, or hold locks in it while the app runs.
- * Built from the server binaries of the machine (Debian: `apt-get install
- * postgresql`); when running as root, the server runs as the `postgres` user,
- * because PostgreSQL refuses to run as root.
+ * A throwaway PostgreSQL server on a free loopback port, owned outright by a test
+ * or the bench: it can stop it, start it again, freeze it, or hold locks in it
+ * through a client of its own while the app runs. Built from the server binaries
+ * of the machine (Debian: `apt-get install postgresql`); when running as root, the
+ * server runs as the `postgres` user, because PostgreSQL refuses to run as root.
  */
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -11,18 +11,23 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/scripts/free-port";
-import { descendants } from "./processes";
+import { processTree } from "@/tests/support/processes";
 
-function serverBinaries(): string {
-  const fromEnv = process.env.PG_BIN;
-  if (fromEnv) return fromEnv;
+/** PG_BIN, or the newest of Debian's PostgreSQL server binaries; undefined if there are none. */
+export function postgresBinDir(): string | undefined {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root) ? readdirSync(root).filter((name) => existsSync(path.join(root, name, "bin", "initdb"))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) {
-    throw new Error("The reliability suite needs PostgreSQL's server binaries: install them (Debian: apt-get install postgresql) or set PG_BIN.");
-  }
-  return path.join(root, newest, "bin");
+  return newest ? path.join(root, newest, "bin") : undefined;
+}
+
+export interface PostgresOptions {
+  /**
+   * Flush writes to disk as a production server does (the bench measures that cost).
+   * Off by default: a test's data need not survive a power cut, and tests run faster.
+   */
+  fsync?: boolean;
 }
 
 const asRoot = process.getuid?.() === 0;
@@ -31,15 +36,17 @@ export class PostgresServer {
   private constructor(
     private readonly bin: string,
     private readonly dir: string,
+    private readonly options: PostgresOptions,
     readonly port: number,
   ) {}
 
   /** initdb into a temporary directory and start the server on a free loopback port. */
-  static async create(): Promise<PostgresServer> {
-    const bin = serverBinaries();
-    const dir = mkdtempSync(path.join(tmpdir(), "tessera-reliability-pg-"));
+  static async create(options: PostgresOptions = {}): Promise<PostgresServer> {
+    const bin = postgresBinDir();
+    if (!bin) throw new Error("PostgreSQL's server binaries are missing: install them (Debian: apt-get install postgresql) or set PG_BIN.");
+    const dir = mkdtempSync(path.join(tmpdir(), "tessera-pg-"));
     if (asRoot) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), 0);
-    const server = new PostgresServer(bin, dir, await freePort());
+    const server = new PostgresServer(bin, dir, options, await freePort());
     server.run("initdb", ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
     server.start();
     return server;
@@ -55,12 +62,18 @@ export class PostgresServer {
     execFileSync(file, fileArgs, { stdio: ["ignore", "ignore", "pipe"] });
   }
 
+  /** What `postgres --version` prints, e.g. "postgres (PostgreSQL) 15.18 (Debian …)". */
+  version(): string {
+    return execFileSync(path.join(this.bin, "postgres"), ["--version"], { encoding: "utf8" }).trim();
+  }
+
   url(database: string): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
   start(): void {
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    const fsync = this.options.fsync ? "on" : "off";
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync} -c max_connections=200`;
     this.run("pg_ctl", ["-D", this.dataDir, "-l", path.join(this.dir, "server.log"), "-w", "-o", options, "start"]);
   }
 
@@ -71,7 +84,7 @@ export class PostgresServer {
 
   private processes(): number[] {
     const postmaster = Number(readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-    return [postmaster, ...descendants(postmaster)];
+    return processTree(postmaster).map((proc) => proc.pid);
   }
 
   /** A server that accepts connections but never answers (SIGSTOP), as a hung host does. */
@@ -105,6 +118,7 @@ export class PostgresServer {
     }
   }
 
+  /** Stops the server at once, whatever state it is in, and deletes its files. */
   destroy(): void {
     try {
       this.thaw();

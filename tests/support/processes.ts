@@ -1,0 +1,88 @@
+/**
+ * A server's processes, read from /proc (Linux): the tree under a pid with each
+ * process's group, memory and CPU time, signals to many at once, and the process
+ * that listens on a port.
+ */
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  rssBytes: number;
+  /** User + system CPU time, in clock ticks (TICKS_PER_SECOND). */
+  cpuTicks: number;
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+export const TICKS_PER_SECOND = 100;
+
+/** A process as /proc shows it now; undefined once it has exited (a zombie included). */
+export function readProc(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") return undefined;
+    const rssKiB = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m)?.[1];
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      pgid: Number(fields[2]),
+      rssBytes: Number(rssKiB ?? 0) * 1024,
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `root` and every live descendant, parents before children; empty once `root` has exited. */
+export function processTree(root: number): ProcInfo[] {
+  const all = readdirSync("/proc").flatMap((entry) => (/^\d+$/.test(entry) ? (readProc(Number(entry)) ?? []) : []));
+  const children = new Map<number, ProcInfo[]>();
+  for (const proc of all) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
+  const tree = all.filter((proc) => proc.pid === root);
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!.pid) ?? []));
+  return tree;
+}
+
+/** Sends `signal` to each pid (a negative one names a process group, as in kill(2)), skipping those gone. */
+export function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** The process listening on a loopback TCP port (IPv4), found through its socket's inode. */
+export function listenerOf(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const inode = readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")?.[9];
+  if (!inode) return undefined;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fds = readdirSync(`/proc/${entry}/fd`);
+      if (fds.some((fd) => readLinkSafe(`/proc/${entry}/fd/${fd}`) === `socket:[${inode}]`)) return Number(entry);
+    } catch {
+      // exited, or not ours to read
+    }
+  }
+  return undefined;
+}
+
+function readLinkSafe(file: string): string | undefined {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
