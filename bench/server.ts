@@ -208,7 +208,7 @@ export function emptyMiddlewareTree(): string {
 }
 
 export interface ServerFootprint {
-  /** The `next start` process group: `next start` and its `next-server` child. */
+  /** The server's process group: scripts/server/start.js, which runs Next.js in-process. */
   next: { rssBytes: number; cpuTicks: number; processes: number };
   /** The launcher's group: npm, tsx and scripts/run.ts, which hosts the embedded database. */
   launcher: { rssBytes: number; cpuTicks: number; processes: number };

@@ -34,7 +34,7 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 90_0
   throw new Error(`the server did not become healthy within ${timeoutMs / 1000} s`);
 }
 
-/** The server runs in its own process group: `next start` leaves a child behind otherwise. */
+/** The server runs in its own process group: npm and the launcher get the signal, and the launcher passes it on to the app server. */
 async function stop(server: ChildProcess): Promise<void> {
   if (server.exitCode !== null || !server.pid) return;
   const exited = new Promise((resolve) => server.once("exit", resolve));
