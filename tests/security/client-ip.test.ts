@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_URL, SESSION_COOKIE, call, registerUser, uniqueName } from "../support/http";
+import { BASE_URL, SESSION_COOKIE, call, parseSetCookies, randomClientIp, registerUser, sessionCookie, uniqueName } from "../support/http";
 import { query } from "../support/database";
 import { loopbackAddress, serverEnv, startServer, type ServerProcess } from "../support/server-process";
 
@@ -24,10 +24,6 @@ beforeAll(async () => {
   );
 }, 120_000);
 afterAll(() => untrusting?.stop());
-
-function spoofedAddress(): string {
-  return `203.0.113.${Math.floor(Math.random() * 254) + 1}`;
-}
 
 interface Reply {
   status: number;
@@ -64,15 +60,15 @@ async function rotatingAttempts(baseUrl: string, from: string, count: number): P
   const replies: Reply[] = [];
   for (let attempt = 0; attempt < count; attempt++) {
     const json = { username: uniqueName("rotator"), password: "not-the-password" };
-    replies.push(await send(baseUrl, "/api/auth/login", from, { json, headers: { "x-forwarded-for": spoofedAddress() } }));
+    replies.push(await send(baseUrl, "/api/auth/login", from, { json, headers: { "x-forwarded-for": randomClientIp() } }));
   }
   return replies;
 }
 
 function sessionCookieOf(reply: Reply): string {
-  const line = [reply.headers["set-cookie"] ?? []].flat().find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
-  if (!line) throw new Error(`no session cookie: ${reply.status} ${reply.body}`);
-  return line.split(";")[0]!;
+  const cookie = parseSetCookies([reply.headers["set-cookie"] ?? []].flat()).find(({ name }) => name === SESSION_COOKIE);
+  if (!cookie) throw new Error(`no session cookie: ${reply.status} ${reply.body}`);
+  return `${cookie.name}=${cookie.value}`;
 }
 
 /** The address the server recorded for the session it just opened. */
@@ -97,7 +93,7 @@ describe("npm start without TRUST_PROXY", () => {
   it("records the socket's address for a session, not the header's", async () => {
     const { username, password } = await registerUser("socket-ip");
     const from = loopbackAddress();
-    const headers = { "x-forwarded-for": spoofedAddress(), "x-real-ip": spoofedAddress() };
+    const headers = { "x-forwarded-for": randomClientIp(), "x-real-ip": randomClientIp() };
     const login = await send(untrusting.baseUrl, "/api/auth/login", from, { json: { username, password }, headers });
     expect(login.status).toBe(200);
     expect(await recordedAddress(untrusting.baseUrl, from, sessionCookieOf(login))).toBe(from);
@@ -125,11 +121,11 @@ describe("the test server, with TRUST_PROXY=1 (behind a proxy that sets X-Forwar
 
   it("records the header's address for a session", async () => {
     const { username, password } = await registerUser("proxied-ip");
-    const forwarded = spoofedAddress();
+    const forwarded = randomClientIp();
     const login = await call("/api/auth/login", { json: { username, password }, headers: { "x-forwarded-for": forwarded } });
     expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`))!.split(";")[0]!;
-    const { sessions } = (await (await call("/api/auth/sessions", { cookie })).json()).data;
+    const { name, value } = sessionCookie(login)!;
+    const { sessions } = (await (await call("/api/auth/sessions", { cookie: `${name}=${value}` })).json()).data;
     expect(sessions.find((session: { current: boolean }) => session.current).ip).toBe(forwarded);
   });
 });
