@@ -405,7 +405,7 @@ async function main(): Promise<number> {
     );
   }
   for (const { when, footprint: fp } of memory) {
-    rows.push({ section: "memory", measure: `RSS, ${when}`, value: `${fmt.mb(fp.next.rssBytes)} next-server group`, compared: `launcher${when.startsWith("embedded") ? " + embedded DB" : ""}: ${fmt.mb(fp.launcher.rssBytes)}` });
+    rows.push({ section: "memory", measure: `RSS, ${when}`, value: `${fmt.mb(fp.next.rssBytes)} server group`, compared: `launcher${when.startsWith("embedded") ? " + embedded DB" : ""}: ${fmt.mb(fp.launcher.rssBytes)}` });
   }
   for (const target of targetList) rows.push({ section: "target", measure: target.name, value: target.measured, compared: `${target.met ? "met" : "MISSED"} (goal ${target.goal})` });
 
@@ -483,7 +483,7 @@ ${markdownTable(rows)}
   call \`middleware.ts\`'s function on a fresh \`NextRequest\` in Node.js, not inside
   Next.js's Edge sandbox. The anchors (HS256 only, they have no public-key mode) verify
   their own session format with a 32-byte secret.
-- **HTTP**: autocannon on 127.0.0.1 against \`next start\` (production build, embedded
+- **HTTP**: autocannon on 127.0.0.1 against \`npm start\` (production build, embedded
   database, HS256, BCRYPT_COST=10), routes in interleaved rounds of ${PLAN.httpSeconds} s, ${PLAN.httpRounds} rounds per route;
   requests/s over all rounds, p50/p99 of the median round, ratios the median of the
   per-round ratios. Client and server share the machine's ${machine.cpus} cores. "server CPU"

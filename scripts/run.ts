@@ -2,7 +2,8 @@
  * The launcher behind `npm run dev`, `npm start` and `npm run db:seed`: it
  * provides the database (DATABASE_URL, or the embedded one, started here and
  * stopped when Next.js exits), applies pending migrations, then runs Next.js
- * (or the seed) with DATABASE_URL pointing at it.
+ * (or the seed) with DATABASE_URL pointing at it: `next dev`, or for `start`
+ * the production server in scripts/server/start.js.
  *
  *   tsx --conditions=react-server scripts/run.ts dev|start|seed [next args…]
  *
@@ -43,7 +44,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 // --- signals ---------------------------------------------------------------------
 
 /**
- * Next.js runs in its own process group (`next start` forks a `next-server`
+ * Next.js runs in its own process group (`next dev` forks a `next-server`
  * that would outlive a signal sent to its parent alone), so the terminal's
  * Ctrl-C reaches only this launcher, which passes it on to the whole group.
  */
@@ -115,9 +116,11 @@ function databaseEnv(database: ResolvedDatabase, env: Env): Env {
   return { DATABASE_URL: database.url, ...(database.embedded && !env.DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: "1" } : {}) };
 }
 
+/** `next dev`, or the production server around Next.js (scripts/server/start.js, which takes `next start`'s -p and -H). */
 function spawnNext(command: "dev" | "start", args: string[], databaseEnv: Env): ChildProcess {
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  return spawn(process.execPath, [nextBin, command, ...args], {
+  const program =
+    command === "dev" ? [createRequire(import.meta.url).resolve("next/dist/bin/next"), "dev"] : [path.join(ROOT, "scripts/server/start.js")];
+  return spawn(process.execPath, [...program, ...args], {
     cwd: ROOT,
     // Next.js loads the .env files itself; only the database settings come from here.
     env: { ...process.env, ...databaseEnv, NEXT_TELEMETRY_DISABLED: "1" },

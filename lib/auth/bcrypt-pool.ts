@@ -16,7 +16,7 @@ interface Pending {
 }
 
 // Evaluated in each worker. It resolves bcryptjs from the app's directory, where
-// `next start`, the standalone server and the scripts all run.
+// `npm start`, the standalone server and the scripts all run.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createRequire } = require("node:module");

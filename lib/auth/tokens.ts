@@ -8,7 +8,7 @@
  */
 import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
-import type { KeySet } from "@/lib/auth/keys";
+import type { KeySet, VerificationKey } from "@/lib/auth/keys";
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Cookies are capped at 4096 bytes; a bigger token is an attack or a bug. */
@@ -97,7 +97,12 @@ function invalid(reason: string): TokenError {
   return new TokenError("invalid_token", reason);
 }
 
-function pickKey(header: JWTHeaderParameters, keys: KeySet) {
+/**
+ * The key that may verify a token with this header, or a TokenError. Decided
+ * before any cryptography: no header that points at a foreign key, a `kid`
+ * from our own set, and exactly the algorithm that key was configured with.
+ */
+export function verificationKeyFor(header: JWTHeaderParameters, keys: KeySet): VerificationKey {
   for (const name of FOREIGN_KEY_HEADERS) {
     if (name in header) throw invalid(`header "${name}" is not accepted`);
   }
@@ -125,7 +130,7 @@ export async function verifyAccessToken(
   } catch {
     throw invalid("malformed token");
   }
-  const entry = pickKey(header, keys);
+  const entry = verificationKeyFor(header, keys);
   try {
     const { payload } = await jwtVerify(token, entry.key, {
       algorithms: [entry.alg],

@@ -1,22 +1,16 @@
 /**
  * Who is calling: IP and user agent for sessions, audit events and rate limits.
- * `X-Forwarded-For` is believed only with TRUST_PROXY=1 (SPEC §8); otherwise
- * the address Next.js recorded from the socket is used.
+ * The IP is X-Forwarded-For's first entry. Under `npm start` the production
+ * server (scripts/server/) writes that header from the socket, unless
+ * TRUST_PROXY=1 says the proxy in front sets it (SPEC §8). The standalone
+ * server and `next dev` pass on whatever the client sent: README "Security".
  */
-import { config } from "@/lib/config";
-
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
 }
 
 export function clientInfo(headers: Headers): ClientInfo {
-  const forwarded = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-  // Next.js fills X-Forwarded-For from the socket when the client sent none;
-  // without a trusted proxy only the entry nearest to us is meaningful.
-  const ip = (config().trustProxy ? forwarded[0] : forwarded.at(-1)) ?? null;
+  const ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
   return { ip: ip?.slice(0, 64) ?? null, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
 }

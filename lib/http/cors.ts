@@ -14,7 +14,7 @@ export function isAllowedOrigin(origin: string | null, allowed: readonly string[
   return origin !== null && allowed.includes(origin);
 }
 
-/** Same origin as the host the client addressed (the request URL's host is not the client's behind `next start`). */
+/** Same origin as the host the client addressed (the request URL's host is not the client's behind `npm start`). */
 export function isSameOrigin(origin: string, host: string | null): boolean {
   if (!host) return false;
   try {

@@ -36,7 +36,7 @@ export function noContent(): Response {
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 }
 
-/** A 303 to a same-origin path. Relative, because behind `next start` the request URL's host is not the client's. */
+/** A 303 to a same-origin path. Relative, because behind `npm start` the request URL's host is not the client's. */
 export function seeOther(path: string): Response {
   return new Response(null, { status: 303, headers: { location: path, "cache-control": "no-store" } });
 }

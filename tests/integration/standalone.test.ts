@@ -4,18 +4,9 @@
  * signs in through it. Catches a dependency the trace missed (the bcrypt
  * workers load bcryptjs from node_modules at run time, for one).
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { embeddedUrl } from "@/lib/db/embedded";
 import { AppServer } from "@/tests/support/app-server";
-
-/** DATABASE_URL when the run uses a server; otherwise the embedded database the test server started. */
-function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const lock = path.join(process.env.EMBEDDED_DATA_DIR ?? ".data", "embedded.json");
-  return embeddedUrl(JSON.parse(readFileSync(lock, "utf8")).port);
-}
+import { databaseUrl } from "@/tests/support/database";
 
 let server: AppServer | undefined;
 afterAll(() => server?.terminate());

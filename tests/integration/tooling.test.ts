@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { freePort } from "@/scripts/free-port";
 import { call, signIn } from "../support/http";
 
 function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -18,8 +19,8 @@ describe("the build", () => {
 });
 
 describe("start-up in production", () => {
-  /** `next start` with a bad secret; resolves with its exit code and output, or "still running". */
-  function startWith(secret: string): Promise<{ code: number | null; output: string }> {
+  /** The production server (`npm start`'s) with a bad secret; resolves with its exit code and output, or "still running". */
+  async function startWith(secret: string): Promise<{ code: number | null; output: string }> {
     // An empty JWT_SECRET in the environment also keeps Next.js from filling it in from a local .env file.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -29,7 +30,7 @@ describe("start-up in production", () => {
       JWT_PRIVATE_KEY: "",
       JWT_SECRET: secret,
     };
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], { env, detached: true });
+    const child = spawn(process.execPath, ["scripts/server/start.js", "-p", String(await freePort()), "-H", "127.0.0.1"], { env, detached: true });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

@@ -94,11 +94,20 @@ describe("forged and tampered tokens", () => {
     await expectRefused(`${header}.${part(escalated())}.${signature}`);
   });
 
-  it("rejects an expired token as token_expired and a not-yet-valid one as invalid", async () => {
-    const now = Math.floor(Date.now() / 1000);
-    expect(await meWith(await forgeToken({ ...claims, iat: now - 1000, exp: now - 60 }))).toEqual({ status: 401, error: "token_expired" });
-    await expectRefused(await forgeToken({ ...claims, iat: now + 600, exp: now + 1500 }));
-    await expectRefused(await forgeToken({ ...claims, nbf: now + 600 }));
+  describe("lifetime", () => {
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it("rejects an expired token as token_expired", async () => {
+      expect(await meWith(await forgeToken({ ...claims, iat: now() - 1000, exp: now() - 60 }))).toEqual({ status: 401, error: "token_expired" });
+    });
+
+    it("rejects a token issued in the future", async () => {
+      await expectRefused(await forgeToken({ ...claims, iat: now() + 600, exp: now() + 1500 }));
+    });
+
+    it("rejects a token not valid before a future nbf", async () => {
+      await expectRefused(await forgeToken({ ...claims, nbf: now() + 600 }));
+    });
   });
 
   it.each([
@@ -129,6 +138,32 @@ describe("forged and tampered tokens", () => {
     const signed = await signInFully("niko", "123niko");
     await call("/api/auth/logout", { method: "POST", cookie: signed.access });
     expect(await meWith(signed.token)).toEqual({ status: 401, error: "token_revoked" });
+  });
+});
+
+/**
+ * Middleware checks only a token's signature and claims, so a signed-out
+ * session's token passes it: each handler and page must refuse it itself
+ * (lib/auth/dal.ts). An admin's, so that nothing is refused for lack of a role.
+ */
+describe("a signed-out admin session's token, which middleware lets through", () => {
+  let revoked: Signed;
+
+  beforeAll(async () => {
+    revoked = await signInFully("hop", "123hop");
+    expect((await call("/api/auth/logout", { method: "POST", cookie: revoked.access })).status).toBe(204);
+  });
+
+  it.each(["/api/auth/me", "/api/auth/sessions", "/api/users", "/api/posts", "/api/admin/events", "/api/users/:self"])("gets nothing from %s", async (path) => {
+    const response = await call(path.replace(":self", revoked.userId), { cookie: revoked.access });
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toBe("token_revoked");
+  });
+
+  it.each(["/dashboard", "/admin"])("gets nothing from %s", async (path) => {
+    const response = await call(path, { cookie: revoked.access });
+    expect(response.status).not.toBe(200);
+    expect(await response.text()).not.toMatch(/Your access token|Latest auth events/);
   });
 });
 

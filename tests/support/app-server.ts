@@ -51,7 +51,7 @@ type Resolved = AppOptions & Required<Pick<AppOptions, "dataDir" | "name" | "cwd
 
 /** Memory and CPU time of the app's two process groups under `npm start`. */
 export interface AppFootprint {
-  /** The `next start` process group: `next start` and its `next-server` child. */
+  /** The server's process group: scripts/server/start.js, which runs Next.js in-process. */
   next: GroupFootprint;
   /** The launcher's group: npm, tsx and scripts/run.ts, which hosts the embedded database. */
   launcher: GroupFootprint;

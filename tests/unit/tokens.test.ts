@@ -1,8 +1,10 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
+import { parseConfig } from "@/lib/config";
 import { buildKeySet, type KeySet } from "@/lib/auth/keys";
-import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
+import { signAccessToken, TokenError, verificationKeyFor, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
+import { generateKeyEnv } from "@/scripts/keys";
 import { codeOf } from "../support/outcome";
 
 const SECRET = "x".repeat(24) + "-a-test-secret-of-48-bytes-xxxx";
@@ -137,5 +139,49 @@ describe("access tokens", () => {
 
   it("rejects a token over 4 KiB before any cryptography", async () => {
     expect(await forge({}, { padding: "x".repeat(5000) })).toBe("invalid_token");
+  });
+});
+
+/**
+ * Our own algorithm pin, apart from jose's: the imported CryptoKeys also pin
+ * their algorithm, so without these cases dropping our check (and widening
+ * jose's `algorithms`) would go unnoticed.
+ */
+describe("the algorithm check of our own key selection", () => {
+  function refusal(run: () => unknown): string {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(TokenError);
+      return (error as TokenError).message;
+    }
+    return "accepted";
+  }
+
+  it("takes the kid's key only with the algorithm that key was configured with", async () => {
+    const set = await keys();
+    const kid = set.current.kid;
+    expect(verificationKeyFor({ alg: "HS256", kid }, set)).toBe(set.byKid.get(kid));
+    for (const alg of ["HS384", "HS512", "RS256", "ES256", "none"]) {
+      expect(refusal(() => verificationKeyFor({ alg, kid }, set)), alg).toBe("algorithm does not match the key");
+    }
+  });
+
+  it("refuses HS256 on an asymmetric key's kid (the public key as an HMAC secret)", async () => {
+    const set = await buildKeySet(parseConfig(await generateKeyEnv("ES256")).jwt);
+    expect(refusal(() => verificationKeyFor({ alg: "HS256", kid: set.current.kid }, set))).toBe("algorithm does not match the key");
+  });
+
+  it("refuses another HMAC algorithm even with a key that does not pin one (raw secret bytes)", async () => {
+    const { kid } = (await keys()).current;
+    // jose's importJWK returns raw bytes for an oct key: those verify HS256, HS384 and HS512 alike.
+    const raw = new TextEncoder().encode(SECRET) as unknown as CryptoKey;
+    const set: KeySet = { current: { kid, alg: "HS256", key: raw }, byKid: new Map([[kid, { kid, alg: "HS256", key: raw }]]) };
+    expect(await codeOf(verifyAccessToken((await signAccessToken(subject, set, settings)).token, set, settings))).toBe("accepted");
+    const hs512 = await new SignJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+      .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid })
+      .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(verifyAccessToken(hs512, set, settings))).toBe("invalid_token");
   });
 });
