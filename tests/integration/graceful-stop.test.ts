@@ -11,23 +11,12 @@
  */
 import { spawn } from "node:child_process";
 import { request, type IncomingMessage } from "node:http";
-import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loopbackAddress, serverEnv, startServer, type ServerProcess } from "../support/server-process";
+import { refusesConnections } from "@/tests/support/tcp";
 
 let server: ServerProcess | undefined;
 afterEach(() => server?.stop());
-
-function refusesConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(true));
-  });
-}
 
 async function untilRefusing(port: number): Promise<void> {
   while (!(await refusesConnections(port))) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,7 +3,6 @@
  * keys, so a restart, or a restart that rotates the signing key, signs nobody
  * out. SIGTERM stops new connections but lets requests in flight finish.
  */
-import { connect } from "node:net";
 import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
@@ -13,6 +12,7 @@ import { httpClient, sessionCookie } from "@/tests/support/http";
 import { AppServer } from "@/tests/support/app-server";
 import { ANSWER_WITHIN_MS, eventually } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
+import { refusesConnections } from "@/tests/support/tcp";
 
 let postgres: PostgresServer;
 let app: AppServer;
@@ -40,17 +40,6 @@ function header(cookie: { name: string; value: string } | undefined): string {
 
 function kidOf(token: string): string {
   return decodeProtectedHeader(token).kid!;
-}
-
-function refusesConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(true));
-  });
 }
 
 describe("a restart", () => {
