@@ -58,9 +58,14 @@ export interface NewUser {
   dob?: Date | undefined;
 }
 
-/** Creates the account and its first session in one transaction; a taken username is a 409. */
+/**
+ * Creates the account and its first session in one transaction; a taken
+ * username is a 409. The look-up first spares the bcrypt work (and a failed
+ * insert) for a name that is plainly taken; the unique index still decides a race.
+ */
 export async function register(input: NewUser, client: ClientInfo): Promise<StartedSession> {
   await guardRegistration(client);
+  if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw usernameTaken();
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {

@@ -9,14 +9,15 @@
  * proves the request has reached the app; the body follows only once the
  * server is seen refusing new connections, so the signal has been handled.
  */
-import { spawn } from "node:child_process";
 import { request, type IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { loopbackAddress, serverEnv, startServer, type ServerProcess } from "../support/server-process";
-import { refusesConnections } from "@/tests/support/tcp";
+import { AppServer } from "../support/app-server";
+import { databaseUrl } from "../support/database";
+import { loopbackAddress } from "../support/http";
+import { refusesConnections } from "../support/tcp";
 
-let server: ServerProcess | undefined;
-afterEach(() => server?.stop());
+let server: AppServer | undefined;
+afterEach(() => server?.terminate());
 
 async function untilRefusing(port: number): Promise<void> {
   while (!(await refusesConnections(port))) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -27,10 +28,14 @@ describe("the production server on a stop signal", () => {
     ["SIGTERM", 143],
     ["SIGINT", 130],
   ] as const)("finishes a request in flight on %s, then exits %i", async (signal, exitCode) => {
-    server = await startServer((port) =>
-      spawn(process.execPath, ["scripts/server/start.js", "-p", String(port), "-H", "127.0.0.1"], { env: serverEnv({ TRUST_PROXY: "0" }), detached: true }),
-    );
-    const { port, child } = server;
+    server = await AppServer.start({
+      program: "server",
+      inheritSettings: true,
+      databaseUrl: databaseUrl(),
+      env: { DATABASE_POOL_MAX: "1", TRUST_PROXY: "0" },
+    });
+    const { port } = server;
+    const pid = server.serverPid();
     const body = JSON.stringify({ username: "niko", password: "123niko" });
 
     const response = await new Promise<{ status: number; json: { data: { user: { username: string } } } }>((resolve, reject) => {
@@ -43,7 +48,7 @@ describe("the production server on a stop signal", () => {
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
       });
       req.once("continue", async () => {
-        child.kill(signal);
+        process.kill(pid, signal);
         await untilRefusing(port);
         req.end(body);
       });

@@ -5,25 +5,23 @@
  * RATE_LIMIT_PER_IP=3, must count every attempt against the connection's own
  * address, whatever the client writes in the header.
  */
-import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_URL, SESSION_COOKIE, call, parseSetCookies, randomClientIp, registerUser, sessionCookie, uniqueName } from "../support/http";
-import { query } from "../support/database";
-import { loopbackAddress, serverEnv, startServer, type ServerProcess } from "../support/server-process";
+import { AppServer } from "../support/app-server";
+import { BASE_URL, SESSION_COOKIE, call, loopbackAddress, parseSetCookies, randomClientIp, registerUser, sessionCookie, uniqueName } from "../support/http";
+import { databaseUrl, query } from "../support/database";
 
 const PER_IP = 3;
-let untrusting: ServerProcess;
+let untrusting: AppServer;
 
 beforeAll(async () => {
-  untrusting = await startServer((port) =>
-    spawn("npm", ["start", "--", "-p", String(port), "-H", "127.0.0.1"], {
-      env: serverEnv({ TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) }),
-      detached: true,
-    }),
-  );
+  untrusting = await AppServer.start({
+    inheritSettings: true,
+    databaseUrl: databaseUrl(),
+    env: { DATABASE_POOL_MAX: "1", TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) },
+  });
 }, 120_000);
-afterAll(() => untrusting?.stop());
+afterAll(() => untrusting?.terminate());
 
 interface Reply {
   status: number;
@@ -81,12 +79,12 @@ async function recordedAddress(baseUrl: string, from: string, cookie: string): P
 describe("npm start without TRUST_PROXY", () => {
   it("refuses sign-ins past RATE_LIMIT_PER_IP however X-Forwarded-For rotates", async () => {
     const from = loopbackAddress();
-    const replies = await rotatingAttempts(untrusting.baseUrl, from, PER_IP + 2);
+    const replies = await rotatingAttempts(untrusting.url, from, PER_IP + 2);
     expect(replies.map((reply) => reply.status)).toEqual([...Array(PER_IP).fill(401), 429, 429]);
     expect(JSON.parse(replies[PER_IP]!.body)).toMatchObject({ error: "rate_limited", data: null });
     expect(Number(replies[PER_IP]!.headers["retry-after"])).toBeGreaterThan(0);
     // The limit is the connection's address, not everyone's.
-    const other = await send(untrusting.baseUrl, "/api/auth/login", loopbackAddress(), { json: { username: "niko", password: "123niko" } });
+    const other = await send(untrusting.url, "/api/auth/login", loopbackAddress(), { json: { username: "niko", password: "123niko" } });
     expect(other.status).toBe(200);
   });
 
@@ -94,9 +92,9 @@ describe("npm start without TRUST_PROXY", () => {
     const { username, password } = await registerUser("socket-ip");
     const from = loopbackAddress();
     const headers = { "x-forwarded-for": randomClientIp(), "x-real-ip": randomClientIp() };
-    const login = await send(untrusting.baseUrl, "/api/auth/login", from, { json: { username, password }, headers });
+    const login = await send(untrusting.url, "/api/auth/login", from, { json: { username, password }, headers });
     expect(login.status).toBe(200);
-    expect(await recordedAddress(untrusting.baseUrl, from, sessionCookieOf(login))).toBe(from);
+    expect(await recordedAddress(untrusting.url, from, sessionCookieOf(login))).toBe(from);
   });
 });
 
@@ -114,7 +112,7 @@ describe("the test server, with TRUST_PROXY=1 (behind a proxy that sets X-Forwar
     const from = loopbackAddress();
     await exhaust(from);
     // Control: the connection's own address is used up, so a server that looks at the socket refuses it.
-    expect((await rotatingAttempts(untrusting.baseUrl, from, 1))[0]!.status).toBe(429);
+    expect((await rotatingAttempts(untrusting.url, from, 1))[0]!.status).toBe(429);
     const replies = await rotatingAttempts(BASE_URL, from, PER_IP + 2);
     expect(replies.map((reply) => reply.status)).toEqual(Array(PER_IP + 2).fill(401));
   });

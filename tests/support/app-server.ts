@@ -41,8 +41,12 @@ export interface AppOptions {
   name?: string;
   /** The project tree to run: this repository by default, or a copy of it. */
   cwd?: string;
-  /** Run the traced server in `.next/standalone` (the self-hosting build) instead of `npm start`. */
-  standalone?: boolean;
+  /**
+   * What serves the build: `npm start` (the launcher, then scripts/server/start.js) by
+   * default; `server` for scripts/server/start.js alone, so signals reach it directly;
+   * `standalone` for the traced self-hosting build in `.next/standalone`.
+   */
+  program?: "npm start" | "server" | "standalone";
   /** How long start() waits for /api/health to answer 200 (120 s by default). */
   readyWithinMs?: number;
 }
@@ -102,9 +106,12 @@ export class AppServer {
     // The app writes straight into the file: a pipe through this process would stall
     // whenever the runner blocks (the seed runs synchronously, and so do npm test's suites).
     const log = openSync(logFile, "a");
-    const launch = options.standalone
-      ? { command: process.execPath, args: ["server.js"], cwd: path.join(resolved.cwd, ".next/standalone"), listen: { PORT: String(port), HOSTNAME: "127.0.0.1" } }
-      : { command: "npm", args: ["start", "--", "-p", String(port), "-H", "127.0.0.1"], cwd: resolved.cwd, listen: {} };
+    const address = ["-p", String(port), "-H", "127.0.0.1"];
+    const launch = {
+      "npm start": { command: "npm", args: ["start", "--", ...address], cwd: resolved.cwd, listen: {} },
+      server: { command: process.execPath, args: ["scripts/server/start.js", ...address], cwd: resolved.cwd, listen: {} },
+      standalone: { command: process.execPath, args: ["server.js"], cwd: path.join(resolved.cwd, ".next/standalone"), listen: { PORT: String(port), HOSTNAME: "127.0.0.1" } },
+    }[options.program ?? "npm start"];
     const child = spawn(launch.command, launch.args, {
       cwd: launch.cwd,
       env: { ...env, ...launch.listen, NODE_ENV: "production" },

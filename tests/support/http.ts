@@ -31,6 +31,16 @@ export function randomClientIp(): string {
   return `10.${byte()}.${byte()}.${byte()}`;
 }
 
+/**
+ * A client address of its own: connect from it (`localAddress`) and a server
+ * that reads the socket sees it, so no per-IP count carries over between tests
+ * (all of 127.0.0.0/8 is local).
+ */
+export function loopbackAddress(): string {
+  const byte = () => Math.floor(Math.random() * 250) + 2;
+  return `127.${byte()}.${byte()}.${byte()}`;
+}
+
 export interface SetCookie {
   name: string;
   value: string;
