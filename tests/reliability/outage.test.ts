@@ -12,7 +12,7 @@ import { chromiumLaunchOptions } from "@/e2e/browser";
 import { signInThroughForm } from "@/e2e/helpers";
 import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
 import { AppServer } from "@/tests/support/app-server";
-import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting } from "./support/checks";
+import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting, type Tally } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
@@ -45,7 +45,7 @@ afterAll(async () => {
 const within = { timeoutMs: ANSWER_WITHIN_MS };
 
 describe("while PostgreSQL is down", () => {
-  let stopLoad: () => Promise<import("./support/checks").Tally>;
+  let stopLoad: () => Promise<Tally>;
   let serverPid: number;
 
   beforeAll(() => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { deleteUserAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
+import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/admin/events";
 import { requireAdminPage } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
@@ -29,43 +30,27 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <h1>Admin</h1>
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Date of birth</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id}>
-                  <td>{user.username}</td>
-                  <td>{user.name}</td>
-                  <td>{user.role}</td>
-                  <td>{user.dob ?? "—"}</td>
-                  <td>{user.createdAt.slice(0, 10)}</td>
-                  <td>
-                    {user.id === me.id ? null : (
-                      <form action={deleteUserAction}>
-                        <input type="hidden" name="id" value={user.id} />
-                        <button type="submit" className="danger" aria-label={`Delete ${user.username}`}>
-                          Delete
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Username", "Name", "Role", "Date of birth", "Created", { hidden: "Action" }]}>
+          {users.map((user) => (
+            <tr key={user.id}>
+              <td>{user.username}</td>
+              <td>{user.name}</td>
+              <td>{user.role}</td>
+              <td>{user.dob ?? "—"}</td>
+              <td>{user.createdAt.slice(0, 10)}</td>
+              <td>
+                {user.id === me.id ? null : (
+                  <form action={deleteUserAction}>
+                    <input type="hidden" name="id" value={user.id} />
+                    <button type="submit" className="danger" aria-label={`Delete ${user.username}`}>
+                      Delete
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         {nextCursor ? (
           <p>
             <Link href={`/admin?cursor=${nextCursor}`}>Next page</Link>
@@ -78,28 +63,16 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </section>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Latest auth events</h2>
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Username</th>
-                <th scope="col">IP</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.id}>
-                  <td>{formatDateTime(event.createdAt)}</td>
-                  <td>{event.type}</td>
-                  <td>{event.username ?? "—"}</td>
-                  <td>{event.ip ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["When", "Event", "Username", "IP"]}>
+          {events.map((event) => (
+            <tr key={event.id}>
+              <td>{formatDateTime(event.createdAt)}</td>
+              <td>{event.type}</td>
+              <td>{event.username ?? "—"}</td>
+              <td>{event.ip ?? "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </>
   );
