@@ -4,37 +4,32 @@
  *   signature and claims only; whether the session is still live is the
  *   data-access layer's job (lib/auth/dal.ts), which every protected handler
  *   calls again;
- * - CORS for the allowed front-end origins, and CSRF refusal of cookie-carrying
- *   writes from anywhere else;
+ * - CORS for the allowed front-end origins, and CSRF refusal of every write
+ *   (API route or server action) from anywhere else;
  * - security headers with a fresh CSP nonce on every response.
  * Imports only Edge-safe modules: jose, zod, and pure helpers.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { config as settings } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
-import { acceptedCookieNames, readAccessToken } from "@/lib/auth/cookies";
+import { readAccessToken } from "@/lib/auth/cookies";
 import { TokenError, verifyAccessToken } from "@/lib/auth/tokens";
 import { normalizePath, protectionOf, refreshRedirectPath, type Protection } from "@/lib/auth/routes";
-import { corsHeaders, isAllowedOrigin, isCrossSiteWrite } from "@/lib/http/cors";
+import { appOrigin, corsHeaders, isAllowedOrigin, isForeignWrite } from "@/lib/http/cors";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
 
 async function tokenProblem(request: NextRequest): Promise<ApiError | null> {
   const { production, jwt } = settings();
-  const token = readAccessToken(request.headers, (name) => request.cookies.get(name)?.value, production);
-  if (token === undefined) return new ApiError("token_missing");
   try {
+    const token = readAccessToken(request.headers, production);
+    if (token === undefined) return new ApiError("token_missing");
     await verifyAccessToken(token, await keySet(), { issuer: jwt.issuer, audience: jwt.audience });
     return null;
   } catch (error) {
+    if (error instanceof ApiError) return error;
     return new ApiError(error instanceof TokenError ? error.code : "invalid_token");
   }
-}
-
-function hasAuthCookie(request: NextRequest, production: boolean): boolean {
-  return [...acceptedCookieNames("access", production), ...acceptedCookieNames("refresh", production)].some((name) =>
-    request.cookies.has(name),
-  );
 }
 
 function withHeaders(response: Response, headers: Record<string, string>, noStore: boolean): Response {
@@ -43,15 +38,22 @@ function withHeaders(response: Response, headers: Record<string, string>, noStor
   return response;
 }
 
+/** The origin the client addressed; behind a trusted proxy, the one the proxy was addressed by. */
+function ownOrigin(request: NextRequest, trustProxy: boolean): string | null {
+  const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
+  return appOrigin(proto, host);
+}
+
 /** The response for a request that is not let through, or null to let it through. */
 async function gate(request: NextRequest, api: boolean, protection: Protection, origin: string | null): Promise<Response | null> {
-  const { production, corsOrigins, trustProxy } = settings();
+  const { corsOrigins, trustProxy } = settings();
   if (api && request.method === "OPTIONS") {
     // A preflight from an allowed origin is answered here; any other gets no CORS headers, so the browser stops.
     return new Response(null, { status: 204, headers: isAllowedOrigin(origin, corsOrigins) ? corsHeaders(origin, true) : {} });
   }
-  const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
-  if (api && isCrossSiteWrite({ method: request.method, origin, host, hasAuthCookie: hasAuthCookie(request, production), allowedOrigins: corsOrigins })) {
+  // Every write, API route or server action alike: a foreign page may neither use our cookies nor set or clear them.
+  if (isForeignWrite({ method: request.method, origin, fetchSite: request.headers.get("sec-fetch-site"), ownOrigin: ownOrigin(request, trustProxy), allowedOrigins: corsOrigins })) {
     return errorResponse(new ApiError("forbidden", "Cross-site request refused."));
   }
   if (!protection) return null;

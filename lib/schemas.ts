@@ -77,18 +77,29 @@ export const createUserSchema = z.object({
   dob: optionalDob,
 });
 
-/** Where to go after signing in: only same-origin relative paths (no `//host`, no `/\host`, no scheme). */
+/**
+ * Where to go after signing in: only same-origin relative paths. The check runs
+ * on the URL parser's *normalised* result as well as on the input, because the
+ * parser removes dot segments (`/.//evil`, `/%2e%2e//evil`), turns `\` into `/`
+ * and drops tabs and newlines: any of them can leave a protocol-relative
+ * `//evil` that a browser would follow to another site.
+ */
 export function safeNextPath(value: unknown, fallback = "/dashboard"): string {
   if (typeof value !== "string" || value.length > 2048) return fallback;
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (!value.startsWith("/") || isProtocolRelative(value)) return fallback;
   try {
     const base = "http://tessera.invalid";
     const url = new URL(value, base);
-    if (url.origin !== base) return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    if (url.origin !== base || isProtocolRelative(path)) return fallback;
+    return path;
   } catch {
     return fallback;
   }
+}
+
+function isProtocolRelative(path: string): boolean {
+  return /^\/[\\/]/.test(path);
 }
 
 export const paginationSchema = z.object({
@@ -120,6 +131,6 @@ export const createPostSchema = z.object({
     .optional(),
 });
 
-export const AUTH_EVENT_TYPES = ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited"] as const;
+export const AUTH_EVENT_TYPES = ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited", "cookie_conflict"] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

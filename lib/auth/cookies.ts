@@ -4,9 +4,11 @@
  *
  * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.
  * - refresh: the opaque refresh token, sent only to the auth routes, SameSite=Strict,
- *   so no page, no other API and no cross-site request ever carries it.
+ *   so no page, no other API and no cross-site request ever carries it; with
+ *   COOKIE_SAMESITE=None (a front end on another site) it is None, like the access cookie.
  */
 import type { Config } from "@/lib/config";
+import { ApiError } from "@/lib/http/errors";
 
 export type CookieKind = "access" | "refresh";
 
@@ -49,7 +51,10 @@ export function cookieName(kind: CookieKind, secure: boolean): string {
 export function cookieOptions(kind: CookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
-    sameSite: kind === "refresh" ? "strict" : settings.cookies.sameSite,
+    // The refresh cookie is Strict unless the deployment serves a cross-site front end
+    // (COOKIE_SAMESITE=None), which could not refresh otherwise; the Origin check on
+    // every write still keeps foreign pages from using it.
+    sameSite: kind === "refresh" && settings.cookies.sameSite !== "none" ? "strict" : settings.cookies.sameSite,
     secure: isSecureCookie(settings, https),
     path: COOKIES[kind].path,
     maxAge,
@@ -73,23 +78,73 @@ export function acceptedCookieNames(kind: CookieKind, production: boolean): stri
   return production ? [cookieName(kind, true)] : [cookieName(kind, true), cookieName(kind, false)];
 }
 
-type CookieReader = (name: string) => string | undefined;
-
-export function readCookie(kind: CookieKind, cookie: CookieReader, production: boolean): string | undefined {
-  for (const name of acceptedCookieNames(kind, production)) {
-    const value = cookie(name);
-    if (value) return value;
+/** Every value of every cookie in a `Cookie` header, in the order sent. */
+export function parseCookieHeader(header: string | null): Map<string, string[]> {
+  const jar = new Map<string, string[]>();
+  for (const pair of (header ?? "").split(";")) {
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, Math.max(at, 0)).trim();
+    if (!name) continue;
+    let value = pair.slice(at + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // Kept as sent: a value that is not valid percent-encoding is no token of ours.
+    }
+    jar.set(name, [...(jar.get(name) ?? []), value]);
   }
-  return undefined;
+  return jar;
+}
+
+/**
+ * Two cookies of one name. A sibling subdomain can plant a cookie for the
+ * parent domain (the refresh cookie's `__Secure-` prefix does not stop that,
+ * only `__Host-` would), and the browser then sends both; whichever one a
+ * parser keeps, the visitor may end up in the attacker's session ("cookie
+ * tossing"). So neither is used. Clearing our own would not help: it would
+ * leave just the planted one, so a conflict also keeps the cookies as they are.
+ */
+export class CookieConflictError extends ApiError {
+  constructor() {
+    super("invalid_token", "Conflicting session cookies were sent; they are not used.");
+  }
+}
+
+export interface SessionCookies {
+  access?: string | undefined;
+  refresh?: string | undefined;
+  /** A session or refresh cookie name was sent more than once: neither cookie is read. */
+  conflict: boolean;
+}
+
+export function readSessionCookies(cookieHeader: string | null, production: boolean): SessionCookies {
+  const jar = parseCookieHeader(cookieHeader);
+  const names = { access: acceptedCookieNames("access", production), refresh: acceptedCookieNames("refresh", production) };
+  if ([...names.access, ...names.refresh].some((name) => (jar.get(name)?.length ?? 0) > 1)) return { conflict: true };
+  const first = (kind: CookieKind) => names[kind].map((name) => jar.get(name)?.[0]).find(Boolean);
+  return { access: first("access"), refresh: first("refresh"), conflict: false };
+}
+
+/**
+ * The token of `Authorization: Bearer …`. `undefined` when there is no such
+ * header; a malformed one yields "" so it fails verification as an invalid
+ * token rather than passing as "missing".
+ */
+export function bearerToken(headers: Headers): string | undefined {
+  const authorization = headers.get("authorization");
+  if (!authorization) return undefined;
+  return /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] ?? "";
 }
 
 /**
  * The access token from `Authorization: Bearer …` or, failing that, the session
- * cookie. `undefined` means none was sent; a malformed header yields "" so it
- * fails verification as an invalid token rather than passing as "missing".
+ * cookie; `undefined` when neither was sent. Throws CookieConflictError when a
+ * session cookie name was sent twice.
  */
-export function readAccessToken(headers: Headers, cookie: CookieReader, production: boolean): string | undefined {
-  const authorization = headers.get("authorization");
-  if (authorization) return /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] ?? "";
-  return readCookie("access", cookie, production);
+export function readAccessToken(headers: Headers, production: boolean): string | undefined {
+  const bearer = bearerToken(headers);
+  if (bearer !== undefined) return bearer;
+  const { access, conflict } = readSessionCookies(headers.get("cookie"), production);
+  if (conflict) throw new CookieConflictError();
+  return access;
 }

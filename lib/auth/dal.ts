@@ -8,11 +8,12 @@
 import "server-only";
 import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
-import { readAccessToken } from "@/lib/auth/cookies";
+import { bearerToken, CookieConflictError } from "@/lib/auth/cookies";
+import { requestSessionCookies } from "@/lib/auth/session";
 import { TokenError, verifyAccessToken, type AccessClaims } from "@/lib/auth/tokens";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
 import { ApiError } from "@/lib/http/errors";
@@ -24,10 +25,13 @@ export interface VerifiedSession {
   sessionId: string;
 }
 
-/** Reads the token from the request; in production only the `__Host-` cookie counts. */
+/** The token of this request: a Bearer header, else the session cookie (in production only the `__Host-` one). */
 async function requestToken(): Promise<string | undefined> {
-  const [requestHeaders, jar] = await Promise.all([headers(), cookies()]);
-  return readAccessToken(requestHeaders, (name) => jar.get(name)?.value, config().production);
+  const bearer = bearerToken(await headers());
+  if (bearer !== undefined) return bearer;
+  const { access, conflict } = await requestSessionCookies();
+  if (conflict) throw new CookieConflictError();
+  return access;
 }
 
 async function verify(): Promise<VerifiedSession> {

@@ -4,16 +4,26 @@
  * that carry them. Server-only.
  */
 import "server-only";
+import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
-import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/events";
-import { cookieName, cookieOptions, isHttpsRequest, isSecureCookie, readCookie, type CookieKind } from "@/lib/auth/cookies";
+import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventType } from "@/lib/auth/events";
+import {
+  cookieName,
+  cookieOptions,
+  CookieConflictError,
+  isHttpsRequest,
+  isSecureCookie,
+  readSessionCookies,
+  type CookieKind,
+  type SessionCookies,
+} from "@/lib/auth/cookies";
 import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
-import type { ClientInfo } from "@/lib/http/client-info";
+import { clientInfo, type ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionUser {
   id: string;
@@ -107,14 +117,32 @@ export async function setSessionCookies({ token, refresh }: Pick<StartedSession,
   if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
 }
 
-/** Expires both cookies with the same name, Path and Secure they were set with, or browsers keep them. */
+/**
+ * The session cookies this request carries. When a cookie name was sent twice
+ * (a planted cookie), neither is used and a `cookie_conflict` event is
+ * recorded, once per request.
+ */
+export const requestSessionCookies = cache(async (): Promise<SessionCookies> => {
+  const requestHeaders = await headers();
+  const read = readSessionCookies(requestHeaders.get("cookie"), config().production);
+  if (read.conflict) await recordAuthEvent({ type: "cookie_conflict", client: clientInfo(requestHeaders) });
+  return read;
+});
+
+/**
+ * Expires both cookies with the same name, Path and Secure they were set with,
+ * or browsers keep them. Not while a cookie name is sent twice: expiring ours
+ * would leave only the planted one, and the visitor signed in as its owner.
+ */
 export async function clearSessionCookies(): Promise<void> {
+  if ((await requestSessionCookies()).conflict) return;
   await setCookie("access", "", 0);
   await setCookie("refresh", "", 0);
 }
 
 /** The refresh token this request carries (only the auth routes receive it). */
 export async function requestRefreshToken(): Promise<string | undefined> {
-  const jar = await cookies();
-  return readCookie("refresh", (name) => jar.get(name)?.value, config().production);
+  const { refresh, conflict } = await requestSessionCookies();
+  if (conflict) throw new CookieConflictError();
+  return refresh;
 }

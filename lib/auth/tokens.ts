@@ -19,14 +19,19 @@ const FOREIGN_KEY_HEADERS = ["jwk", "jku", "x5u", "x5c"] as const;
 export const roleSchema = z.enum(["USER", "ADMIN"]);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * The exact shape of our claims. A token signed with our key is still checked:
+ * a key leak, a bug or an old format must not put a non-UUID `sid` in front of
+ * the database (a 500 instead of a 401) or a surprising `username` on a page.
+ */
 export const accessClaimsSchema = z.object({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
-  sub: z.string().min(1),
-  username: z.string().min(1),
+  sub: z.uuid(),
+  username: z.string().regex(/^[a-z0-9_.-]{2,64}$/),
   role: roleSchema,
-  sid: z.string().min(1),
-  jti: z.string().min(1),
+  sid: z.uuid(),
+  jti: z.string().min(1).max(64),
   iat: z.number().int(),
   exp: z.number().int(),
 });

@@ -14,11 +14,27 @@ export function isAllowedOrigin(origin: string | null, allowed: readonly string[
   return origin !== null && allowed.includes(origin);
 }
 
-/** Same origin as the host the client addressed (the request URL's host is not the client's behind `npm start`). */
-export function isSameOrigin(origin: string, host: string | null): boolean {
-  if (!host) return false;
+/**
+ * The app's own origin as the client addressed it: scheme, host and port. The
+ * request URL cannot say (behind `npm start` it is always http://localhost),
+ * so it comes from X-Forwarded-Proto and the Host the client sent (or the
+ * proxy's X-Forwarded-Host). Null when the host is missing or malformed.
+ */
+export function appOrigin(proto: string | null, host: string | null): string | null {
+  if (!host) return null;
+  const scheme = proto?.split(",")[0]?.trim().toLowerCase() === "https" ? "https" : "http";
   try {
-    return new URL(origin).host === host.toLowerCase();
+    return new URL(`${scheme}://${host.split(",")[0]!.trim()}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Same origin: scheme, host and port all equal (`http://app` is not `https://app`). */
+export function isSameOrigin(origin: string, own: string | null): boolean {
+  if (!own) return false;
+  try {
+    return new URL(origin).origin === own;
   } catch {
     return false;
   }
@@ -39,21 +55,30 @@ export function corsHeaders(origin: string, preflight: boolean): Record<string, 
   };
 }
 
-export interface CsrfInput {
+export interface WriteRequest {
   method: string;
+  /** The `Origin` header, if any. */
   origin: string | null;
-  host: string | null;
-  /** Whether the request carries one of our auth cookies. */
-  hasAuthCookie: boolean;
+  /** The `Sec-Fetch-Site` header, if any. */
+  fetchSite: string | null;
+  /** The app's own origin (`appOrigin`). */
+  ownOrigin: string | null;
   allowedOrigins: readonly string[];
 }
 
 /**
- * A state-changing request that a browser sent with our cookies from a foreign
- * page. Browsers always send `Origin` on cross-origin POST, PUT, PATCH and
- * DELETE, so its absence means a same-origin form or a non-browser client.
+ * A state-changing request that a browser sent from a foreign page: refused
+ * whatever it carries. Not only cookie-carrying writes: a login, register or
+ * token request from a foreign form carries no cookie but would *set* one
+ * (login CSRF: the visitor ends up signed in as the attacker), and a foreign
+ * logout would clear the visitor's cookies. Browsers send `Origin` on every
+ * cross-origin POST, PUT, PATCH and DELETE; where it is missing, Fetch
+ * Metadata still tells a foreign request apart. A request with neither is a
+ * same-origin form of an old browser or a non-browser client, which holds no
+ * victim's cookies.
  */
-export function isCrossSiteWrite({ method, origin, host, hasAuthCookie, allowedOrigins }: CsrfInput): boolean {
-  if (!STATE_CHANGING.has(method.toUpperCase()) || !hasAuthCookie || origin === null) return false;
-  return !isSameOrigin(origin, host) && !isAllowedOrigin(origin, allowedOrigins);
+export function isForeignWrite({ method, origin, fetchSite, ownOrigin, allowedOrigins }: WriteRequest): boolean {
+  if (!STATE_CHANGING.has(method.toUpperCase())) return false;
+  if (origin === null) return fetchSite === "cross-site" || fetchSite === "same-site";
+  return !isSameOrigin(origin, ownOrigin) && !isAllowedOrigin(origin, allowedOrigins);
 }

@@ -130,6 +130,15 @@ describe("forged and tampered tokens", () => {
     await expectRefused(await rawServerToken({ crit: ["urn:attacker:ext"], "urn:attacker:ext": true }, claims));
   });
 
+  it.each([
+    ["a sid that is not a UUID", { sid: "x" }],
+    ["a sid carrying SQL", { sid: "' OR 1=1 --" }],
+    ["a sub that is not a UUID", { sub: "1 OR 1=1" }],
+    ["a numeric sid", { sid: 42 }],
+  ])("rejects a token signed with the server's own key whose claims have the wrong shape: %s", async (_case, wrong) => {
+    await expectRefused(await forgeToken({ ...claims, ...wrong }));
+  });
+
   it("rejects a 10 KiB token", async () => {
     await expectRefused(await forgeToken({ ...claims, padding: "x".repeat(10 * 1024) }));
   });
@@ -201,6 +210,36 @@ describe("open redirects", () => {
       expect(new URL(location, "https://app.example").origin).toBe("https://app.example");
     },
   );
+
+  /** Dot segments the URL parser removes, leaving `//host`; plain and percent-encoded. */
+  const dotSegments = ["/.//evil.example/x", "/..//evil.example/x", "/a/..//evil.example/x", "/./\\evil.example/x", "/%2e//evil.example/x", "/a/%2E%2E//evil.example/x"];
+  const expectSameSite = (location: string | null) => {
+    expect(location).not.toBeNull();
+    expect(location!).toMatch(/^\/(?![\\/])/);
+    expect(new URL(location!, "https://app.example").origin).toBe("https://app.example");
+  };
+
+  it.each(dotSegments)("a signed-out visitor is not sent off-site by /unavailable?next=%j", async (next) => {
+    const response = await call(`/unavailable?next=${encodeURIComponent(next)}`);
+    const refresh = /<meta http-equiv="refresh" content="\d+;\s*url=([^"]*)"/i.exec(await response.text());
+    expect(refresh).not.toBeNull();
+    expectSameSite(refresh![1]!.replaceAll("&amp;", "&"));
+  });
+
+  it.each(dotSegments)("the sign-in form does not redirect off-site through next=%j", async (next) => {
+    const viaField = await call("/api/auth/login", { form: { username: "lex", password: "123qwerty", next } });
+    expect(viaField.status).toBe(303);
+    expectSameSite(viaField.headers.get("location"));
+    const viaQuery = await call(`/api/auth/login?next=${encodeURIComponent(next)}`, { form: { username: "lex", password: "123qwerty" } });
+    expectSameSite(viaQuery.headers.get("location"));
+  });
+
+  it.each(dotSegments)("the refresh route does not redirect off-site through next=%j", async (next) => {
+    const { refresh } = await signInFully("lex", "123qwerty");
+    const response = await call(`/api/auth/refresh?next=${encodeURIComponent(next)}`, { cookie: refresh });
+    expect(response.status).toBe(303);
+    expectSameSite(response.headers.get("location"));
+  });
 });
 
 describe("user enumeration", () => {

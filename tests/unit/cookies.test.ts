@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { cookieName, cookieOptions, isHttpsRequest, readAccessToken } from "@/lib/auth/cookies";
+import { CookieConflictError, cookieName, cookieOptions, isHttpsRequest, readAccessToken, readSessionCookies } from "@/lib/auth/cookies";
 import { errorBody } from "@/lib/http/errors";
 import { formatTimeLeft } from "@/lib/auth/describe";
 
@@ -36,14 +36,41 @@ describe("session cookie", () => {
   });
 
   it("ignores a plain-named cookie in production, where only __Host- can be trusted", () => {
-    const cookies: Record<string, string> = { tessera_session: "planted" };
-    expect(readAccessToken(new Headers(), (name) => cookies[name], true)).toBeUndefined();
-    expect(readAccessToken(new Headers(), (name) => cookies[name], false)).toBe("planted");
+    const headers = new Headers({ cookie: "tessera_session=planted" });
+    expect(readAccessToken(headers, true)).toBeUndefined();
+    expect(readAccessToken(headers, false)).toBe("planted");
   });
 
   it("prefers a Bearer header and treats a malformed one as an invalid token, not a missing one", () => {
-    expect(readAccessToken(new Headers({ authorization: "Bearer abc.def.ghi" }), () => "cookie", true)).toBe("abc.def.ghi");
-    expect(readAccessToken(new Headers({ authorization: "Basic Zm9v" }), () => "cookie", true)).toBe("");
+    const cookie = "__Host-tessera_session=cookie";
+    expect(readAccessToken(new Headers({ authorization: "Bearer abc.def.ghi", cookie }), true)).toBe("abc.def.ghi");
+    expect(readAccessToken(new Headers({ authorization: "Basic Zm9v", cookie }), true)).toBe("");
+    expect(readAccessToken(new Headers({ cookie }), true)).toBe("cookie");
+  });
+
+  it("uses neither cookie when the session or refresh cookie name is sent twice (cookie tossing)", () => {
+    const refreshTwice = "__Host-tessera_session=a; __Secure-tessera_refresh=mine; __Secure-tessera_refresh=planted";
+    expect(readSessionCookies(refreshTwice, true)).toEqual({ conflict: true });
+    expect(readSessionCookies("__Host-tessera_session=a; __Host-tessera_session=b", true)).toEqual({ conflict: true });
+    expect(() => readAccessToken(new Headers({ cookie: refreshTwice }), true)).toThrow(CookieConflictError);
+    expect(readSessionCookies("__Host-tessera_session=a; __Secure-tessera_refresh=r; other=1; other=2", true)).toEqual({
+      access: "a",
+      refresh: "r",
+      conflict: false,
+    });
+  });
+});
+
+describe("refresh cookie for a cross-site front end", () => {
+  it("is SameSite=None; Secure when COOKIE_SAMESITE=None, so the front end can refresh", () => {
+    const options = cookieOptions("refresh", parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 60);
+    expect(options).toMatchObject({ sameSite: "none", secure: true, path: "/api/auth" });
+  });
+
+  it("stays SameSite=Strict under Lax and Strict", () => {
+    for (const sameSite of ["Lax", "Strict"]) {
+      expect(cookieOptions("refresh", parseConfig({ ...base, COOKIE_SAMESITE: sameSite }), false, 60).sameSite).toBe("strict");
+    }
   });
 });
 

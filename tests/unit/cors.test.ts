@@ -1,27 +1,49 @@
 import { describe, expect, it } from "vitest";
-import { isCrossSiteWrite, isSameOrigin } from "@/lib/http/cors";
+import { appOrigin, isForeignWrite, isSameOrigin } from "@/lib/http/cors";
 import { ConfigError, parseConfig } from "@/lib/config";
 
-const base = { method: "POST", host: "app.example.com", hasAuthCookie: true, allowedOrigins: ["https://front.example.com"] };
+const base = { method: "POST", fetchSite: null, ownOrigin: "https://app.example.com", allowedOrigins: ["https://front.example.com"] };
 
 describe("CSRF decision", () => {
-  it("refuses a cookie-carrying write from a foreign origin, or from the opaque origin null", () => {
-    expect(isCrossSiteWrite({ ...base, origin: "https://evil.example" })).toBe(true);
-    expect(isCrossSiteWrite({ ...base, origin: "null" })).toBe(true);
-    expect(isCrossSiteWrite({ ...base, origin: "https://app.example.com.evil.example" })).toBe(true);
+  it("refuses a write from a foreign origin, or from the opaque origin null", () => {
+    expect(isForeignWrite({ ...base, origin: "https://evil.example" })).toBe(true);
+    expect(isForeignWrite({ ...base, origin: "null" })).toBe(true);
+    expect(isForeignWrite({ ...base, origin: "https://app.example.com.evil.example" })).toBe(true);
   });
 
-  it("lets through the app's own origin, allowed origins, reads, and requests without cookies or Origin", () => {
-    expect(isCrossSiteWrite({ ...base, origin: "https://app.example.com" })).toBe(false);
-    expect(isCrossSiteWrite({ ...base, origin: "https://front.example.com" })).toBe(false);
-    expect(isCrossSiteWrite({ ...base, origin: "https://evil.example", method: "GET" })).toBe(false);
-    expect(isCrossSiteWrite({ ...base, origin: "https://evil.example", hasAuthCookie: false })).toBe(false);
-    expect(isCrossSiteWrite({ ...base, origin: null })).toBe(false);
+  it("refuses the same host over another scheme or port: an origin is scheme, host and port", () => {
+    expect(isForeignWrite({ ...base, origin: "http://app.example.com" })).toBe(true);
+    expect(isForeignWrite({ ...base, origin: "https://app.example.com:8443" })).toBe(true);
   });
 
-  it("compares hosts with their port", () => {
-    expect(isSameOrigin("http://127.0.0.1:3000", "127.0.0.1:3000")).toBe(true);
-    expect(isSameOrigin("http://127.0.0.1:3001", "127.0.0.1:3000")).toBe(false);
+  it("without Origin, refuses what Fetch Metadata marks as coming from another site", () => {
+    expect(isForeignWrite({ ...base, origin: null, fetchSite: "cross-site" })).toBe(true);
+    expect(isForeignWrite({ ...base, origin: null, fetchSite: "same-site" })).toBe(true);
+    expect(isForeignWrite({ ...base, origin: null, fetchSite: "same-origin" })).toBe(false);
+    expect(isForeignWrite({ ...base, origin: null, fetchSite: "none" })).toBe(false);
+  });
+
+  it("lets through the app's own origin, allowed origins, reads, and requests without Origin or Fetch Metadata", () => {
+    expect(isForeignWrite({ ...base, origin: "https://app.example.com" })).toBe(false);
+    expect(isForeignWrite({ ...base, origin: "https://front.example.com" })).toBe(false);
+    expect(isForeignWrite({ ...base, origin: "https://evil.example", method: "GET" })).toBe(false);
+    expect(isForeignWrite({ ...base, origin: null })).toBe(false);
+  });
+});
+
+describe("the app's own origin", () => {
+  it("is scheme, host and port, with the default port folded", () => {
+    expect(appOrigin("https", "app.example.com:443")).toBe("https://app.example.com");
+    expect(appOrigin("http", "127.0.0.1:3000")).toBe("http://127.0.0.1:3000");
+    expect(appOrigin(null, "127.0.0.1:3000")).toBe("http://127.0.0.1:3000");
+    expect(appOrigin("https", null)).toBeNull();
+    expect(appOrigin("https", "bad host/")).toBeNull();
+  });
+
+  it("matches an Origin only when scheme, host and port agree", () => {
+    expect(isSameOrigin("http://127.0.0.1:3000", "http://127.0.0.1:3000")).toBe(true);
+    expect(isSameOrigin("http://127.0.0.1:3001", "http://127.0.0.1:3000")).toBe(false);
+    expect(isSameOrigin("https://127.0.0.1:3000", "http://127.0.0.1:3000")).toBe(false);
   });
 });
 

@@ -9,7 +9,7 @@ import { codeOf } from "../support/outcome";
 
 const SECRET = "x".repeat(24) + "-a-test-secret-of-48-bytes-xxxx";
 const settings: TokenSettings = { issuer: "tessera", audience: "tessera", ttlSeconds: 900 };
-const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "s-1" };
+const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" };
 
 async function keys(secret = SECRET): Promise<KeySet> {
   return buildKeySet({ alg: "HS256", secret, issuer: "tessera", audience: "tessera", accessTokenTtl: 900 });
@@ -76,7 +76,7 @@ describe("access tokens", () => {
 
   it("rejects alg none", async () => {
     const set = await keys();
-    const token = new UnsecuredJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+    const token = new UnsecuredJWT({ username: "toby", role: "ADMIN", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" })
       .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
       .encode();
     expect(await codeOf(verifyAccessToken(token, set, settings))).toBe("invalid_token");
@@ -84,7 +84,7 @@ describe("access tokens", () => {
 
   it("rejects another algorithm with the same secret and kid (HS512)", async () => {
     const set = await keys();
-    const token = await new SignJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+    const token = await new SignJWT({ username: "toby", role: "ADMIN", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" })
       .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid: set.current.kid })
       .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
       .sign(new TextEncoder().encode(SECRET));
@@ -98,7 +98,7 @@ describe("access tokens", () => {
     const part = (value: object) => base64url.encode(JSON.stringify(value));
     const signingInput = [
       part({ alg: "HS256", typ: "at+jwt", kid: set.current.kid, ...header }),
-      part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "USER", sid: "s-1", jti: "j", iat: now, exp: now + 300, ...claims }),
+      part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "USER", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", jti: "j", iat: now, exp: now + 300, ...claims }),
     ].join(".");
     const signature = base64url.encode(createHmac("sha256", SECRET).update(signingInput).digest());
     return codeOf(verifyAccessToken(`${signingInput}.${signature}`, set, settings));
@@ -118,6 +118,11 @@ describe("access tokens", () => {
     ["an x5u header", { x5u: "https://attacker.invalid/cert.pem" }, {}],
     ["an unknown crit extension", { crit: ["exp-tessera"], "exp-tessera": true }, {}],
     ["a role outside USER/ADMIN", {}, { role: "ROOT" }],
+    ["a sid that is not a UUID", {}, { sid: "x" }],
+    ["a sid carrying SQL", {}, { sid: "' OR 1=1 --" }],
+    ["a sub that is not a UUID", {}, { sub: "1" }],
+    ["a username outside the username rule", {}, { username: "<script>" }],
+    ["a numeric sid", {}, { sid: 1 }],
   ])("rejects a token with %s", async (_case, header, claims) => {
     expect(await forge(header, claims)).toBe("invalid_token");
   });
@@ -178,7 +183,7 @@ describe("the algorithm check of our own key selection", () => {
     const raw = new TextEncoder().encode(SECRET) as unknown as CryptoKey;
     const set: KeySet = { current: { kid, alg: "HS256", key: raw }, byKid: new Map([[kid, { kid, alg: "HS256", key: raw }]]) };
     expect(await codeOf(verifyAccessToken((await signAccessToken(subject, set, settings)).token, set, settings))).toBe("accepted");
-    const hs512 = await new SignJWT({ username: "toby", role: "ADMIN", sid: "s-1" })
+    const hs512 = await new SignJWT({ username: "toby", role: "ADMIN", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" })
       .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid })
       .setIssuer("tessera").setAudience("tessera").setSubject(subject.userId).setIssuedAt().setExpirationTime("5m").setJti("j")
       .sign(new TextEncoder().encode(SECRET));
