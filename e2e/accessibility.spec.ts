@@ -16,6 +16,8 @@ for (const path of ["/", "/login", "/register"]) {
 }
 
 test("the signed-in pages have no serious or critical accessibility finding", async ({ page }) => {
+  // Three full axe scans, of pages that grow with the test data: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   await signInThroughForm(page, "hop", "123hop");
   await expect(page).toHaveURL(/\/dashboard$/);
   await expectNoSeriousViolations(page);
