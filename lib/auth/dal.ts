@@ -12,7 +12,7 @@ import { headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
-import { bearerToken, CookieConflictError } from "@/lib/auth/cookies";
+import { bearerToken } from "@/lib/auth/cookies";
 import { requestSessionCookies } from "@/lib/auth/session";
 import { TokenError, verifyAccessToken, type AccessClaims } from "@/lib/auth/tokens";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
@@ -29,9 +29,7 @@ export interface VerifiedSession {
 async function requestToken(): Promise<string | undefined> {
   const bearer = bearerToken(await headers());
   if (bearer !== undefined) return bearer;
-  const { access, conflict } = await requestSessionCookies();
-  if (conflict) throw new CookieConflictError();
-  return access;
+  return (await requestSessionCookies()).access;
 }
 
 async function verify(): Promise<VerifiedSession> {

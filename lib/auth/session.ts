@@ -4,7 +4,6 @@
  * that carry them. Server-only.
  */
 import "server-only";
-import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
@@ -117,17 +116,24 @@ export async function setSessionCookies({ token, refresh }: Pick<StartedSession,
   if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
 }
 
+/** The session cookies this request carries, as sent. */
+async function sentSessionCookies(): Promise<SessionCookies> {
+  return readSessionCookies((await headers()).get("cookie"), config().production);
+}
+
 /**
- * The session cookies this request carries. When a cookie name was sent twice
- * (a planted cookie), neither is used and a `cookie_conflict` event is
- * recorded, once per request.
+ * The session cookies this request carries, or a CookieConflictError when a
+ * cookie name was sent twice (a planted cookie): then neither is used, and a
+ * `cookie_conflict` event is recorded.
  */
-export const requestSessionCookies = cache(async (): Promise<SessionCookies> => {
-  const requestHeaders = await headers();
-  const read = readSessionCookies(requestHeaders.get("cookie"), config().production);
-  if (read.conflict) await recordAuthEvent({ type: "cookie_conflict", client: clientInfo(requestHeaders) });
-  return read;
-});
+export async function requestSessionCookies(): Promise<Omit<SessionCookies, "conflict">> {
+  const sent = await sentSessionCookies();
+  if (sent.conflict) {
+    await recordAuthEvent({ type: "cookie_conflict", client: clientInfo(await headers()) });
+    throw new CookieConflictError();
+  }
+  return sent;
+}
 
 /**
  * Expires both cookies with the same name, Path and Secure they were set with,
@@ -135,14 +141,12 @@ export const requestSessionCookies = cache(async (): Promise<SessionCookies> => 
  * would leave only the planted one, and the visitor signed in as its owner.
  */
 export async function clearSessionCookies(): Promise<void> {
-  if ((await requestSessionCookies()).conflict) return;
+  if ((await sentSessionCookies()).conflict) return;
   await setCookie("access", "", 0);
   await setCookie("refresh", "", 0);
 }
 
 /** The refresh token this request carries (only the auth routes receive it). */
 export async function requestRefreshToken(): Promise<string | undefined> {
-  const { refresh, conflict } = await requestSessionCookies();
-  if (conflict) throw new CookieConflictError();
-  return refresh;
+  return (await requestSessionCookies()).refresh;
 }
