@@ -34,6 +34,12 @@ export interface CookieOptions {
   secure: boolean;
   path: string;
   maxAge: number;
+  /**
+   * With SameSite=None, a cookie is partitioned by the top-level site (CHIPS):
+   * browsers that block third-party cookies (Safari, Firefox, Chrome when so
+   * set) still keep it for the front end that embeds the API, and only for it.
+   */
+  partitioned?: true;
 }
 
 type CookieSettings = Pick<Config, "production" | "cookies">;
@@ -58,6 +64,7 @@ export function cookieOptions(kind: CookieKind, settings: CookieSettings, https:
     secure: isSecureCookie(settings, https),
     path: COOKIES[kind].path,
     maxAge,
+    ...(settings.cookies.sameSite === "none" ? { partitioned: true as const } : {}),
   };
 }
 

@@ -31,8 +31,8 @@ describe("session cookie", () => {
     expect(isHttpsRequest(new Headers())).toBe(false);
   });
 
-  it("forces Secure with SameSite=None", () => {
-    expect(cookieOptions("access", parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 1)).toMatchObject({ sameSite: "none", secure: true });
+  it("forces Secure with SameSite=None, and partitions the cookie by the embedding site", () => {
+    expect(cookieOptions("access", parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 1)).toMatchObject({ sameSite: "none", secure: true, partitioned: true });
   });
 
   it("ignores a plain-named cookie in production, where only __Host- can be trusted", () => {
@@ -64,7 +64,7 @@ describe("session cookie", () => {
 describe("refresh cookie for a cross-site front end", () => {
   it("is SameSite=None; Secure when COOKIE_SAMESITE=None, so the front end can refresh", () => {
     const options = cookieOptions("refresh", parseConfig({ ...base, COOKIE_SAMESITE: "None" }), false, 60);
-    expect(options).toMatchObject({ sameSite: "none", secure: true, path: "/api/auth" });
+    expect(options).toMatchObject({ sameSite: "none", secure: true, path: "/api/auth", partitioned: true });
   });
 
   it("stays SameSite=Strict under Lax and Strict", () => {
