@@ -3,6 +3,7 @@
  * with the right status, never a stack trace or a bare 500 page.
  */
 import "server-only";
+import type { NextRequest } from "next/server";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { clientErrorOf } from "@/lib/http/unavailable";
 import { log } from "@/lib/log";
@@ -23,6 +24,30 @@ export function route<Args extends unknown[]>(handler: (...args: Args) => Promis
       return toErrorResponse(error);
     }
   };
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/** What Next.js hands a route handler besides the request: the dynamic segments of its path. */
+export interface RouteContext<Params extends Record<string, string | string[]> = Record<string, never>> {
+  params: Promise<Params>;
+}
+
+type Handler<Context> = (request: NextRequest, context: Context) => Promise<Response>;
+
+/**
+ * A route module's handlers, each wrapped by `route()`. Every method the module
+ * does not handle gets 405 `method_not_allowed` with `Allow`, in the error
+ * envelope, where Next.js would answer a bare 405. Export all five:
+ * `export const { GET, POST, PUT, PATCH, DELETE } = handlers({ POST: … })`.
+ */
+export function handlers<Context = RouteContext>(defined: Partial<Record<Method, Handler<Context>>>): Record<Method, Handler<Context>> {
+  const handled = METHODS.filter((method) => defined[method]);
+  // HEAD follows GET (Next.js derives it); OPTIONS is the CORS preflight, answered before any handler.
+  const allow = [...handled, ...(defined.GET ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const notAllowed: Handler<Context> = async () => errorResponse(new ApiError("method_not_allowed", undefined, { headers: { allow } }));
+  return Object.fromEntries(METHODS.map((method) => [method, defined[method] ? route(defined[method]) : notAllowed])) as Record<Method, Handler<Context>>;
 }
 
 /** A JSON success response: `{ data }`, never cached. */

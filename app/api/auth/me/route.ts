@@ -1,8 +1,10 @@
 import { verifySession } from "@/lib/auth/dal";
-import { ok, route } from "@/lib/http/route";
+import { handlers, ok } from "@/lib/http/route";
 
-/** GET /api/auth/me — the signed-in user and the token's claims (cookie or Bearer). */
-export const GET = route(async () => {
-  const { user, claims } = await verifySession();
-  return ok({ user, claims });
+export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+  /** GET /api/auth/me — the signed-in user and the token's claims (cookie or Bearer). */
+  async GET() {
+    const { user, claims } = await verifySession();
+    return ok({ user, claims });
+  },
 });
