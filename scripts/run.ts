@@ -112,7 +112,7 @@ async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boole
 async function runPrune(url: string, settings: MaintenanceConfig): Promise<void> {
   const prisma = createPrismaClient(url, { poolMax: 1, timeoutMs: settings.database.timeoutMs });
   try {
-    const result = await timed("Pruned", () => prune(prisma, settings));
+    const result = await timed("Prune done", () => prune(prisma, settings));
     if (result.skipped) {
       log("Another instance is pruning right now; nothing done.");
       return;

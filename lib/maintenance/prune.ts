@@ -42,7 +42,7 @@ export interface PruneCounts {
 export type PruneResult = ({ skipped: false } & PruneCounts) | { skipped: true };
 
 /** Identifies this job's advisory lock; an arbitrary constant ("tess" in ASCII) no other lock in Tessera uses. */
-const PRUNE_LOCK_KEY = 0x74657373;
+export const PRUNE_LOCK_KEY = 0x74657373;
 const BATCH_SIZE = 1000;
 /** No new batch starts after this long; together with one batch's statements it bounds the transaction. */
 const BUDGET_MS = 20_000;
