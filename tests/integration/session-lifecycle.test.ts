@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, decodeClaims, registerUser, setCookies, signIn, signInFully } from "../support/http";
+import { bearerToken, call, decodeClaims, registerUser, setCookies, signIn, signInFully } from "../support/http";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);
@@ -101,8 +101,7 @@ describe("GET /api/auth/sessions", () => {
   it("lists a Bearer token as an API token that ends when the token expires, and drops it once it has", async () => {
     const user = await registerUser("api-token");
     const here = await signInFully(user.username, user.password);
-    const issued = await call("/api/auth/token", { json: { username: user.username, password: user.password } });
-    const { token, expiresAt } = (await issued.json()).data;
+    const { token, expiresAt } = await bearerToken(user.username, user.password);
 
     const sessions = await sessionsOf(here.access);
     expect(sessions.find((session) => session.id === sidOf(token))).toMatchObject({ kind: "bearer", expiresAt, current: false });

@@ -5,18 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, decodeClaims, forgeToken, registerUser, signIn, signInFully, SESSION_COOKIE } from "../support/http";
+import { bearerToken, call, decodeClaims, forgeToken, registerUser, signIn, signInFully, SESSION_COOKIE } from "../support/http";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);
 const errorOf = async (response: Response) => (await response.json()).error;
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
-
-async function bearerToken(username: string, password: string): Promise<string> {
-  const response = await call("/api/auth/token", { json: { username, password } });
-  expect(response.status).toBe(200);
-  return (await response.json()).data.token;
-}
 
 describe("ending a user's sessions", () => {
   it("is refused to a USER with 403 forbidden, and ends nothing", async () => {
@@ -32,7 +26,7 @@ describe("ending a user's sessions", () => {
   it("by an ADMIN refuses every token of that user at once: access cookie, refresh cookie and Bearer token", async () => {
     const victim = await registerUser("ended");
     const signed = await signInFully(victim.username, victim.password);
-    const token = await bearerToken(victim.username, victim.password);
+    const { token } = await bearerToken(victim.username, victim.password);
     expect((await call("/api/auth/me", bearer(token))).status).toBe(200);
 
     const admin = await signIn("hop", "123hop");
