@@ -129,13 +129,14 @@ describe("the server's own prune", () => {
       databaseUrl: `postgres://nobody@127.0.0.1:${closedPort}/none`,
       env: AppServer.defaultEnv(),
       readyPath: "/",
+      readyWithinMs: 60_000,
     });
     try {
-      await eventually("a prune_failed line", async () => app.logTail(200).includes('"msg":"prune_failed"'));
+      await eventually("a prune_failed line", async () => app.logTail(200).includes('"msg":"prune_failed"'), 20_000);
       expect((await fetch(`${app.url}/`)).status).toBe(200);
       expect((await fetch(`${app.url}/api/health`)).status).toBe(503);
     } finally {
       await app.terminate();
     }
-  });
+  }, 90_000);
 });
