@@ -17,7 +17,7 @@ const EVERY_MS = 60 * 60 * 1000;
 const state = globalThis as typeof globalThis & { tesseraPruneTimer?: NodeJS.Timeout };
 
 /** One run, logged as one JSON line (`prune` with the counts, or `prune_failed`). */
-export async function pruneAndLog(): Promise<void> {
+async function pruneAndLog(): Promise<void> {
   const started = performance.now();
   try {
     const result = await prune(db, config());
