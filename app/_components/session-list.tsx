@@ -1,5 +1,5 @@
 /**
- * The signed-in user's live sessions, each with its own "Sign out" (SPEC §9).
+ * The signed-in user's live sessions on the dashboard, each with its own "Sign out".
  * An API token (POST /api/auth/token) is listed too, so it can be revoked
  * before it expires; it drops off the list when it does.
  */

@@ -1,6 +1,6 @@
 /**
  * A user's sessions as a list of devices, and ending them: one, all but the
- * current one, or all (SPEC §5 /api/auth/sessions, §9 dashboard), or every
+ * current one, or all (/api/auth/sessions and the dashboard), or every
  * session of a user at an ADMIN's request. Callers have passed the DAL.
  * "Live" means what the DAL's gate means (lib/auth/session-lifetime.ts).
  */
