@@ -98,6 +98,32 @@ function databaseSettings(env: DatabaseEnv) {
 
 const databaseEnvSchema = z.object(databaseEnvFields).transform(databaseSettings);
 
+/**
+ * How long sessions last and how long what has ended is kept: the app needs
+ * them, and so does `npm run db:prune`, which runs without JWT settings.
+ */
+const lifetimeEnvFields = {
+  SESSION_MAX_AGE: duration("SESSION_MAX_AGE", "30d"),
+  REFRESH_TOKEN_TTL: duration("REFRESH_TOKEN_TTL", "7d"),
+  SESSION_RETENTION: duration("SESSION_RETENTION", "30d"),
+  EVENT_RETENTION: duration("EVENT_RETENTION", "90d"),
+};
+
+type LifetimeEnv = z.output<z.ZodObject<typeof lifetimeEnvFields>>;
+
+function lifetimeSettings(env: LifetimeEnv) {
+  return {
+    sessionMaxAge: env.SESSION_MAX_AGE,
+    refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    /** Seconds that ended sessions, auth events and passed rate-limit windows are kept (lib/maintenance/prune.ts). */
+    retention: { sessions: env.SESSION_RETENTION, events: env.EVENT_RETENTION, rateLimitWindow: RATE_LIMIT_WINDOW_SECONDS },
+  };
+}
+
+const maintenanceEnvSchema = z
+  .object({ ...databaseEnvFields, ...lifetimeEnvFields })
+  .transform((env) => ({ ...databaseSettings(env), ...lifetimeSettings(env) }));
+
 const envSchema = z
   .object({
     ...databaseEnvFields,
@@ -110,8 +136,7 @@ const envSchema = z
     JWT_ISSUER: z.string().min(1).default("tessera"),
     JWT_AUDIENCE: z.string().min(1).default("tessera"),
     ACCESS_TOKEN_TTL: duration("ACCESS_TOKEN_TTL", "15m"),
-    SESSION_MAX_AGE: duration("SESSION_MAX_AGE", "30d"),
-    REFRESH_TOKEN_TTL: duration("REFRESH_TOKEN_TTL", "7d"),
+    ...lifetimeEnvFields,
 
     COOKIE_SAMESITE: z
       .enum(["Lax", "Strict", "None", "lax", "strict", "none"], {
@@ -154,8 +179,7 @@ const envSchema = z
       audience: env.JWT_AUDIENCE,
       accessTokenTtl: env.ACCESS_TOKEN_TTL,
     },
-    sessionMaxAge: env.SESSION_MAX_AGE,
-    refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    ...lifetimeSettings(env),
     cookies: { sameSite: env.COOKIE_SAMESITE },
     bcryptCost: env.BCRYPT_COST,
     trustProxy: env.TRUST_PROXY,
@@ -192,6 +216,13 @@ export type DatabaseConfig = Readonly<z.output<typeof databaseEnvSchema>>;
  */
 export function databaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
   return Object.freeze(validate(databaseEnvSchema, env));
+}
+
+export type MaintenanceConfig = Readonly<z.output<typeof maintenanceEnvSchema>>;
+
+/** The database, session lifetimes and retention, for `npm run db:prune`, which needs no JWT settings. */
+export function maintenanceConfig(env: Record<string, string | undefined> = process.env): MaintenanceConfig {
+  return Object.freeze(validate(maintenanceEnvSchema, env));
 }
 
 let cached: Config | undefined;

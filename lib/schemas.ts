@@ -131,6 +131,17 @@ export const createPostSchema = z.object({
     .optional(),
 });
 
-export const AUTH_EVENT_TYPES = ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited", "cookie_conflict"] as const;
+export const AUTH_EVENT_TYPES = [
+  "register",
+  "login_success",
+  "login_failure",
+  "logout",
+  "refresh",
+  "refresh_reuse",
+  "token_issued",
+  "rate_limited",
+  "sessions_revoked",
+  "cookie_conflict",
+] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

@@ -1,10 +1,12 @@
 /**
- * Start-up check, loaded by instrumentation.ts on the Node.js runtime: a
- * missing or weak setting stops the server now with a clear message, instead
- * of failing on the first request.
+ * Start-up, loaded by instrumentation.ts on the Node.js runtime: a missing or
+ * weak setting stops the server now with a clear message, instead of failing
+ * on the first request; then the hourly prune of ended sessions, old auth
+ * events and passed rate-limit windows begins (lib/maintenance/schedule.ts).
  */
 import { config, ConfigError } from "@/lib/config";
 import { keySet } from "@/lib/auth/keys";
+import { startPruning } from "@/lib/maintenance/schedule";
 
 try {
   config();
@@ -16,3 +18,5 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+
+startPruning();

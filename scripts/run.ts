@@ -1,13 +1,15 @@
 /**
- * The launcher behind `npm run dev`, `npm start` and `npm run db:seed`: it
- * provides the database (DATABASE_URL, or the embedded one, started here and
- * stopped when Next.js exits), applies pending migrations, then runs Next.js
- * (or the seed) with DATABASE_URL pointing at it: `next dev`, or for `start`
- * the production server in scripts/server/start.js.
+ * The launcher behind `npm run dev`, `npm start`, `npm run db:seed` and
+ * `npm run db:prune`: it provides the database (DATABASE_URL, or the embedded
+ * one, started here and stopped when Next.js exits), applies pending
+ * migrations, then runs Next.js (or the seed) with DATABASE_URL pointing at it:
+ * `next dev`, or for `start` the production server in scripts/server/start.js.
+ * `prune` deletes what has ended long enough ago (lib/maintenance/prune.ts, which
+ * the server also runs every hour) and changes no schema.
  *
- *   tsx --conditions=react-server scripts/run.ts dev|start|seed [next args…]
+ *   tsx --conditions=react-server scripts/run.ts dev|start|seed|prune [next args…]
  *
- * `--conditions=react-server` lets the seed import server-only modules (password hashing).
+ * `--conditions=react-server` lets the seed and the prune import server-only modules.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,15 +18,21 @@ import { createRequire } from "node:module";
 import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { databaseConfig, type DatabaseConfig } from "@/lib/config";
+import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/prisma";
+import { prune } from "@/lib/maintenance/prune";
 import { resolveDatabase, type ResolvedDatabase } from "@/lib/db/url";
 import { assertSeedAllowed, isDatabaseEmpty, seed } from "@/prisma/seed";
 import { ensureDevSecret } from "./dev-secret";
 import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
 import { applyMigrations } from "./migrate";
 
-type Command = "dev" | "start" | "seed";
+const COMMANDS = ["dev", "start", "seed", "prune"] as const;
+type Command = (typeof COMMANDS)[number];
+
+function isCommand(value: string | undefined): value is Command {
+  return COMMANDS.some((command) => command === value);
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Time Next.js gets to shut down after a forwarded signal before its process group is killed. */
@@ -101,6 +109,24 @@ async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boole
   }
 }
 
+async function runPrune(url: string, settings: MaintenanceConfig): Promise<void> {
+  const prisma = createPrismaClient(url, { poolMax: 1, timeoutMs: settings.database.timeoutMs });
+  try {
+    const result = await timed("Prune done", () => prune(prisma, settings));
+    if (result.skipped) {
+      log("Another instance is pruning right now; nothing done.");
+      return;
+    }
+    log(
+      `Deleted ${result.sessions} ended session(s), ${result.rotatedRefreshTokens} rotated refresh-token hash(es), ` +
+        `${result.authEvents} auth event(s), ${result.rateLimits} passed rate-limit window(s).` +
+        (result.complete ? "" : " More remain: run it again."),
+    );
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 function nextPort(args: string[], env: Env): string {
   const index = args.findIndex((arg) => arg === "-p" || arg === "--port");
   const inline = args.find((arg) => arg.startsWith("--port="))?.slice("--port=".length);
@@ -143,9 +169,7 @@ function exitOf(child: ChildProcess): Promise<number> {
 
 function parseArgs(argv: string[]): { command: Command; args: string[] } {
   const [command, ...rest] = argv;
-  if (command !== "dev" && command !== "start" && command !== "seed") {
-    throw new Error("usage: tsx --conditions=react-server scripts/run.ts dev|start|seed [-- next args]");
-  }
+  if (!isCommand(command)) throw new Error(`usage: tsx --conditions=react-server scripts/run.ts ${COMMANDS.join("|")} [-- next args]`);
   return { command, args: rest[0] === "--" ? rest.slice(1) : rest };
 }
 
@@ -158,7 +182,8 @@ function envMode(command: Command): EnvMode {
 async function main(argv: string[]): Promise<number> {
   const { command, args } = parseArgs(argv);
   const env = withEnvFiles(process.env, envMode(command), ROOT);
-  const settings = databaseConfig(env);
+  // The database settings, and the lifetimes the prune needs: a bad one stops here, before any database starts.
+  const settings = maintenanceConfig(env);
   const signals = new Signals();
   if (command === "dev") {
     const file = ensureDevSecret(env, ROOT);
@@ -173,6 +198,11 @@ async function main(argv: string[]): Promise<number> {
     log(`Data: ${database.description}`);
     const url = database.url;
     if (signals.received) return exitCodeFor(signals.received);
+
+    if (command === "prune") {
+      await runPrune(url, settings);
+      return 0;
+    }
 
     const applied = await timed("Migrations checked", () => applyMigrations(url));
     log(applied.length ? `Applied ${applied.join(", ")}` : "No pending migrations.");

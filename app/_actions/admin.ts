@@ -1,7 +1,12 @@
 "use server";
-/** The admin page's forms: create a user, delete a user (SPEC §9). ADMIN is checked against the database each time. */
+/** The admin page's forms: create a user, delete a user, end a user's sessions. ADMIN is checked against the database each time. */
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { requireAdmin } from "@/lib/auth/dal";
+import { clearSessionCookies } from "@/lib/auth/session";
+import { endAllSessionsOf } from "@/lib/auth/session-queries";
+import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { validate } from "@/lib/http/validate";
 import { createUserSchema, idSchema } from "@/lib/schemas";
@@ -23,5 +28,16 @@ export async function createUserAction(_previous: FormState, form: FormData): Pr
 export async function deleteUserAction(form: FormData): Promise<void> {
   await requireAdmin();
   await deleteUser(validate(idSchema, { id: form.get("id") }).id);
+  revalidatePath("/admin");
+}
+
+export async function endSessionsAction(form: FormData): Promise<void> {
+  const { user } = await requireAdmin();
+  const { id } = validate(idSchema, { id: form.get("id") });
+  await endAllSessionsOf(id, user, clientInfo(await headers()));
+  if (id === user.id) {
+    await clearSessionCookies();
+    redirect("/login");
+  }
   revalidatePath("/admin");
 }

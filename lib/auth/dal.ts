@@ -3,7 +3,9 @@
  * request is signed in. Middleware only makes an optimistic check; every route
  * handler, server action and server component that touches protected data
  * calls `verifySession` here, which checks the token *and* that its session is
- * still live in the database, and reads the user's role fresh from there.
+ * still live in the database (not revoked, not past its absolute end, not idle
+ * too long: lib/auth/session-lifetime.ts), and reads the user's role fresh
+ * from there.
  */
 import "server-only";
 import { cache } from "react";
@@ -16,6 +18,7 @@ import { bearerToken } from "@/lib/auth/cookies";
 import { requestSessionCookies } from "@/lib/auth/session";
 import { TokenError, verifyAccessToken, type AccessClaims } from "@/lib/auth/tokens";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { liveSessionWhere } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/http/errors";
 import { loginRedirectPath } from "@/lib/auth/routes";
 
@@ -43,13 +46,12 @@ async function verify(): Promise<VerifiedSession> {
     if (error instanceof TokenError) throw new ApiError(error.code);
     throw error;
   }
-  const session = await db.session.findUnique({
-    where: { id: claims.sid },
-    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: publicUserSelect } },
+  // The same filter as the sessions list: a session the user sees is one that lets them in, and no other.
+  const session = await db.session.findFirst({
+    where: { id: claims.sid, ...liveSessionWhere(new Date(), config().refreshTokenTtl) },
+    select: { userId: true, user: { select: publicUserSelect } },
   });
-  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
-    throw new ApiError("token_revoked");
-  }
+  if (!session || session.userId !== claims.sub) throw new ApiError("token_revoked");
   return { user: publicUser(session.user), claims, sessionId: claims.sid };
 }
 
@@ -66,10 +68,17 @@ export const optionalSession = cache(async (): Promise<VerifiedSession | null> =
   }
 });
 
+/** A session whose user is an ADMIN according to the database. */
+export type AdminSession = VerifiedSession & { user: PublicUser & { role: "ADMIN" } };
+
+function isAdmin(session: VerifiedSession): session is AdminSession {
+  return session.user.role === "ADMIN";
+}
+
 /** ADMIN actions: the role comes from the database, so a demoted admin loses rights at once. */
-export async function requireAdmin(): Promise<VerifiedSession> {
+export async function requireAdmin(): Promise<AdminSession> {
   const session = await verifySession();
-  if (session.user.role !== "ADMIN") throw new ApiError("forbidden");
+  if (!isAdmin(session)) throw new ApiError("forbidden");
   return session;
 }
 
@@ -81,8 +90,8 @@ export async function requirePageSession(path: string): Promise<VerifiedSession>
 }
 
 /** For ADMIN pages: a non-admin gets the 403 page (app/forbidden.tsx). */
-export async function requireAdminPage(path: string): Promise<VerifiedSession> {
+export async function requireAdminPage(path: string): Promise<AdminSession> {
   const session = await requirePageSession(path);
-  if (session.user.role !== "ADMIN") forbidden();
+  if (!isAdmin(session)) forbidden();
   return session;
 }

@@ -1,6 +1,9 @@
 /**
  * What the outside world may see of a user: never the password hash. Every
- * response and page that shows a user goes through `publicUser`.
+ * response and page that shows a user goes through `publicUser`, and every
+ * one that shows a user to someone else goes through `userFor`, which decides
+ * how much, in this one place: least privilege, so a signed-in user cannot
+ * harvest everyone's date of birth or find out who the admins are.
  */
 import type { Role } from "@/lib/auth/tokens";
 
@@ -40,4 +43,29 @@ export function publicUser(row: PublicUserRow): PublicUser {
     role: row.role,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** What anyone signed in may see of another user: who they are, nothing about them. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  name: string;
+}
+
+export type UserView = PublicUser | UserSummary;
+
+/** Who is looking; the role must be the one read from the database (the DAL's `session.user`), not the token's. */
+export interface Viewer {
+  id: string;
+  role: Role;
+}
+
+export type AdminViewer = Viewer & { role: "ADMIN" };
+
+/** A user as `viewer` may see them: all fields of themselves, or of anyone for an ADMIN; otherwise id, username and name. */
+export function userFor(viewer: AdminViewer, row: PublicUserRow): PublicUser;
+export function userFor(viewer: Viewer, row: PublicUserRow): UserView;
+export function userFor(viewer: Viewer, row: PublicUserRow): UserView {
+  if (viewer.role === "ADMIN" || viewer.id === row.id) return publicUser(row);
+  return { id: row.id, username: row.username, name: row.name };
 }

@@ -16,6 +16,8 @@ export interface AuthEventInput {
   username?: string | null;
   userId?: string | null;
   client: ClientInfo;
+  /** The ADMIN who acted on someone else's account (`sessions_revoked`); logged, not stored. */
+  actor?: string;
 }
 
 export function authEventData(event: AuthEventInput) {
@@ -30,7 +32,7 @@ export function authEventData(event: AuthEventInput) {
 
 export function logAuthEvent(event: AuthEventInput): void {
   const { type, username, userId, ip } = authEventData(event);
-  log.info({ event: type, username, userId, ip }, "auth_event");
+  log.info({ event: type, username, userId, ip, ...(event.actor ? { actor: event.actor } : {}) }, "auth_event");
 }
 
 /** Stores and logs one event on its own (for events outside a larger transaction). */

@@ -14,6 +14,7 @@ import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/eve
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/auth/session";
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/auth/dto";
+import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/http/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
@@ -22,23 +23,18 @@ export const ROTATION_GRACE_MS = 10_000;
 
 const sessionSelect = {
   id: true,
+  refreshTokenHash: true,
   revokedAt: true,
   expiresAt: true,
   lastUsedAt: true,
   user: { select: publicUserSelect },
 } as const;
 
-interface SessionState {
-  revokedAt: Date | null;
-  expiresAt: Date;
-  lastUsedAt: Date;
-}
-
-/** Why a session can no longer be refreshed, if it cannot: revoked, past its absolute end, or idle too long. */
-function deadReason({ revokedAt, expiresAt, lastUsedAt }: SessionState, now: Date): "token_revoked" | "token_expired" | null {
-  if (revokedAt) return "token_revoked";
-  if (expiresAt <= now || lastUsedAt.getTime() + config().refreshTokenTtl * 1000 <= now.getTime()) return "token_expired";
-  return null;
+/** Why a session can no longer be refreshed, if it cannot (the rule itself is in lib/auth/session-lifetime.ts). */
+function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_expired" | null {
+  const reason = sessionEndReason(session, now, config().refreshTokenTtl);
+  if (reason === null) return null;
+  return reason === "revoked" ? "token_revoked" : "token_expired";
 }
 
 type Outcome =

@@ -1,41 +1,60 @@
 /**
- * A user's sessions as a list of devices, and ending them one by one or all at
- * once (SPEC §5 /api/auth/sessions, §9 dashboard). Callers have passed the DAL.
+ * A user's sessions as a list of devices, and ending them: one, all but the
+ * current one, or all (/api/auth/sessions and the dashboard), or every
+ * session of a user at an ADMIN's request. Callers have passed the DAL.
+ * "Live" means what the DAL's gate means (lib/auth/session-lifetime.ts).
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
 import { authEventData, logAuthEvent } from "@/lib/auth/events";
 import { describeDevice } from "@/lib/auth/device";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
+import { ApiError } from "@/lib/http/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionView {
   id: string;
   current: boolean;
+  /** `cookie`: a browser sign-in with a refresh token; `bearer`: an API token from POST /api/auth/token. */
+  kind: SessionKind;
   device: string;
   ip: string | null;
   createdAt: string;
   lastUsedAt: string;
+  /** When it ends unless used again: a Bearer token's expiry; for a cookie session, its absolute or idle end, whichever is sooner. */
   expiresAt: string;
 }
 
-/** Live sessions only: not revoked and not past their absolute end. Newest first. */
+function liveNow() {
+  return liveSessionWhere(new Date(), config().refreshTokenTtl);
+}
+
+/** Live sessions only, newest first: revoked, expired and idle ones are gone from the list as from the gate. */
 export async function listSessions(userId: string, currentSessionId: string): Promise<SessionView[]> {
   const rows = await db.session.findMany({
-    where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+    where: { userId, ...liveNow() },
     orderBy: [{ lastUsedAt: "desc" }, { id: "asc" }],
-    select: { id: true, userAgent: true, ip: true, createdAt: true, lastUsedAt: true, expiresAt: true },
+    select: { id: true, refreshTokenHash: true, userAgent: true, ip: true, createdAt: true, lastUsedAt: true, expiresAt: true },
     take: 100,
   });
   return rows.map((row) => ({
     id: row.id,
     current: row.id === currentSessionId,
+    kind: sessionKind(row),
     device: describeDevice(row.userAgent),
     ip: row.ip,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt.toISOString(),
-    expiresAt: row.expiresAt.toISOString(),
+    expiresAt: sessionEndsAt(row, config().refreshTokenTtl).toISOString(),
   }));
+}
+
+/** How many live sessions each of these users has (users without any are absent). */
+export async function liveSessionCounts(userIds: string[]): Promise<Map<string, number>> {
+  const groups = await db.session.groupBy({ by: ["userId"], where: { userId: { in: userIds }, ...liveNow() }, _count: { _all: true } });
+  return new Map(groups.map((group) => [group.userId, group._count._all]));
 }
 
 interface Actor {
@@ -62,6 +81,24 @@ export async function revokeSessions(
   ]);
   logAuthEvent(event);
   return count;
+}
+
+/**
+ * An ADMIN ends every session of user `userId` at once: their access tokens are
+ * refused by the next DAL check and their refresh tokens no longer refresh.
+ * Records `sessions_revoked` for that user (the admin is named in the log line).
+ * An unknown user is `not_found`.
+ */
+export async function endAllSessionsOf(userId: string, admin: Actor, client: ClientInfo): Promise<void> {
+  const event = await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
+    if (!user) throw new ApiError("not_found", "No such user.");
+    await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const event = { type: "sessions_revoked" as const, username: user.username, userId: user.id, client, actor: admin.username };
+    await tx.authEvent.create({ data: authEventData(event) });
+    return event;
+  });
+  logAuthEvent(event);
 }
 
 /** The live session a refresh token belongs to, for sign-out after the access token has expired. */

@@ -73,6 +73,10 @@ export interface NewUserRow {
  * A new session row, its audit event and fresh tokens; never reuses an earlier
  * session (no fixation). With `newUser`, the account is created in the same
  * transaction, so no user ever exists without the event that made it.
+ *
+ * A cookie session lasts at most SESSION_MAX_AGE. A Bearer session
+ * (`token_issued`) gets no refresh token, so it ends exactly when its one
+ * access token expires: the token is signed first, for the row to take its expiry.
  */
 export async function startSession(
   user: SessionUser,
@@ -80,19 +84,21 @@ export async function startSession(
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
   newUser?: NewUserRow,
 ): Promise<StartedSession> {
-  const expiresAt = new Date(Date.now() + config().sessionMaxAge * 1000);
-  const refresh = eventType === "token_issued" ? undefined : newRefreshToken(expiresAt);
+  const sessionId = crypto.randomUUID();
+  const token = await issueAccessToken(user, sessionId);
+  const bearer = eventType === "token_issued";
+  const expiresAt = bearer ? token.expiresAt : new Date(Date.now() + config().sessionMaxAge * 1000);
+  const refresh = bearer ? undefined : newRefreshToken(expiresAt);
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
   const [session] = await db.$transaction([
     db.session.create({
-      data: { user: owner, expiresAt, refreshTokenHash: refresh?.hash ?? null, ip: client.ip, userAgent: client.userAgent },
-      select: { id: true, user: { select: publicUserSelect } },
+      data: { id: sessionId, user: owner, expiresAt, refreshTokenHash: refresh?.hash ?? null, ip: client.ip, userAgent: client.userAgent },
+      select: { user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),
   ]);
   logAuthEvent(event);
-  const token = await issueAccessToken(user, session.id);
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }
 

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { revokeSessions } from "@/lib/auth/session-queries";
-import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { publicUser, publicUserSelect, userFor, type AdminViewer, type PublicUser, type UserView, type Viewer } from "@/lib/auth/dto";
 import { ApiError } from "@/lib/http/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
@@ -16,13 +16,23 @@ export function usernameTaken(): ApiError {
   return new ApiError("conflict", "That username is taken.", { fields: { username: "That username is taken." } });
 }
 
-export interface UserPage {
-  users: PublicUser[];
+export interface UserPage<User extends UserView = UserView> {
+  users: User[];
   nextCursor: string | null;
 }
 
-/** Users oldest first, keyset-paged by id so pages stay stable while users are added. */
-export async function listUsers({ limit, cursor }: { limit: number; cursor?: string | undefined }): Promise<UserPage> {
+interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Users oldest first, keyset-paged by id so pages stay stable while users are
+ * added; each as `viewer` may see them (lib/auth/dto.ts `userFor`).
+ */
+export async function listUsers(viewer: AdminViewer, query: PageQuery): Promise<UserPage<PublicUser>>;
+export async function listUsers(viewer: Viewer, query: PageQuery): Promise<UserPage>;
+export async function listUsers(viewer: Viewer, { limit, cursor }: PageQuery): Promise<UserPage> {
   const rows = await db.user.findMany({
     select: publicUserSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -30,7 +40,7 @@ export async function listUsers({ limit, cursor }: { limit: number; cursor?: str
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, limit);
-  return { users: page.map(publicUser), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  return { users: page.map((row) => userFor(viewer, row)), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
 }
 
 export interface CreateUserInput {
@@ -58,10 +68,10 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
   }
 }
 
-export async function getUser(id: string): Promise<PublicUser> {
+export async function getUser(viewer: Viewer, id: string): Promise<UserView> {
   const row = await db.user.findUnique({ where: { id }, select: publicUserSelect });
   if (!row) throw new ApiError("not_found", "No such user.");
-  return publicUser(row);
+  return userFor(viewer, row);
 }
 
 export interface UserChanges {
@@ -83,7 +93,7 @@ interface Editor {
  * password change ends the account's other sessions (all of them when an
  * admin resets someone else's).
  */
-export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<PublicUser> {
+export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
   const self = editor.user.id === id;
   const admin = editor.user.role === "ADMIN";
   if (!self && !admin) throw new ApiError("forbidden");
@@ -108,7 +118,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     select: publicUserSelect,
   });
   if (passwordHash) await revokeSessions(target, client, self ? { except: editor.sessionId } : {});
-  return publicUser(row);
+  return userFor(editor.user, row);
 }
 
 /** Deletes a user; their sessions go with them (cascade), so every token they hold stops working at once. */

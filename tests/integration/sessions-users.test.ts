@@ -15,7 +15,7 @@ describe("/api/auth/sessions", () => {
     const current = sessions.filter((session: { current: boolean }) => session.current);
     expect(current).toHaveLength(1);
     expect(current[0]).toMatchObject({ device: "Firefox on Linux", ip: expect.any(String) });
-    expect(Object.keys(current[0]).sort()).toEqual(["createdAt", "current", "device", "expiresAt", "id", "ip", "lastUsedAt"]);
+    expect(Object.keys(current[0]).sort()).toEqual(["createdAt", "current", "device", "expiresAt", "id", "ip", "kind", "lastUsedAt"]);
   });
 
   it("ends one session by id, and only the caller's own", async () => {

@@ -14,12 +14,12 @@ describe("GET /api/users", () => {
     expect((await call("/api/users")).status).toBe(401);
   });
 
-  it("lists users oldest first without secrets, paged by cursor until nextCursor is null", async () => {
+  it("lists users oldest first without secrets, paged by cursor until nextCursor is null (every field, to an ADMIN)", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await call(`/api/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { cookie: userCookie });
+      const response = await call(`/api/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { cookie: adminCookie });
       expect(response.status).toBe(200);
       const { data } = await response.json();
       expect(data.users.length).toBeLessThanOrEqual(2);

@@ -18,7 +18,7 @@ describe("the server's log after the whole test run", () => {
   it("records auth events as one JSON line each", () => {
     const events = lines.filter((line) => line.includes('"auth_event"')).map((line) => JSON.parse(line));
     const types = [...new Set(events.map((event) => event.event))];
-    for (const type of ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited"]) {
+    for (const type of ["register", "login_success", "login_failure", "logout", "refresh", "refresh_reuse", "token_issued", "rate_limited", "sessions_revoked"]) {
       expect(types, type).toContain(type);
     }
     expect(events.every((event) => typeof event.time === "string" && event.level === "info")).toBe(true);

@@ -47,8 +47,10 @@ export interface AppOptions {
    * `standalone` for the traced self-hosting build in `.next/standalone`.
    */
   program?: "npm start" | "server" | "standalone";
-  /** How long start() waits for /api/health to answer 200 (120 s by default). */
+  /** How long start() waits for `readyPath` to answer 200 (120 s by default). */
   readyWithinMs?: number;
+  /** What must answer 200 before start() returns: /api/health by default; `/` for an app whose database is down on purpose. */
+  readyPath?: string;
 }
 
 type Resolved = AppOptions & Required<Pick<AppOptions, "dataDir" | "name" | "cwd">>;
@@ -122,7 +124,7 @@ export class AppServer {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const app = new AppServer(child, port, resolved, env, logFile, exited);
     try {
-      await app.waitUntilReady(options.readyWithinMs);
+      await app.waitUntilReady(options.readyWithinMs, options.readyPath);
     } catch (error) {
       await app.terminate();
       throw error;
@@ -139,12 +141,12 @@ export class AppServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  private async waitUntilReady(timeoutMs = 120_000): Promise<void> {
+  private async waitUntilReady(timeoutMs = 120_000, readyPath = "/api/health"): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exitCode: number | null | undefined;
     void this.exited.then((code) => (exitCode = code));
     while (Date.now() < deadline && exitCode === undefined) {
-      const ready = await fetch(`${this.url}/api/health`).then((response) => response.ok, () => false);
+      const ready = await fetch(`${this.url}${readyPath}`).then((response) => response.ok, () => false);
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

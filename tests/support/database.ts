@@ -24,3 +24,27 @@ export async function query<Row extends Record<string, unknown>>(text: string, v
     await client.end();
   }
 }
+
+export interface SessionTimes {
+  createdAt?: Date;
+  lastUsedAt?: Date;
+  expiresAt?: Date;
+  revokedAt?: Date | null;
+}
+
+/** A parameter for a Prisma `DateTime` column (a timestamp in UTC, without time zone), whatever this process's zone. */
+export function utc(index: number): string {
+  return `($${index}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+/** Moves a session's moments, as if it had been used, revoked or expired back then (time no test can wait for). */
+export async function setSessionTimes(sessionId: string, times: SessionTimes): Promise<void> {
+  const entries = Object.entries(times);
+  const assignments = entries.map(([column], index) => `"${column}" = ${utc(index + 2)}`).join(", ");
+  await query(`UPDATE "Session" SET ${assignments} WHERE "id" = $1`, [sessionId, ...entries.map(([, value]) => value?.toISOString() ?? null)]);
+}
+
+/** A moment `seconds` before now. */
+export function secondsAgo(seconds: number): Date {
+  return new Date(Date.now() - seconds * 1000);
+}

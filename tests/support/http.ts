@@ -126,6 +126,13 @@ export function httpClient(base: string) {
     return (await signInFully(username, password)).access;
   }
 
+  /** A Bearer token from POST /api/auth/token (a session of its own, with no cookie). */
+  async function bearerToken(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+    const response = await call("/api/auth/token", { json: { username, password } });
+    if (response.status !== 200) throw new Error(`token for ${username} failed: ${response.status} ${await response.text()}`);
+    return (await response.json()).data;
+  }
+
   /** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
   async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
     const username = uniqueName(prefix);
@@ -135,10 +142,10 @@ export function httpClient(base: string) {
     return { username, password, id: (await response.json()).data.user.id };
   }
 
-  return { call, signInFully, signIn, registerUser };
+  return { call, signInFully, signIn, bearerToken, registerUser };
 }
 
-export const { call, signInFully, signIn, registerUser } = httpClient(BASE_URL);
+export const { call, signInFully, signIn, bearerToken, registerUser } = httpClient(BASE_URL);
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -1,8 +1,9 @@
 /**
  * A server's processes, read from /proc (Linux): the tree under a pid with each
  * process's group, memory and CPU time, signals to many at once, and the process
- * that listens on a port.
+ * that listens on a port; and running a command to its end, several at once.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 export interface ProcInfo {
@@ -85,4 +86,22 @@ function readLinkSafe(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+export interface CommandResult {
+  status: number | null;
+  /** Everything it printed, stdout and stderr together. */
+  output: string;
+}
+
+/** Runs a command to its end without blocking this process (so several can run at once); killed after `timeoutMs`. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", (error) => resolve({ status: null, output: `${output}${error.message}` }));
+    child.once("close", (status) => resolve({ status, output }));
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "@/lib/config";
+import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/config";
 
 const secret = "s".repeat(40);
 
@@ -31,6 +31,9 @@ describe("configuration", () => {
     ["COOKIE_SAMESITE", "sometimes"],
     ["JWT_ALG", "none"],
     ["DATABASE_URL", "mysql://localhost/x"],
+    ["SESSION_RETENTION", "forever"],
+    ["SESSION_RETENTION", "0"],
+    ["EVENT_RETENTION", "-1d"],
   ])("names %s when it is %j", (name, value) => {
     expect(() => parseConfig({ JWT_SECRET: secret, [name]: value })).toThrow(new RegExp(name));
   });
@@ -39,5 +42,20 @@ describe("configuration", () => {
     expect(parseConfig({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: "90" }).jwt.accessTokenTtl).toBe(90);
     expect(parseConfig({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: "2h" }).jwt.accessTokenTtl).toBe(7200);
     expect(parseConfig({ JWT_SECRET: secret, SESSION_MAX_AGE: "30d" }).sessionMaxAge).toBe(2_592_000);
+  });
+
+  it("keeps ended sessions 30 days and auth events 90 days unless told otherwise", () => {
+    expect(parseConfig({ JWT_SECRET: secret }).retention).toMatchObject({ sessions: 30 * 86_400, events: 90 * 86_400 });
+    expect(parseConfig({ JWT_SECRET: secret, SESSION_RETENTION: "12h", EVENT_RETENTION: "365d" }).retention).toMatchObject({
+      sessions: 43_200,
+      events: 365 * 86_400,
+    });
+  });
+
+  it("gives npm run db:prune its settings without any JWT setting", () => {
+    const settings = maintenanceConfig({ EVENT_RETENTION: "7d" });
+    expect(settings.retention.events).toBe(7 * 86_400);
+    expect(settings.refreshTokenTtl).toBe(7 * 86_400);
+    expect(() => maintenanceConfig({ SESSION_RETENTION: "soon" })).toThrow(/SESSION_RETENTION/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { deleteUserAction } from "@/app/_actions/admin";
+import { deleteUserAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
 import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/admin/events";
@@ -8,6 +8,7 @@ import { requireAdminPage } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
 import { listUsers } from "@/lib/users/queries";
+import { liveSessionCounts } from "@/lib/auth/session-queries";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -17,20 +18,20 @@ const PAGE_SIZE = 50;
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { cursor } = await searchParams;
   const query = paginationSchema.safeParse({ cursor });
-  const { me, users, nextCursor, events } = await renderWhenAvailable("/admin", async () => {
+  const { me, users, nextCursor, sessions, events } = await renderWhenAvailable("/admin", async () => {
     const { user: me } = await requireAdminPage("/admin");
     const [{ users, nextCursor }, events] = await Promise.all([
-      listUsers({ limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
+      listUsers(me, { limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
       latestAuthEvents(),
     ]);
-    return { me, users, nextCursor, events };
+    return { me, users, nextCursor, sessions: await liveSessionCounts(users.map((user) => user.id)), events };
   });
   return (
     <>
       <h1>Admin</h1>
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <DataTable columns={["Username", "Name", "Role", "Date of birth", "Created", { hidden: "Action" }]}>
+        <DataTable columns={["Username", "Name", "Role", "Date of birth", "Created", "Live sessions", { hidden: "Actions" }]}>
           {users.map((user) => (
             <tr key={user.id}>
               <td>{user.username}</td>
@@ -38,15 +39,24 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               <td>{user.role}</td>
               <td>{user.dob ?? "—"}</td>
               <td>{user.createdAt.slice(0, 10)}</td>
+              <td>{sessions.get(user.id) ?? 0}</td>
               <td>
-                {user.id === me.id ? null : (
-                  <form action={deleteUserAction}>
+                <div className="row-actions">
+                  <form action={endSessionsAction}>
                     <input type="hidden" name="id" value={user.id} />
-                    <button type="submit" className="danger" aria-label={`Delete ${user.username}`}>
-                      Delete
+                    <button type="submit" className="secondary" aria-label={`End sessions of ${user.username}`}>
+                      End sessions
                     </button>
                   </form>
-                )}
+                  {user.id === me.id ? null : (
+                    <form action={deleteUserAction}>
+                      <input type="hidden" name="id" value={user.id} />
+                      <button type="submit" className="danger" aria-label={`Delete ${user.username}`}>
+                        Delete
+                      </button>
+                    </form>
+                  )}
+                </div>
               </td>
             </tr>
           ))}

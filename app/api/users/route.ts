@@ -5,11 +5,11 @@ import { readBody, validate } from "@/lib/http/validate";
 import { createUserSchema, paginationSchema } from "@/lib/schemas";
 import { createUser, listUsers } from "@/lib/users/queries";
 
-/** GET /api/users — signed in; oldest first, `?limit` and `?cursor`. */
+/** GET /api/users — signed in; oldest first, `?limit` and `?cursor`. Others' entries: id, username and name only, unless you are an ADMIN. */
 export const GET = route(async (request: NextRequest) => {
-  await verifySession();
+  const { user } = await verifySession();
   const query = validate(paginationSchema, Object.fromEntries(request.nextUrl.searchParams));
-  return ok(await listUsers(query));
+  return ok(await listUsers(user, query));
 });
 
 /** POST /api/users — ADMIN only. */

@@ -14,7 +14,7 @@ export const GET = route(async (_request: NextRequest, { params }: Context) => {
   const { user } = await verifySession();
   const { id } = validate(idSchema, await params);
   if (user.id !== id && user.role !== "ADMIN") throw new ApiError("forbidden");
-  return ok(await getUser(id));
+  return ok(await getUser(user, id));
 });
 
 /** PATCH /api/users/:id — `{name?, dob?, password?, currentPassword?}` (and `role?` for an ADMIN). */

@@ -1,0 +1,63 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { formatDateTime } from "@/lib/format";
+import { registerThroughForm, signInThroughForm, TEST_PASSWORD, uniqueName } from "./helpers";
+
+/** The user's row on the admin page, following "Next page" until it shows (users are listed oldest first, 50 a page). */
+async function adminRow(page: Page, username: string): Promise<Locator> {
+  await page.goto("/admin");
+  for (;;) {
+    const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: username, exact: true }) });
+    if ((await row.count()) > 0) return row;
+    const next = page.getByRole("link", { name: "Next page" });
+    if ((await next.count()) === 0) throw new Error(`${username} is on no page of /admin`);
+    await next.click();
+  }
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("an ADMIN ends all of a user's sessions from /admin, and that user's browser is signed out", async ({ page, browser }) => {
+    const username = uniqueName("ended");
+    const userContext = await browser.newContext({ javaScriptEnabled: false });
+    const userPage = await userContext.newPage();
+    await registerThroughForm(userPage, username, "Ended Elsewhere");
+
+    await signInThroughForm(page, "hop", "123hop");
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const row = await adminRow(page, username);
+    await expect(row.getByRole("cell").nth(5)).toHaveText("1");
+    await row.getByRole("button", { name: `End sessions of ${username}` }).click();
+
+    await expect((await adminRow(page, username)).getByRole("cell").nth(5)).toHaveText("0");
+    const events = page.getByRole("region", { name: "Latest auth events" });
+    await expect(events.getByRole("row").filter({ hasText: "sessions_revoked" }).filter({ hasText: username })).toHaveCount(1);
+
+    await userPage.goto("/dashboard");
+    await expect(userPage).toHaveURL(/\/login\?next=%2Fdashboard$/);
+    await userContext.close();
+  });
+});
+
+test("the dashboard lists an API token as such, with its expiry, and Sign out revokes it", async ({ page, request }) => {
+  const username = uniqueName("api-token");
+  await registerThroughForm(page, username, "Token Holder");
+  const issued = await request.post("/api/auth/token", {
+    data: { username, password: TEST_PASSWORD },
+    headers: { "user-agent": "curl/8.5.0", "x-forwarded-for": "10.77.0.1" },
+  });
+  expect(issued.status()).toBe(200);
+  const { token, expiresAt } = (await issued.json()).data;
+
+  await page.reload();
+  const sessions = page.getByRole("table", { name: "Sessions" });
+  const tokenRow = sessions.getByRole("row").filter({ hasText: "API token (curl)" });
+  await expect(tokenRow).toHaveCount(1);
+  await expect(tokenRow).toContainText(formatDateTime(expiresAt));
+
+  await tokenRow.getByRole("button", { name: "Sign out API token (curl)" }).click();
+  await expect(sessions.getByRole("row").filter({ hasText: "API token" })).toHaveCount(0);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const me = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(401);
+});

@@ -1,0 +1,144 @@
+/**
+ * Retention: `npm run db:prune` (and the server's own hourly run) deletes
+ * sessions that ended more than SESSION_RETENTION ago with their rotated
+ * refresh-token hashes, auth events older than EVENT_RETENTION and passed
+ * rate-limit windows, and keeps everything else. Rows are written straight into
+ * the test server's database with moments in the past no test could wait for.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
+import { freePort } from "@/scripts/free-port";
+import { AppServer } from "../support/app-server";
+import { query, secondsAgo, utc } from "../support/database";
+import { registerUser } from "../support/http";
+import { runCommand } from "../support/processes";
+import { eventually } from "../reliability/support/checks";
+
+const { refreshTokenTtl, retention } = parseConfig(process.env);
+const HOUR = 3600;
+const DAY = 86_400;
+
+const prune = () => runCommand("npm", ["run", "db:prune"], process.env);
+/** `npm run db:prune` starts a TypeScript process of its own: seconds each, more on a busy machine. */
+const PRUNE_RUN_MS = 90_000;
+
+async function addSession(userId: string, times: { lastUsedAt?: Date; expiresAt?: Date; revokedAt?: Date }, rotated = 0): Promise<string> {
+  const id = crypto.randomUUID();
+  const hash = () => randomBytes(32).toString("hex");
+  await query(
+    `INSERT INTO "Session" ("id", "userId", "refreshTokenHash", "createdAt", "lastUsedAt", "expiresAt", "revokedAt")
+     VALUES ($1, $2, $3, ${utc(4)}, ${utc(5)}, ${utc(6)}, ${utc(7)})`,
+    [
+      id,
+      userId,
+      hash(),
+      secondsAgo(retention.sessions + refreshTokenTtl + 10 * DAY).toISOString(),
+      (times.lastUsedAt ?? new Date()).toISOString(),
+      (times.expiresAt ?? secondsAgo(-DAY)).toISOString(),
+      times.revokedAt?.toISOString() ?? null,
+    ],
+  );
+  for (let index = 0; index < rotated; index++) {
+    await query(`INSERT INTO "RotatedRefreshToken" ("hash", "sessionId", "rotatedAt") VALUES ($1, $2, now())`, [hash(), id]);
+  }
+  return id;
+}
+
+async function addEvent(username: string, createdAt: Date): Promise<void> {
+  await query(`INSERT INTO "AuthEvent" ("id", "type", "username", "createdAt") VALUES ($1, 'login_failure', $2, ${utc(3)})`, [
+    crypto.randomUUID(),
+    username,
+    createdAt.toISOString(),
+  ]);
+}
+
+async function addRateLimit(key: string, windowStart: Date): Promise<void> {
+  await query(`INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 3, ${utc(2)})`, [key, windowStart.toISOString()]);
+}
+
+const sessionIds = async (userId: string) =>
+  new Set((await query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = $1`, [userId])).map((row) => row.id));
+
+describe("npm run db:prune", () => {
+  let userId: string;
+  let username: string;
+  const past = (seconds: number) => secondsAgo(seconds + HOUR);
+  const recent = (seconds: number) => secondsAgo(seconds - DAY);
+  const sessions: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ({ id: userId, username } = await registerUser("retention"));
+    Object.assign(sessions, {
+      revokedLongAgo: await addSession(userId, { revokedAt: past(retention.sessions) }, 3),
+      expiredLongAgo: await addSession(userId, { expiresAt: past(retention.sessions) }),
+      idleLongAgo: await addSession(userId, { lastUsedAt: past(retention.sessions + refreshTokenTtl) }),
+      revokedRecently: await addSession(userId, { revokedAt: recent(retention.sessions) }, 2),
+      expiredRecently: await addSession(userId, { expiresAt: recent(retention.sessions) }),
+      idleRecently: await addSession(userId, { lastUsedAt: recent(retention.sessions + refreshTokenTtl) }),
+      live: await addSession(userId, {}, 1),
+    });
+    await addEvent(username, past(retention.events));
+    await addEvent(username, recent(retention.events));
+    await addRateLimit(`user:${username}-passed`, past(retention.rateLimitWindow));
+    await addRateLimit(`user:${username}-open`, new Date());
+  });
+
+  it("deletes what ended long enough ago, and keeps live and recently ended sessions", async () => {
+    const result = await prune();
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toMatch(/Deleted [1-9]\d* ended session\(s\), [1-9]\d* rotated refresh-token hash\(es\), [1-9]\d* auth event\(s\)/);
+
+    const left = await sessionIds(userId);
+    for (const gone of ["revokedLongAgo", "expiredLongAgo", "idleLongAgo"]) expect(left.has(sessions[gone]!), gone).toBe(false);
+    for (const kept of ["revokedRecently", "expiredRecently", "idleRecently", "live"]) expect(left.has(sessions[kept]!), kept).toBe(true);
+
+    const rotated = await query<{ sessionId: string }>(`SELECT "sessionId" FROM "RotatedRefreshToken" WHERE "sessionId" = ANY($1::uuid[])`, [
+      Object.values(sessions),
+    ]);
+    expect(rotated.map((row) => row.sessionId).sort()).toEqual([sessions.revokedRecently, sessions.revokedRecently, sessions.live].sort());
+
+    const events = await query<{ createdAt: Date }>(`SELECT "createdAt" FROM "AuthEvent" WHERE "username" = $1 AND "type" = 'login_failure'`, [username]);
+    expect(events).toHaveLength(1);
+    const limits = await query<{ key: string }>(`SELECT "key" FROM "RateLimit" WHERE "key" LIKE $1`, [`user:${username}-%`]);
+    expect(limits.map((row) => row.key)).toEqual([`user:${username}-open`]);
+  }, PRUNE_RUN_MS);
+
+  it("runs twice at the same moment without failing: one prunes, the other prunes nothing or skips", async () => {
+    const ended = await addSession(userId, { revokedAt: past(retention.sessions) }, 2);
+    const results = await Promise.all([prune(), prune()]);
+    for (const result of results) {
+      expect(result.status, result.output).toBe(0);
+      expect(result.output).toMatch(/Deleted \d+ ended session|Another instance is pruning/);
+    }
+    expect(results.some((result) => /Deleted [1-9]\d* ended session/.test(result.output))).toBe(true);
+    expect((await sessionIds(userId)).has(ended)).toBe(false);
+  }, PRUNE_RUN_MS);
+});
+
+describe("the server's own prune", () => {
+  it("runs at start-up and logs one JSON line with the counts", async () => {
+    const lines = readFileSync(process.env.TESSERA_SERVER_LOG!, "utf8").split("\n").filter((line) => line.includes('"msg":"prune"'));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "info", skipped: false, sessions: expect.any(Number), authEvents: expect.any(Number), rateLimits: expect.any(Number) });
+  });
+
+  it("never stops the server when the database is unreachable: it logs prune_failed and keeps serving", async () => {
+    const closedPort = await freePort();
+    const app = await AppServer.start({
+      program: "server",
+      databaseUrl: `postgres://nobody@127.0.0.1:${closedPort}/none`,
+      env: AppServer.defaultEnv(),
+      readyPath: "/",
+      readyWithinMs: 60_000,
+    });
+    try {
+      await eventually("a prune_failed line", async () => app.logTail(200).includes('"msg":"prune_failed"'), 20_000);
+      expect((await fetch(`${app.url}/`)).status).toBe(200);
+      expect((await fetch(`${app.url}/api/health`)).status).toBe(503);
+    } finally {
+      await app.terminate();
+    }
+  }, 90_000);
+});
