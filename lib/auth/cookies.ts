@@ -5,10 +5,13 @@
  * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.
  * - refresh: the opaque refresh token, sent only to the auth routes, SameSite=Strict,
  *   so no page, no other API and no cross-site request ever carries it.
+ * - device: marks a browser that has signed in to an account before (lib/auth/trusted-devices.ts).
+ *   Sign-in is posted to several paths, so Path=/ (which `__Host-` demands anyway);
+ *   SameSite=Strict, as only the app's own forms and clients have any use for it.
  */
 import type { Config } from "@/lib/config";
 
-export type CookieKind = "access" | "refresh";
+export type CookieKind = "access" | "refresh" | "device";
 
 interface CookieSpec {
   base: string;
@@ -24,6 +27,7 @@ interface CookieSpec {
 const COOKIES: Record<CookieKind, CookieSpec> = {
   access: { base: "tessera_session", securePrefix: "__Host-", path: "/" },
   refresh: { base: "tessera_refresh", securePrefix: "__Secure-", path: "/api/auth" },
+  device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
 };
 
 export interface CookieOptions {
@@ -49,7 +53,7 @@ export function cookieName(kind: CookieKind, secure: boolean): string {
 export function cookieOptions(kind: CookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
-    sameSite: kind === "refresh" ? "strict" : settings.cookies.sameSite,
+    sameSite: kind === "access" ? settings.cookies.sameSite : "strict",
     secure: isSecureCookie(settings, https),
     path: COOKIES[kind].path,
     maxAge,

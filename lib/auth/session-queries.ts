@@ -7,6 +7,7 @@ import { db } from "@/lib/db/client";
 import { authEventData, logAuthEvent } from "@/lib/auth/events";
 import { describeDevice } from "@/lib/auth/device";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import { revokeDevices } from "@/lib/auth/trusted-devices";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionView {
@@ -45,7 +46,9 @@ interface Actor {
 
 /**
  * Ends sessions of `user` (all, or all but `except`, or only `only`) and
- * records one logout event. Returns how many were live.
+ * records one logout event. Returns how many were live. Ending all of them
+ * ("sign out everywhere", an admin ending a user's sessions) answers a stolen
+ * password or browser, so it also forgets the account's trusted devices.
  */
 export async function revokeSessions(
   user: Actor,
@@ -59,6 +62,7 @@ export async function revokeSessions(
       data: { revokedAt: new Date() },
     }),
     db.authEvent.create({ data: authEventData(event) }),
+    ...(only || except ? [] : [revokeDevices(user.id)]),
   ]);
   logAuthEvent(event);
   return count;

@@ -13,6 +13,7 @@ import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/even
 import { cookieName, cookieOptions, isHttpsRequest, isSecureCookie, readCookie, type CookieKind } from "@/lib/auth/cookies";
 import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { rememberDevice, type IssuedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionUser {
@@ -50,6 +51,8 @@ export interface StartedSession {
   token: IssuedToken;
   /** Absent for Bearer-only sessions (POST /api/auth/token), which have no cookie to carry one. */
   refresh?: IssuedRefreshToken;
+  /** The device cookie (lib/auth/trusted-devices.ts); absent where no cookie is set. */
+  device?: IssuedDevice;
 }
 
 export interface NewUserRow {
@@ -60,19 +63,28 @@ export interface NewUserRow {
   passwordHash: string;
 }
 
+export interface StartOptions {
+  /** Creates the account in the same transaction, so no user ever exists without the event that made it. */
+  newUser?: NewUserRow;
+  /** The request's device cookie, if it is one of this user's devices: renewed rather than replaced. */
+  device?: TrustedDevice | null;
+}
+
 /**
  * A new session row, its audit event and fresh tokens; never reuses an earlier
- * session (no fixation). With `newUser`, the account is created in the same
- * transaction, so no user ever exists without the event that made it.
+ * session (no fixation). A sign-in that sets cookies also remembers the browser
+ * as one of the user's devices, in the same transaction.
  */
 export async function startSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
-  newUser?: NewUserRow,
+  { newUser, device }: StartOptions = {},
 ): Promise<StartedSession> {
   const expiresAt = new Date(Date.now() + config().sessionMaxAge * 1000);
-  const refresh = eventType === "token_issued" ? undefined : newRefreshToken(expiresAt);
+  const cookies = eventType !== "token_issued";
+  const refresh = cookies ? newRefreshToken(expiresAt) : undefined;
+  const remembered = cookies ? rememberDevice(user.id, device ?? null) : undefined;
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
   const [session] = await db.$transaction([
@@ -81,10 +93,16 @@ export async function startSession(
       select: { id: true, user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),
+    ...(remembered?.writes ?? []),
   ]);
   logAuthEvent(event);
   const token = await issueAccessToken(user, session.id);
-  return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
+  return {
+    user: publicUser(session.user),
+    token,
+    ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}),
+    ...(remembered ? { device: remembered.device } : {}),
+  };
 }
 
 async function cookieSecurity() {
@@ -100,14 +118,18 @@ async function setCookie(kind: CookieKind, value: string, maxAge: number): Promi
 
 /**
  * Sets the access cookie (living exactly as long as its token) and, when given,
- * the refresh cookie. Works in route handlers and server actions alike.
+ * the refresh and device cookies. Works in route handlers and server actions alike.
  */
-export async function setSessionCookies({ token, refresh }: Pick<StartedSession, "token" | "refresh">): Promise<void> {
+export async function setSessionCookies({ token, refresh, device }: Pick<StartedSession, "token" | "refresh" | "device">): Promise<void> {
   await setCookie("access", token.token, token.claims.exp - token.claims.iat);
   if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
+  if (device) await setCookie("device", device.token, device.maxAge);
 }
 
-/** Expires both cookies with the same name, Path and Secure they were set with, or browsers keep them. */
+/**
+ * Expires both session cookies with the same name, Path and Secure they were set
+ * with, or browsers keep them. The device cookie stays: the browser is still its owner's.
+ */
 export async function clearSessionCookies(): Promise<void> {
   await setCookie("access", "", 0);
   await setCookie("refresh", "", 0);
