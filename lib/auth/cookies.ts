@@ -1,13 +1,10 @@
 /**
- * The two auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
+ * The auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
  * middleware reads cookies with the same rules the route handlers set them.
  *
  * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.
  * - refresh: the opaque refresh token, sent only to the auth routes, SameSite=Strict,
  *   so no page, no other API and no cross-site request ever carries it.
- * - device: marks a browser that has signed in to an account before (lib/auth/trusted-devices.ts).
- *   Sign-in is posted to several paths, so Path=/ (which `__Host-` demands anyway);
- *   SameSite=Strict, as only the app's own forms and clients have any use for it.
  */
 import type { Config } from "@/lib/config";
 
@@ -27,6 +24,8 @@ interface CookieSpec {
 const COOKIES: Record<CookieKind, CookieSpec> = {
   access: { base: "tessera_session", securePrefix: "__Host-", path: "/" },
   refresh: { base: "tessera_refresh", securePrefix: "__Secure-", path: "/api/auth" },
+  // A browser that has signed in to an account before (lib/auth/trusted-devices.ts). Path=/ as
+  // sign-in is posted to several paths (and `__Host-` demands it); SameSite as for the session.
   device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
 };
 
@@ -53,7 +52,7 @@ export function cookieName(kind: CookieKind, secure: boolean): string {
 export function cookieOptions(kind: CookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
-    sameSite: kind === "access" ? settings.cookies.sameSite : "strict",
+    sameSite: kind === "refresh" ? "strict" : settings.cookies.sameSite,
     secure: isSecureCookie(settings, https),
     path: COOKIES[kind].path,
     maxAge,

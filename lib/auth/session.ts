@@ -7,13 +7,13 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
+import { rememberDevice, type IssuedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { keySet } from "@/lib/auth/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
 import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/events";
 import { cookieName, cookieOptions, isHttpsRequest, isSecureCookie, readCookie, type CookieKind } from "@/lib/auth/cookies";
 import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
-import { rememberDevice, type IssuedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionUser {
@@ -118,7 +118,8 @@ async function setCookie(kind: CookieKind, value: string, maxAge: number): Promi
 
 /**
  * Sets the access cookie (living exactly as long as its token) and, when given,
- * the refresh and device cookies. Works in route handlers and server actions alike.
+ * the refresh and device cookies. Works in route handlers and server actions
+ * alike. Sign-out clears the first two only: the browser is still the device's owner.
  */
 export async function setSessionCookies({ token, refresh, device }: Pick<StartedSession, "token" | "refresh" | "device">): Promise<void> {
   await setCookie("access", token.token, token.claims.exp - token.claims.iat);
@@ -126,10 +127,7 @@ export async function setSessionCookies({ token, refresh, device }: Pick<Started
   if (device) await setCookie("device", device.token, device.maxAge);
 }
 
-/**
- * Expires both session cookies with the same name, Path and Secure they were set
- * with, or browsers keep them. The device cookie stays: the browser is still its owner's.
- */
+/** Expires both cookies with the same name, Path and Secure they were set with, or browsers keep them. */
 export async function clearSessionCookies(): Promise<void> {
   await setCookie("access", "", 0);
   await setCookie("refresh", "", 0);

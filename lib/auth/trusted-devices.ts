@@ -20,22 +20,26 @@
  * bound to its user: another account's device, or an unknown, revoked or
  * expired token, is no device at all.
  *
- * Its lifetime: DEVICE_TTL from the last sign-in with it (browsers cap cookies
- * at 400 days); each sign-in renews it. Sign-out keeps it, since the browser is
- * still its owner's; "sign out everywhere" and a password change forget all of
- * the account's devices (revokeDevices, also for any future password reset).
- * One per browser: signing in to another account replaces it. A user keeps
- * their DEVICES_PER_USER most recently used devices.
+ * The cookie: `__Host-tessera_device` (`tessera_device` in plain-http
+ * development), httpOnly, Path=/ and SameSite as the session cookie
+ * (lib/auth/cookies.ts). It lives DEVICE_TTL_SECONDS (180 days) from the last
+ * sign-in with it, which renews it (browsers cap cookies at 400 days). Sign-out
+ * keeps it, since the browser is still its owner's; "sign out everywhere" and a
+ * password change forget all of the account's devices (`revokeDevices`, which a
+ * password reset should call too). One per browser: signing in to another
+ * account replaces it. A user keeps their DEVICES_PER_USER most recent devices.
  *
- * Every sign-in that sets cookies sets this one. POST /api/auth/token sets no
- * cookie (its clients keep none) but honours a device cookie sent to it, so an
- * API client that signed in once through /api/auth/login may keep and send it.
+ * Every sign-in that sets cookies sets it: /api/auth/login (JSON and form),
+ * /api/users/authenticate, the /login page's form, and registration. POST
+ * /api/auth/token sets no cookie (its clients keep none) but honours a device
+ * cookie sent to it, so an API client that signed in once through
+ * /api/auth/login may keep the cookie and send it along.
  */
 import "server-only";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { readCookie } from "@/lib/auth/cookies";
+import { acceptedCookieNames } from "@/lib/auth/cookies";
 // A device token is the same kind of secret as a refresh token: random, opaque, stored as a hash.
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -58,7 +62,9 @@ export interface IssuedDevice {
 /** The device token this request carries (in production only under its `__Host-` name). */
 export async function requestDeviceToken(): Promise<string | undefined> {
   const jar = await cookies();
-  return readCookie("device", (name) => jar.get(name)?.value, config().production);
+  return acceptedCookieNames("device", config().production)
+    .map((name) => jar.get(name)?.value)
+    .find(Boolean);
 }
 
 /** The device `token` names, if it belongs to `username` and is still fresh. */

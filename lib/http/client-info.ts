@@ -4,6 +4,7 @@
  * server (scripts/server/) writes that header from the socket, unless
  * TRUST_PROXY=1 says the proxy in front sets it (SPEC §8). The standalone
  * server and `next dev` pass on whatever the client sent: README "Security".
+ * The per-IP limit counts by `clientAddressKey`: an IPv6 client by its /64.
  */
 export interface ClientInfo {
   ip: string | null;

@@ -45,7 +45,7 @@ describe("device cookies", () => {
     expect(response.status).toBeLessThan(400);
     const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
     expect(cookie).toBeDefined();
-    expect(cookie!.attributes).toMatchObject({ httponly: true, secure: true, path: "/", samesite: "strict" });
+    expect(cookie!.attributes).toMatchObject({ httponly: true, secure: true, path: "/", samesite: "lax" });
     expect(cookie!.attributes.domain).toBeUndefined();
     expect(Number(cookie!.attributes["max-age"])).toBeGreaterThanOrEqual(90 * 24 * 3600);
   });
