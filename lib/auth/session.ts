@@ -111,7 +111,7 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-async function setCookie(kind: CookieKind, value: string, maxAge: number): Promise<void> {
+async function setCookie(kind: CookieKind | "device", value: string, maxAge: number): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
   (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
 }
