@@ -12,9 +12,12 @@
  * reserved before the bcrypt compare, by one statement that counts and decides,
  * and kept if the password was wrong. Counting failures only after the compare
  * let parallel requests all pass the check before any failure was counted: 24
- * guesses sent at once were all checked. Every way to present a password counts
- * here: the sign-in routes and form, and `currentPassword` on a password change,
- * which a stolen access token could otherwise use to guess without limit.
+ * guesses sent at once were all checked. The price: more than
+ * RATE_LIMIT_PER_USERNAME sign-ins to one account at the same instant see the
+ * surplus refused until one of them succeeds, since a check in flight may yet
+ * fail. Every way to present a password counts here: the sign-in routes and
+ * form, and `currentPassword` on a password change, which a stolen access token
+ * could otherwise use to guess without limit.
  *
  * Per trusted device: a browser that signed in to the account before
  * (lib/auth/trusted-devices.ts) is counted against an allowance of its own,
