@@ -8,8 +8,8 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
 import { recordAuthEvent } from "@/lib/auth/events";
 import { guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
-import { startSession, type SessionUser, type StartedSession } from "@/lib/auth/session";
-import { requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
+import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
+import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/http/errors";
 import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -72,6 +72,22 @@ export async function checkCredentials({ username, password }: Credentials, clie
   return { user: { id: user.id, username: user.username, role: user.role }, device };
 }
 
+/**
+ * A session for a client that keeps cookies: the browser is remembered as one
+ * of the user's devices (renewed, if its device cookie was one), in the same
+ * transaction, and the device cookie goes out with the session's.
+ */
+async function startCookieSession(
+  user: SessionUser,
+  client: ClientInfo,
+  eventType: "login_success" | "register",
+  known: TrustedDevice | null,
+  newUser?: NewUserRow,
+): Promise<StartedSession> {
+  const { device, writes } = rememberDevice(user.id, known);
+  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), writes })), device };
+}
+
 /** Checks credentials and opens a new session for them. */
 export async function signIn(
   credentials: Credentials,
@@ -79,7 +95,9 @@ export async function signIn(
   eventType: "login_success" | "token_issued" = "login_success",
 ): Promise<StartedSession> {
   const { user, device } = await checkCredentials(credentials, client);
-  return startSession(user, client, eventType, { device });
+  // A Bearer token's client keeps no cookies, so there is no browser to remember.
+  if (eventType === "token_issued") return startSession(user, client, eventType);
+  return startCookieSession(user, client, eventType, device);
 }
 
 export interface NewUser {
@@ -100,8 +118,12 @@ export async function register(input: NewUser, client: ClientInfo): Promise<Star
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {
-    return await startSession(user, client, "register", {
-      newUser: { id: user.id, username: input.username, name: input.name, dob: input.dob ?? null, passwordHash },
+    return await startCookieSession(user, client, "register", null, {
+      id: user.id,
+      username: input.username,
+      name: input.name,
+      dob: input.dob ?? null,
+      passwordHash,
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw usernameTaken();

@@ -6,8 +6,8 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { authEventData, logAuthEvent } from "@/lib/auth/events";
 import { describeDevice } from "@/lib/auth/device";
-import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
+import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionView {

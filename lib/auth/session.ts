@@ -7,7 +7,8 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { rememberDevice, type IssuedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
+import type { IssuedDevice } from "@/lib/auth/trusted-devices";
+import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/auth/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
 import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/events";
@@ -64,27 +65,24 @@ export interface NewUserRow {
 }
 
 export interface StartOptions {
-  /** Creates the account in the same transaction, so no user ever exists without the event that made it. */
   newUser?: NewUserRow;
-  /** The request's device cookie, if it is one of this user's devices: renewed rather than replaced. */
-  device?: TrustedDevice | null;
+  /** Further writes that belong to this sign-in (remembering the browser as a device): committed with it or not at all. */
+  writes?: Prisma.PrismaPromise<unknown>[];
 }
 
 /**
  * A new session row, its audit event and fresh tokens; never reuses an earlier
- * session (no fixation). A sign-in that sets cookies also remembers the browser
- * as one of the user's devices, in the same transaction.
+ * session (no fixation). With `newUser`, the account is created in the same
+ * transaction, so no user ever exists without the event that made it.
  */
 export async function startSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
-  { newUser, device }: StartOptions = {},
+  { newUser, writes = [] }: StartOptions = {},
 ): Promise<StartedSession> {
   const expiresAt = new Date(Date.now() + config().sessionMaxAge * 1000);
-  const cookies = eventType !== "token_issued";
-  const refresh = cookies ? newRefreshToken(expiresAt) : undefined;
-  const remembered = cookies ? rememberDevice(user.id, device ?? null) : undefined;
+  const refresh = eventType === "token_issued" ? undefined : newRefreshToken(expiresAt);
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
   const [session] = await db.$transaction([
@@ -93,16 +91,11 @@ export async function startSession(
       select: { id: true, user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),
-    ...(remembered?.writes ?? []),
+    ...writes,
   ]);
   logAuthEvent(event);
   const token = await issueAccessToken(user, session.id);
-  return {
-    user: publicUser(session.user),
-    token,
-    ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}),
-    ...(remembered ? { device: remembered.device } : {}),
-  };
+  return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }
 
 async function cookieSecurity() {

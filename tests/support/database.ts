@@ -17,16 +17,6 @@ export function databaseUrl(): string {
   return embeddedUrl(JSON.parse(readFileSync(lock, "utf8")).port);
 }
 
-export async function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * Deletes accounts a test made, with their sessions and devices, so that many
  * throwaway accounts do not push the shared server's user list onto new pages.
@@ -44,4 +34,14 @@ export function throwawayAccounts(register: typeof registerUser = registerUser):
     ids.push(user.id);
     return user;
   };
+}
+
+export async function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
 }

@@ -142,33 +142,10 @@ export function httpClient(base: string) {
     return { username, password, id: (await response.json()).data.user.id };
   }
 
-  /**
-   * A page's server-action form, submitted as a browser without JavaScript does:
-   * the hidden `$ACTION_*` fields React rendered into the page, plus the user's
-   * input, as one multipart POST to the page. Next.js answers with the page
-   * re-rendered around the form's new state, or with a redirect.
-   */
-  async function serverActionForm(path: string) {
-    const html = await (await call(path)).text();
-    const hidden = [...html.matchAll(/<input\b[^>]*>/g)]
-      .map(([tag]) => tag)
-      .filter((tag) => tag.includes('type="hidden"'))
-      .map((tag) => [htmlText(/name="([^"]*)"/.exec(tag)?.[1]), htmlText(/value="([^"]*)"/.exec(tag)?.[1])] as const);
-    return (fields: Record<string, string>, { cookie, headers = {} }: Pick<Call, "cookie" | "headers"> = {}) => {
-      const form = new FormData();
-      for (const [name, value] of hidden) form.append(name, value);
-      for (const [name, value] of Object.entries(fields)) form.set(name, value);
-      return call(path, { body: form, cookie, headers: { origin: new URL(base).origin, ...headers } });
-    };
-  }
-
-  return { call, signInFully, signIn, registerUser, serverActionForm };
+  return { call, signInFully, signIn, registerUser };
 }
 
-const ENTITIES: Record<string, string> = { "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&" };
-const htmlText = (text = "") => text.replace(/&(quot|#x27|#39|lt|gt|amp);/g, (entity) => ENTITIES[entity]!);
-
-export const { call, signInFully, signIn, registerUser, serverActionForm } = httpClient(BASE_URL);
+export const { call, signInFully, signIn, registerUser } = httpClient(BASE_URL);
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
@@ -185,4 +162,27 @@ export async function forgeToken(claims: Record<string, unknown>, header: Record
 
 export function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
+}
+
+const ENTITIES: Record<string, string> = { "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&" };
+const htmlText = (text = "") => text.replace(/&(quot|#x27|#39|lt|gt|amp);/g, (entity) => ENTITIES[entity]!);
+
+/**
+ * A page's server-action form, submitted as a browser without JavaScript does:
+ * the hidden `$ACTION_*` fields React rendered into the page, plus the user's
+ * input, as one multipart POST to the page. Next.js answers with the page
+ * re-rendered around the form's new state, or with a redirect.
+ */
+export async function serverActionForm(path: string) {
+  const html = await (await call(path)).text();
+  const hidden = [...html.matchAll(/<input\b[^>]*>/g)]
+    .map(([tag]) => tag)
+    .filter((tag) => tag.includes('type="hidden"'))
+    .map((tag) => [htmlText(/name="([^"]*)"/.exec(tag)?.[1]), htmlText(/value="([^"]*)"/.exec(tag)?.[1])] as const);
+  return (fields: Record<string, string>, { cookie, headers = {} }: Pick<Call, "cookie" | "headers"> = {}) => {
+    const form = new FormData();
+    for (const [name, value] of hidden) form.append(name, value);
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    return call(path, { body: form, cookie, headers: { origin: new URL(BASE_URL).origin, ...headers } });
+  };
 }
