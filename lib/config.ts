@@ -70,9 +70,11 @@ function signingKeys(env: KeySettingsInput) {
 /**
  * The settings the database scripts need (migrate, seed, the launcher), kept
  * apart so those scripts run without JWT settings; `envSchema` extends it.
+ * BCRYPT_COST is one of them: the seed hashes the demo passwords at it.
  */
 const databaseEnvFields = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
 
   DATABASE_URL: unsetWhenEmpty(
     z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL").optional(),
@@ -87,6 +89,7 @@ type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnvFields>>;
 function databaseSettings(env: DatabaseEnv) {
   return {
     production: env.NODE_ENV === "production",
+    bcryptCost: env.BCRYPT_COST,
     database: {
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,
@@ -145,7 +148,6 @@ const envSchema = z
       .default("Lax")
       .transform((value) => value.toLowerCase() as "lax" | "strict" | "none"),
 
-    BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
     TRUST_PROXY: flag,
     CORS_ORIGINS: z
       .string()
@@ -181,7 +183,6 @@ const envSchema = z
     },
     ...lifetimeSettings(env),
     cookies: { sameSite: env.COOKIE_SAMESITE },
-    bcryptCost: env.BCRYPT_COST,
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ORIGINS,
     rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },

@@ -3,6 +3,7 @@
  * post each. Idempotent: re-running restores the documented accounts without
  * duplicating anything. Never for production, where these passwords are public.
  */
+import bcrypt from "bcryptjs";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { Database } from "@/lib/db/prisma";
 
@@ -21,12 +22,6 @@ export const SEED_USERS: readonly SeedUser[] = [
   { username: "hop", name: "Grace Hopper", dob: "1906-12-09", password: "123hop", role: "ADMIN" },
 ];
 
-/**
- * bcrypt's minimum cost (SPEC §5) keeps the first `npm run dev` quick; signing in
- * re-hashes a lower-cost hash at BCRYPT_COST, so nothing stays weak once used.
- */
-const SEED_BCRYPT_COST = 10;
-
 export class SeedRefusedError extends Error {
   override name = "SeedRefusedError";
 }
@@ -42,11 +37,21 @@ export function assertSeedAllowed(production: boolean): void {
   }
 }
 
-export async function seed(prisma: Database, { production }: { production: boolean }): Promise<SeedResult> {
+export interface SeedSettings {
+  production: boolean;
+  /**
+   * The demo passwords are hashed at the app's own BCRYPT_COST. A cheaper hash
+   * would make a wrong password for a demo account answer faster than one for
+   * an unknown username, and the timing alone would name the accounts.
+   */
+  bcryptCost: number;
+}
+
+export async function seed(prisma: Database, { production, bcryptCost }: SeedSettings): Promise<SeedResult> {
   assertSeedAllowed(production);
   let postsCreated = 0;
   for (const user of SEED_USERS) {
-    const { id } = await upsertUser(prisma, user);
+    const { id } = await upsertUser(prisma, user, bcryptCost);
     if (await ensurePost(prisma, id, user.name)) postsCreated += 1;
   }
   return { users: SEED_USERS.length, postsCreated };
@@ -57,14 +62,15 @@ export async function isDatabaseEmpty(prisma: Database): Promise<boolean> {
   return (await prisma.user.count()) === 0;
 }
 
-async function upsertUser(prisma: Database, user: SeedUser) {
+async function upsertUser(prisma: Database, user: SeedUser, bcryptCost: number) {
   const username = user.username.toLowerCase();
   const existing = await prisma.user.findUnique({ where: { username }, select: { passwordHash: true } });
   // Hash only when needed: a fresh hash on every run would make re-seeding slow and churn the rows.
-  const passwordHash =
-    existing && (await verifyPassword(user.password, existing.passwordHash))
+  const reusable =
+    existing && bcrypt.getRounds(existing.passwordHash) >= bcryptCost && (await verifyPassword(user.password, existing.passwordHash))
       ? existing.passwordHash
-      : await hashPassword(user.password, SEED_BCRYPT_COST);
+      : null;
+  const passwordHash = reusable ?? (await hashPassword(user.password, bcryptCost));
   const fields = { name: user.name, dob: new Date(`${user.dob}T00:00:00Z`), role: user.role, passwordHash };
   return prisma.user.upsert({
     where: { username },

@@ -102,7 +102,7 @@ async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boole
   const prisma = createPrismaClient(url, { poolMax: 2, timeoutMs: settings.database.timeoutMs });
   try {
     if (onlyIfEmpty && !(await isDatabaseEmpty(prisma))) return;
-    const result = await timed("Seeded", () => seed(prisma, { production: settings.production }));
+    const result = await timed("Seeded", () => seed(prisma, { production: settings.production, bcryptCost: settings.bcryptCost }));
     log(`Seed: ${result.users} users, ${result.postsCreated} new post(s).`);
   } finally {
     await prisma.$disconnect();

@@ -1,5 +1,5 @@
 /**
- * The two auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
+ * The auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
  * middleware reads cookies with the same rules the route handlers set them.
  *
  * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.
@@ -10,7 +10,10 @@
 import type { Config } from "@/lib/config";
 import { ApiError } from "@/lib/http/errors";
 
+/** The session's cookies. */
 export type CookieKind = "access" | "refresh";
+/** Every cookie set at sign-in: the session's, and the device cookie that outlives sessions. */
+export type AnyCookieKind = CookieKind | "device";
 
 interface CookieSpec {
   base: string;
@@ -23,9 +26,12 @@ interface CookieSpec {
   path: string;
 }
 
-const COOKIES: Record<CookieKind, CookieSpec> = {
+const COOKIES: Record<AnyCookieKind, CookieSpec> = {
   access: { base: "tessera_session", securePrefix: "__Host-", path: "/" },
   refresh: { base: "tessera_refresh", securePrefix: "__Secure-", path: "/api/auth" },
+  // A browser that has signed in to an account before (lib/auth/trusted-devices.ts). Path=/ as
+  // sign-in is posted to several paths (and `__Host-` demands it); SameSite as for the session.
+  device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
 };
 
 export interface CookieOptions {
@@ -49,12 +55,12 @@ export function isSecureCookie(settings: CookieSettings, https: boolean): boolea
   return settings.production || https || settings.cookies.sameSite === "none";
 }
 
-export function cookieName(kind: CookieKind, secure: boolean): string {
+export function cookieName(kind: AnyCookieKind, secure: boolean): string {
   const { base, securePrefix } = COOKIES[kind];
   return secure ? `${securePrefix}${base}` : base;
 }
 
-export function cookieOptions(kind: CookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
+export function cookieOptions(kind: AnyCookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
     // The refresh cookie is Strict unless the deployment serves a cross-site front end
@@ -81,7 +87,7 @@ export function isHttpsRequest(headers: Headers): boolean {
  * The cookie names this deployment accepts. In production only the prefixed
  * name: a plain-named cookie could have been planted by a sibling subdomain.
  */
-export function acceptedCookieNames(kind: CookieKind, production: boolean): string[] {
+export function acceptedCookieNames(kind: AnyCookieKind, production: boolean): string[] {
   return production ? [cookieName(kind, true)] : [cookieName(kind, true), cookieName(kind, false)];
 }
 

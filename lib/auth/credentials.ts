@@ -5,10 +5,11 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
 import { recordAuthEvent } from "@/lib/auth/events";
-import { clearSignInFailures, guardRegistration, guardSignIn, recordSignInFailure } from "@/lib/auth/rate-limit";
-import { startSession, type SessionUser, type StartedSession } from "@/lib/auth/session";
+import { guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
+import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
+import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/http/errors";
 import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -18,28 +19,73 @@ export interface Credentials {
   password: string;
 }
 
+export interface CheckedPassword {
+  valid: boolean;
+  /** The request's device cookie, when it is one of this user's devices. */
+  device: TrustedDevice | null;
+}
+
+/**
+ * Checks a password for `username` within the per-username limit (or, when the
+ * request carries one of the user's device cookies, that device's limit): the
+ * check is reserved first, and a right password clears the count. Every way to
+ * present a password goes through here. `storedHash` is null for an unknown
+ * username, which still costs one bcrypt compare.
+ */
+export async function checkPasswordWithinLimits(
+  username: string,
+  password: string,
+  storedHash: string | null,
+  client: ClientInfo,
+): Promise<CheckedPassword> {
+  const device = await trustedDevice(await requestDeviceToken(), username);
+  const slot = await reservePasswordCheck(username, device?.id ?? null, client);
+  const valid = await checkPassword(password, storedHash);
+  if (valid) await slot.passed();
+  return { valid, device };
+}
+
+export interface CheckedCredentials {
+  user: SessionUser;
+  device: TrustedDevice | null;
+}
+
 /**
  * The user these credentials belong to, or `invalid_credentials`. An unknown
- * username still costs one bcrypt comparison, and both failures give the same
+ * username and a wrong password cost the same bcrypt work and give the same
  * answer, so neither the message nor the timing tells which usernames exist.
  */
-export async function checkCredentials({ username, password }: Credentials, client: ClientInfo): Promise<SessionUser> {
-  await guardSignIn(username, client);
+export async function checkCredentials({ username, password }: Credentials, client: ClientInfo): Promise<CheckedCredentials> {
+  await guardClientAddress(client, username);
   const user = await db.user.findUnique({
     where: { username },
     select: { id: true, username: true, role: true, passwordHash: true },
   });
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const { valid, device } = await checkPasswordWithinLimits(username, password, user?.passwordHash ?? null, client);
   if (!user || !valid) {
-    await recordSignInFailure(username);
     await recordAuthEvent({ type: "login_failure", username, userId: user?.id, client });
     throw new ApiError("invalid_credentials");
   }
-  await clearSignInFailures(username);
   if (needsRehash(user.passwordHash)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
   }
-  return { id: user.id, username: user.username, role: user.role };
+  return { user: { id: user.id, username: user.username, role: user.role }, device };
+}
+
+/**
+ * A session for a client that keeps cookies: the browser is remembered as one
+ * of the user's devices (renewed, if its device cookie was one), in the same
+ * transaction, and the device cookie goes out with the session's.
+ */
+async function startCookieSession(
+  user: SessionUser,
+  client: ClientInfo,
+  eventType: "login_success" | "register",
+  known: TrustedDevice | null,
+  newUser?: NewUserRow,
+): Promise<StartedSession> {
+  const { device, writes } = rememberDevice(user.id, known);
+  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), writes })), device };
 }
 
 /** Checks credentials and opens a new session for them. */
@@ -48,7 +94,10 @@ export async function signIn(
   client: ClientInfo,
   eventType: "login_success" | "token_issued" = "login_success",
 ): Promise<StartedSession> {
-  return startSession(await checkCredentials(credentials, client), client, eventType);
+  const { user, device } = await checkCredentials(credentials, client);
+  // A Bearer token's client keeps no cookies, so there is no browser to remember.
+  if (eventType === "token_issued") return startSession(user, client, eventType);
+  return startCookieSession(user, client, eventType, device);
 }
 
 export interface NewUser {
@@ -64,12 +113,12 @@ export interface NewUser {
  * insert) for a name that is plainly taken; the unique index still decides a race.
  */
 export async function register(input: NewUser, client: ClientInfo): Promise<StartedSession> {
-  await guardRegistration(client);
+  await guardClientAddress(client, null);
   if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw usernameTaken();
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {
-    return await startSession(user, client, "register", {
+    return await startCookieSession(user, client, "register", null, {
       id: user.id,
       username: input.username,
       name: input.name,

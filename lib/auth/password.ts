@@ -1,6 +1,13 @@
 /**
  * Password hashing with bcrypt (SPEC §5 "Passwords"). Server-only: bcrypt is
  * CPU-heavy and must never run in the Edge middleware.
+ *
+ * A failed password check always costs one compare at BCRYPT_COST, whoever the
+ * username belongs to. An unknown username is compared against a dummy hash at
+ * that cost; a user whose stored hash is older and cheaper (cost 10 when the
+ * setting is now 12 is 4× less work) gets the difference made up with
+ * throwaway hashing. Without that, the quicker "wrong password" answer would
+ * tell an attacker which usernames exist, and which hold weak hashes.
  */
 import "server-only";
 import bcrypt from "bcryptjs";
@@ -30,4 +37,27 @@ let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword(crypto.randomUUID());
   return dummyHash;
+}
+
+/**
+ * The bcrypt costs to spend, after a compare at `stored`, so that the work adds
+ * up to one compare at `target`. Cost c is 2^c rounds, and
+ * 2^stored + (2^stored + 2^(stored+1) + … + 2^(target−1)) = 2^target.
+ */
+export function topUpCosts(stored: number, target: number): number[] {
+  const costs: number[] = [];
+  for (let cost = Math.max(stored, 4); cost < target; cost++) costs.push(cost);
+  return costs;
+}
+
+/**
+ * Whether `password` is the one `hash` was made from; with no hash (an unknown
+ * username) always false. Either way a mismatch costs one compare at BCRYPT_COST.
+ */
+export async function checkPassword(password: string, hash: string | null): Promise<boolean> {
+  const against = hash ?? (await dummyPasswordHash());
+  if (await verifyPassword(password, against)) return hash !== null;
+  // One after another, as the single compare they stand in for would take as long.
+  for (const cost of topUpCosts(bcrypt.getRounds(against), config().bcryptCost)) await bcryptHash(crypto.randomUUID(), cost);
+  return false;
 }

@@ -1,9 +1,29 @@
 /**
  * Sign-in abuse limits (SPEC §8), counted in the database so that every app
- * instance shares them: per client IP, every sign-in, token and register
- * attempt counts; per username, only failures count, and once a username has
- * RATE_LIMIT_PER_USERNAME failures in the window even the right password is
- * refused until the window passes. A successful sign-in clears its username.
+ * instance shares them.
+ *
+ * Per client address: every sign-in, token and register attempt counts. An
+ * IPv6 client counts by its /64 and an IPv4-mapped address as the IPv4 one
+ * (`clientAddressKey`), so rotating addresses does not buy more attempts.
+ *
+ * Per username: at most RATE_LIMIT_PER_USERNAME password checks may fail in the
+ * window; after that even the right password is refused until the window
+ * passes, and a right password clears the count. The slot for a check is
+ * reserved before the bcrypt compare, by one statement that counts and decides,
+ * and kept if the password was wrong. Counting failures only after the compare
+ * let parallel requests all pass the check before any failure was counted: 24
+ * guesses sent at once were all checked. The price: more than
+ * RATE_LIMIT_PER_USERNAME sign-ins to one account at the same instant see the
+ * surplus refused until one of them succeeds, since a check in flight may yet
+ * fail. Every way to present a password counts here: the sign-in routes and
+ * form, and `currentPassword` on a password change, which a stolen access token
+ * could otherwise use to guess without limit.
+ *
+ * Per trusted device: a browser that signed in to the account before
+ * (lib/auth/trusted-devices.ts) is counted against an allowance of its own,
+ * the same size, instead of the username's. An attacker who exhausts the
+ * username's allowance keeps out every other client, not the account's owner;
+ * and the owner's sign-ins leave the attacker's lockout in place.
  *
  * Why not a limiter library with a PostgreSQL store: it would open a second
  * connection pool beside Prisma's, and the embedded database (PGlite) is one
@@ -15,59 +35,69 @@ import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { recordAuthEvent } from "@/lib/auth/events";
 import { ApiError } from "@/lib/http/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
 
 interface Window {
   count: number;
   windowStart: Date;
 }
 
-/** Counts one more in `key`'s window, opening a new window once the old one has passed. One statement, so concurrent hits never lose a count. */
-async function hit(key: string, windowSeconds: number, now: Date): Promise<Window> {
+/**
+ * Takes one of `limit` slots in `key`'s window (a new window once the old one
+ * has passed), or null when all are taken. Counting and deciding are one
+ * statement: the row lock makes concurrent attempts queue, and each sees the
+ * count the previous one left, so no number of parallel requests gets past.
+ */
+async function take(key: string, limit: number, windowSeconds: number, now: Date): Promise<Window | null> {
   const cutoff = new Date(now.getTime() - windowSeconds * 1000);
   const [row] = await db.$queryRaw<Window[]>`
     INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES (${key}, 1, ${now}::timestamp(3))
     ON CONFLICT ("key") DO UPDATE SET
       "count" = CASE WHEN "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) THEN 1 ELSE "RateLimit"."count" + 1 END,
       "windowStart" = CASE WHEN "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) THEN ${now}::timestamp(3) ELSE "RateLimit"."windowStart" END
+    WHERE "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) OR "RateLimit"."count" < ${limit}::int
     RETURNING "count", "windowStart"`;
-  return row!;
+  return row ?? null;
 }
 
-async function current(key: string, windowSeconds: number, now: Date): Promise<Window | null> {
-  const row = await db.rateLimit.findUnique({ where: { key }, select: { count: true, windowStart: true } });
-  return row && row.windowStart.getTime() > now.getTime() - windowSeconds * 1000 ? row : null;
-}
-
-async function refuse(window: Window, windowSeconds: number, now: Date, username: string | null, client: ClientInfo): Promise<never> {
-  const retryAfter = Math.max(1, Math.ceil((window.windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
+/** 429 with Retry-After: the seconds until `key`'s window passes. */
+async function refuse(key: string, windowSeconds: number, now: Date, username: string | null, client: ClientInfo): Promise<never> {
+  const row = await db.rateLimit.findUnique({ where: { key }, select: { windowStart: true } });
+  const endsAt = (row?.windowStart ?? now).getTime() + windowSeconds * 1000;
+  const retryAfter = Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000));
   await recordAuthEvent({ type: "rate_limited", username, client });
   throw new ApiError("rate_limited", undefined, { headers: { "retry-after": String(retryAfter) } });
 }
 
-const ipKey = (client: ClientInfo) => `ip:${client.ip ?? "unknown"}`;
-const userKey = (username: string) => `user:${username}`;
-
-/** Before checking a password: counts the attempt for the IP, and refuses a username that failed too often. */
-export async function guardSignIn(username: string, client: ClientInfo, now = new Date()): Promise<void> {
-  const { perIp, perUsername, windowSeconds } = config().rateLimits;
-  const ip = await hit(ipKey(client), windowSeconds, now);
-  if (ip.count > perIp) await refuse(ip, windowSeconds, now, username, client);
-  const failures = await current(userKey(username), windowSeconds, now);
-  if (failures && failures.count >= perUsername) await refuse(failures, windowSeconds, now, username, client);
-}
-
-export async function recordSignInFailure(username: string, now = new Date()): Promise<void> {
-  await hit(userKey(username), config().rateLimits.windowSeconds, now);
-}
-
-export async function clearSignInFailures(username: string): Promise<void> {
-  await db.rateLimit.deleteMany({ where: { key: userKey(username) } });
-}
-
-/** Registration counts against the IP only: a taken username (409) is not a failure. */
-export async function guardRegistration(client: ClientInfo, now = new Date()): Promise<void> {
+/** Counts a sign-in, token or register attempt against the client's address; refuses past RATE_LIMIT_PER_IP. */
+export async function guardClientAddress(client: ClientInfo, username: string | null, now = new Date()): Promise<void> {
   const { perIp, windowSeconds } = config().rateLimits;
-  const ip = await hit(ipKey(client), windowSeconds, now);
-  if (ip.count > perIp) await refuse(ip, windowSeconds, now, null, client);
+  const key = `ip:${clientAddressKey(client.ip)}`;
+  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+}
+
+/** A reserved password check; call `passed` when the password was right. */
+export interface PasswordCheckSlot {
+  passed(): Promise<void>;
+}
+
+/**
+ * Reserves one password check for `username`, or for the trusted device
+ * `deviceId` presented with it, before any bcrypt work; refuses with 429 once
+ * the allowance is used up. The slot stays taken (a failure) unless `passed`.
+ */
+export async function reservePasswordCheck(
+  username: string,
+  deviceId: string | null,
+  client: ClientInfo,
+  now = new Date(),
+): Promise<PasswordCheckSlot> {
+  const { perUsername, windowSeconds } = config().rateLimits;
+  const key = deviceId ? `device:${deviceId}` : `user:${username}`;
+  if (!(await take(key, perUsername, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+  return {
+    passed: async () => {
+      await db.rateLimit.deleteMany({ where: { key } });
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { authEventData, logAuthEvent } from "@/lib/auth/events";
 import { describeDevice } from "@/lib/auth/device";
+import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/http/errors";
@@ -64,7 +65,9 @@ interface Actor {
 
 /**
  * Ends sessions of `user` (all, or all but `except`, or only `only`) and
- * records one logout event. Returns how many were live.
+ * records one logout event. Returns how many were live. Ending all of them
+ * ("sign out everywhere", an admin ending a user's sessions) answers a stolen
+ * password or browser, so it also forgets the account's trusted devices.
  */
 export async function revokeSessions(
   user: Actor,
@@ -78,6 +81,7 @@ export async function revokeSessions(
       data: { revokedAt: new Date() },
     }),
     db.authEvent.create({ data: authEventData(event) }),
+    ...(only || except ? [] : [revokeDevices(user.id)]),
   ]);
   logAuthEvent(event);
   return count;

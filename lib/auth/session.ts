@@ -7,6 +7,8 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
+import type { IssuedDevice } from "@/lib/auth/trusted-devices";
+import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/auth/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventType } from "@/lib/auth/events";
@@ -59,6 +61,8 @@ export interface StartedSession {
   token: IssuedToken;
   /** Absent for Bearer-only sessions (POST /api/auth/token), which have no cookie to carry one. */
   refresh?: IssuedRefreshToken;
+  /** The device cookie (lib/auth/trusted-devices.ts); absent where no cookie is set. */
+  device?: IssuedDevice;
 }
 
 export interface NewUserRow {
@@ -67,6 +71,12 @@ export interface NewUserRow {
   name: string;
   dob: Date | null;
   passwordHash: string;
+}
+
+export interface StartOptions {
+  newUser?: NewUserRow;
+  /** Further writes that belong to this sign-in (remembering the browser as a device): committed with it or not at all. */
+  writes?: Prisma.PrismaPromise<unknown>[];
 }
 
 /**
@@ -82,7 +92,7 @@ export async function startSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
-  newUser?: NewUserRow,
+  { newUser, writes = [] }: StartOptions = {},
 ): Promise<StartedSession> {
   const sessionId = crypto.randomUUID();
   const token = await issueAccessToken(user, sessionId);
@@ -97,6 +107,7 @@ export async function startSession(
       select: { user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),
+    ...writes,
   ]);
   logAuthEvent(event);
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
@@ -108,18 +119,20 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-async function setCookie(kind: CookieKind, value: string, maxAge: number): Promise<void> {
+async function setCookie(kind: CookieKind | "device", value: string, maxAge: number): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
   (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
 }
 
 /**
  * Sets the access cookie (living exactly as long as its token) and, when given,
- * the refresh cookie. Works in route handlers and server actions alike.
+ * the refresh and device cookies. Works in route handlers and server actions
+ * alike. Sign-out clears the first two only: the browser is still the device's owner.
  */
-export async function setSessionCookies({ token, refresh }: Pick<StartedSession, "token" | "refresh">): Promise<void> {
+export async function setSessionCookies({ token, refresh, device }: Pick<StartedSession, "token" | "refresh" | "device">): Promise<void> {
   await setCookie("access", token.token, token.claims.exp - token.claims.iat);
   if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
+  if (device) await setCookie("device", device.token, device.maxAge);
 }
 
 /** The session cookies this request carries, as sent. */

@@ -5,7 +5,9 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password";
+import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
+import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { publicUser, publicUserSelect, userFor, type AdminViewer, type PublicUser, type UserView, type Viewer } from "@/lib/auth/dto";
 import { ApiError } from "@/lib/http/errors";
@@ -91,7 +93,9 @@ interface Editor {
  * PATCH /api/users/:id rules (SPEC §5): yourself or an ADMIN; only an ADMIN
  * changes roles; changing your own password needs the current one, and any
  * password change ends the account's other sessions (all of them when an
- * admin resets someone else's).
+ * admin resets someone else's) and forgets its trusted devices. A wrong
+ * `currentPassword` counts against the same per-username limit as a failed
+ * sign-in: whoever holds a stolen access token must not guess without limit.
  */
 export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
   const self = editor.user.id === id;
@@ -104,7 +108,8 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
 
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {
-    if (self && !(changes.currentPassword && (await verifyPassword(changes.currentPassword, target.passwordHash)))) {
+    const current = changes.currentPassword;
+    if (self && !(current && (await checkPasswordWithinLimits(target.username, current, target.passwordHash, client)).valid)) {
       throw new ApiError("validation_error", "Your current password is needed to set a new one.", {
         fields: { currentPassword: "Current password is incorrect." },
       });
@@ -112,11 +117,14 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     passwordHash = await hashPassword(changes.password);
   }
 
-  const row = await db.user.update({
-    where: { id },
-    data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash },
-    select: publicUserSelect,
-  });
+  const [row] = await db.$transaction([
+    db.user.update({
+      where: { id },
+      data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash },
+      select: publicUserSelect,
+    }),
+    ...(passwordHash ? [revokeDevices(id)] : []),
+  ]);
   if (passwordHash) await revokeSessions(target, client, self ? { except: editor.sessionId } : {});
   return userFor(editor.user, row);
 }

@@ -6,13 +6,34 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { afterAll } from "vitest";
 import { embeddedUrl } from "@/lib/db/embedded";
+import { registerUser } from "./http";
 
 /** DATABASE_URL when the run uses a server; otherwise the embedded database the test server started. */
 export function databaseUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   const lock = path.join(process.env.EMBEDDED_DATA_DIR ?? ".data", "embedded.json");
   return embeddedUrl(JSON.parse(readFileSync(lock, "utf8")).port);
+}
+
+/**
+ * Deletes accounts a test made, with their sessions and devices, so that many
+ * throwaway accounts do not push the shared server's user list onto new pages.
+ */
+export async function deleteUsers(ids: string[]): Promise<void> {
+  await query(`DELETE FROM "User" WHERE "id" = ANY($1::uuid[])`, [ids]);
+}
+
+/** `registerUser` for a test file whose accounts are all deleted once its tests have run. */
+export function throwawayAccounts(register: typeof registerUser = registerUser): typeof registerUser {
+  const ids: string[] = [];
+  afterAll(() => deleteUsers(ids));
+  return async (prefix) => {
+    const user = await register(prefix);
+    ids.push(user.id);
+    return user;
+  };
 }
 
 export async function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {

@@ -13,6 +13,7 @@ let serverKeys: ReturnType<typeof buildKeySet> | undefined;
 
 export const SESSION_COOKIE = "__Host-tessera_session";
 export const REFRESH_COOKIE = "__Secure-tessera_refresh";
+export const DEVICE_COOKIE = "__Host-tessera_device";
 
 export interface Call {
   method?: string;
@@ -71,6 +72,12 @@ export function sessionCookie(response: Response): SetCookie | undefined {
 
 export function refreshCookie(response: Response): SetCookie | undefined {
   return setCookies(response).find((cookie) => cookie.name === REFRESH_COOKIE);
+}
+
+/** The device cookie a sign-in handed out, as a `Cookie` header (`name=value`), if any. */
+export function deviceCookie(response: Response): string | undefined {
+  const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
+  return cookie && `${cookie.name}=${cookie.value}`;
 }
 
 export interface Signed {
@@ -162,4 +169,27 @@ export async function forgeToken(claims: Record<string, unknown>, header: Record
 
 export function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
+}
+
+const ENTITIES: Record<string, string> = { "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&" };
+const htmlText = (text = "") => text.replace(/&(quot|#x27|#39|lt|gt|amp);/g, (entity) => ENTITIES[entity]!);
+
+/**
+ * A page's server-action form, submitted as a browser without JavaScript does:
+ * the hidden `$ACTION_*` fields React rendered into the page, plus the user's
+ * input, as one multipart POST to the page. Next.js answers with the page
+ * re-rendered around the form's new state, or with a redirect.
+ */
+export async function serverActionForm(path: string) {
+  const html = await (await call(path)).text();
+  const hidden = [...html.matchAll(/<input\b[^>]*>/g)]
+    .map(([tag]) => tag)
+    .filter((tag) => tag.includes('type="hidden"'))
+    .map((tag) => [htmlText(/name="([^"]*)"/.exec(tag)?.[1]), htmlText(/value="([^"]*)"/.exec(tag)?.[1])] as const);
+  return (fields: Record<string, string>, { cookie, headers = {} }: Pick<Call, "cookie" | "headers"> = {}) => {
+    const form = new FormData();
+    for (const [name, value] of hidden) form.append(name, value);
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    return call(path, { body: form, cookie, headers: { origin: new URL(BASE_URL).origin, ...headers } });
+  };
 }

@@ -1,0 +1,122 @@
+/**
+ * Device cookies: the browsers that have signed in to an account before.
+ *
+ * Why: the per-username limit refuses every attempt once a username has failed
+ * RATE_LIMIT_PER_USERNAME times in the window, even with the right password.
+ * That stops guessing, but it hands anyone who knows a username (an admin's is
+ * easy to guess) a way to keep its owner out for good: five wrong passwords
+ * every 15 minutes. Following OWASP's "device cookies", a browser that has
+ * signed in to the account before is very likely its owner's: during a lockout
+ * its attempts are still checked, counted against an allowance of its own
+ * (RATE_LIMIT_PER_USERNAME per window, per device, lib/auth/rate-limit.ts),
+ * while every other client stays refused. A stolen device cookie buys an
+ * attacker one device's allowance, no more.
+ *
+ * Why stored server-side and not signed: the cookie holds 256 random bits and
+ * the database only their SHA-256 hash, on a Device row with its user (as for
+ * refresh tokens). A signed cookie would need its own key (rotating the JWT keys
+ * must not forget every device) and a revocation list; a row is revoked by
+ * deleting it, and a leaked database yields no usable cookie. The cookie is
+ * bound to its user: another account's device, or an unknown, revoked or
+ * expired token, is no device at all.
+ *
+ * The cookie: `__Host-tessera_device` (`tessera_device` in plain-http
+ * development), httpOnly, Path=/ and SameSite as the session cookie
+ * (lib/auth/cookies.ts). It lives DEVICE_TTL_SECONDS (180 days) from the last
+ * sign-in with it, which renews it (browsers cap cookies at 400 days). Sign-out
+ * keeps it, since the browser is still its owner's; "sign out everywhere" and a
+ * password change forget all of the account's devices (`revokeDevices`, which a
+ * password reset should call too). One per browser: signing in to another
+ * account replaces it. A user keeps their DEVICES_PER_USER most recent devices.
+ *
+ * Every sign-in that sets cookies sets it: /api/auth/login (JSON and form),
+ * /api/users/authenticate, the /login page's form, and registration. POST
+ * /api/auth/token sets no cookie (its clients keep none) but honours a device
+ * cookie sent to it, so an API client that signed in once through
+ * /api/auth/login may keep the cookie and send it along.
+ */
+import "server-only";
+import { cookies } from "next/headers";
+import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { acceptedCookieNames } from "@/lib/auth/cookies";
+// A device token is the same kind of secret as a refresh token: random, opaque, stored as a hash.
+import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import type { Prisma } from "@/lib/db/generated/client";
+
+export const DEVICE_TTL_SECONDS = 180 * 24 * 3600;
+const DEVICES_PER_USER = 20;
+
+/** A device cookie that checked out for the username being signed in to. */
+export interface TrustedDevice {
+  id: string;
+  token: string;
+}
+
+/** The cookie to set after a successful sign-in. */
+export interface IssuedDevice {
+  token: string;
+  maxAge: number;
+}
+
+/** The device token this request carries (in production only under its `__Host-` name). */
+export async function requestDeviceToken(): Promise<string | undefined> {
+  const jar = await cookies();
+  return acceptedCookieNames("device", config().production)
+    .map((name) => jar.get(name)?.value)
+    .find(Boolean);
+}
+
+/** The device `token` names, if it belongs to `username` and is still fresh. */
+export async function trustedDevice(token: string | undefined, username: string, now = new Date()): Promise<TrustedDevice | null> {
+  if (!token || !isWellFormedRefreshToken(token)) return null;
+  const device = await db.device.findUnique({
+    where: { tokenHash: hashRefreshToken(token) },
+    select: { id: true, lastUsedAt: true, user: { select: { username: true } } },
+  });
+  const fresh = device && device.lastUsedAt.getTime() > now.getTime() - DEVICE_TTL_SECONDS * 1000;
+  return fresh && device.user.username === username ? { id: device.id, token } : null;
+}
+
+/**
+ * Remembers the browser of a successful sign-in: the writes belong in the
+ * sign-in's transaction. A known device is renewed under the same token (no
+ * rotation: two sign-ins at once from one browser must not leave it holding a
+ * token that the other replaced); any other browser gets a new device, and the
+ * user's stale and surplus devices are forgotten.
+ */
+export function rememberDevice(
+  userId: string,
+  known: TrustedDevice | null,
+  now = new Date(),
+): { device: IssuedDevice; writes: Prisma.PrismaPromise<unknown>[] } {
+  if (known) {
+    return {
+      device: { token: known.token, maxAge: DEVICE_TTL_SECONDS },
+      writes: [db.device.updateMany({ where: { id: known.id, userId }, data: { lastUsedAt: now } })],
+    };
+  }
+  const token = generateRefreshToken();
+  const staleBefore = new Date(now.getTime() - DEVICE_TTL_SECONDS * 1000);
+  return {
+    device: { token, maxAge: DEVICE_TTL_SECONDS },
+    writes: [
+      db.device.create({ data: { userId, tokenHash: hashRefreshToken(token), lastUsedAt: now }, select: { id: true } }),
+      db.$executeRaw`
+        DELETE FROM "Device" WHERE "userId" = ${userId}::uuid AND (
+          "lastUsedAt" <= ${staleBefore}::timestamp(3)
+          OR "id" NOT IN (SELECT "id" FROM "Device" WHERE "userId" = ${userId}::uuid ORDER BY "lastUsedAt" DESC, "id" LIMIT ${DEVICES_PER_USER})
+        )`,
+    ],
+  };
+}
+
+/**
+ * Forgets every device of a user: none of their device cookies gets through a
+ * lockout any more. For "sign out everywhere", a password change, and anything
+ * else that answers a stolen password or device. Lazy like any Prisma query:
+ * await it, or pass it to a transaction.
+ */
+export function revokeDevices(userId: string): Prisma.PrismaPromise<Prisma.BatchPayload> {
+  return db.device.deleteMany({ where: { userId } });
+}

@@ -1,0 +1,141 @@
+/**
+ * Lockout as a weapon: five wrong passwords from anywhere lock an account, so an
+ * attacker who knows only a username could keep its owner out for good. A
+ * browser that has signed in to the account before holds a device cookie and
+ * gets through the lockout (with an allowance of its own); nobody else does.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
+import { DEVICE_COOKIE, SESSION_COOKIE, call, deviceCookie, serverActionForm, setCookies, sessionCookie } from "../support/http";
+import { query, throwawayAccounts } from "../support/database";
+
+const { perUsername } = parseConfig(process.env).rateLimits;
+const newUser = throwawayAccounts();
+
+const login = (username: string, password: string, cookie?: string) => call("/api/auth/login", { json: { username, password }, cookie });
+
+/** Signs in from a browser of its own; returns that browser's device cookie and session cookie. */
+async function trustedBrowser(username: string, password: string): Promise<{ device: string; session: string }> {
+  const response = await login(username, password);
+  expect(response.status).toBe(200);
+  const device = deviceCookie(response);
+  const session = sessionCookie(response);
+  expect(device).toBeDefined();
+  return { device: device!, session: `${session!.name}=${session!.value}` };
+}
+
+/** What an attacker who knows only the username does: RATE_LIMIT_PER_USERNAME wrong guesses from fresh clients. */
+async function lockOut(username: string, password: string): Promise<void> {
+  for (let guess = 0; guess < perUsername; guess++) expect((await login(username, `attackers-guess-${guess}`)).status).toBe(401);
+  // Locked for unknown devices, even with the right password.
+  expect((await login(username, password)).status).toBe(429);
+}
+
+describe("device cookies", () => {
+  const ways: [string, (username: string, password: string) => Promise<Response>][] = [
+    ["POST /api/auth/login (JSON)", (username, password) => login(username, password)],
+    ["POST /api/auth/login (HTML form)", (username, password) => call("/api/auth/login", { form: { username, password } })],
+    ["POST /api/users/authenticate", (username, password) => call("/api/users/authenticate", { json: { uid: username, password } })],
+    ["the /login page's form", async (username, password) => (await serverActionForm("/login"))({ username, password })],
+  ];
+
+  it.each(ways)("are handed out, httpOnly and long-lived, by %s", async (_way, signIn) => {
+    const { username, password } = await newUser("device");
+    const response = await signIn(username, password);
+    expect(response.status).toBeLessThan(400);
+    const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
+    expect(cookie).toBeDefined();
+    expect(cookie!.attributes).toMatchObject({ httponly: true, secure: true, path: "/", samesite: "lax" });
+    expect(cookie!.attributes.domain).toBeUndefined();
+    expect(Number(cookie!.attributes["max-age"])).toBeGreaterThanOrEqual(90 * 24 * 3600);
+  });
+
+  it("are not set by POST /api/auth/token, which sets no cookie at all", async () => {
+    const { username, password } = await newUser("device-token");
+    const response = await call("/api/auth/token", { json: { username, password } });
+    expect(response.status).toBe(200);
+    expect(setCookies(response)).toEqual([]);
+  });
+});
+
+describe("an attacker locking the admin out", () => {
+  afterAll(async () => {
+    // The test server is shared: lift hop's lockout for the suites that sign in as hop next.
+    await query(`DELETE FROM "RateLimit" WHERE "key" = 'user:hop'`);
+    expect((await login("hop", "123hop")).status).toBe(200);
+  });
+
+  it("keeps fresh clients out, and lets in a browser that has signed in as hop before", async () => {
+    const { device } = await trustedBrowser("hop", "123hop");
+    await lockOut("hop", "123hop");
+
+    expect((await login("hop", "123hop", device)).status).toBe(200);
+    expect((await call("/api/users/authenticate", { json: { uid: "hop", password: "123hop" }, cookie: device })).status).toBe(200);
+    expect((await (await serverActionForm("/login"))({ username: "hop", password: "123hop" }, { cookie: device })).status).toBe(303);
+    // An API client that kept its device cookie may present it for a Bearer token, too.
+    expect((await call("/api/auth/token", { json: { username: "hop", password: "123hop" }, cookie: device })).status).toBe(200);
+    // The owner's sign-ins do not reopen the door for the attacker.
+    expect((await login("hop", "123hop")).status).toBe(429);
+  });
+});
+
+describe("a trusted device during a lockout", () => {
+  it("has an allowance of its own that parallel guesses cannot outrun", async () => {
+    const { username, password } = await newUser("device-limit");
+    const { device } = await trustedBrowser(username, password);
+    const { device: otherDevice } = await trustedBrowser(username, password);
+    await lockOut(username, password);
+
+    const statuses = await Promise.all(Array.from({ length: 12 }, (_, index) => login(username, `guess-${index}`, device).then(({ status }) => status)));
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(perUsername);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(12 - perUsername);
+    const refused = await login(username, password, device);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The allowance is per device: the owner's other browser still gets in.
+    expect((await login(username, password, otherDevice)).status).toBe(200);
+  });
+
+  it("is not impersonated by a forged cookie, another user's cookie, or an unprefixed copy", async () => {
+    const { username, password } = await newUser("device-forged");
+    const { device } = await trustedBrowser(username, password);
+    const other = await newUser("device-other");
+    const { device: othersDevice } = await trustedBrowser(other.username, other.password);
+    await lockOut(username, password);
+
+    const forged = `${DEVICE_COOKIE}=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")}`;
+    expect((await login(username, password, forged)).status).toBe(429);
+    expect((await login(username, password, othersDevice)).status).toBe(429);
+    // In production only the __Host- name is trusted: a sibling subdomain can plant a plain-named cookie.
+    expect((await login(username, password, device.replace(`${DEVICE_COOKIE}=`, "tessera_device="))).status).toBe(429);
+    expect((await login(username, password, device)).status).toBe(200);
+  });
+});
+
+describe("revoking devices", () => {
+  it("keeps the device cookie on sign-out, and revokes it on sign out everywhere", async () => {
+    const { username, password } = await newUser("device-signout");
+    const { device, session } = await trustedBrowser(username, password);
+    const signedOut = await call("/api/auth/logout", { method: "POST", cookie: `${session}; ${device}` });
+    expect(signedOut.status).toBe(204);
+    expect(setCookies(signedOut).map(({ name }) => name)).not.toContain(DEVICE_COOKIE);
+
+    await lockOut(username, password);
+    const again = await login(username, password, device);
+    expect(again.status).toBe(200);
+    const current = sessionCookie(again)!;
+    expect((await call("/api/auth/sessions", { method: "DELETE", cookie: `${SESSION_COOKIE}=${current.value}; ${device}` })).status).toBe(204);
+    expect((await login(username, password, device)).status).toBe(429);
+  });
+
+  it("revokes every device of the account when its password is changed", async () => {
+    const { username, password, id } = await newUser("device-password");
+    const { device, session } = await trustedBrowser(username, password);
+    const newPassword = "a-brand-new-password";
+    const changed = await call(`/api/users/${id}`, { method: "PATCH", cookie: `${session}; ${device}`, json: { password: newPassword, currentPassword: password } });
+    expect(changed.status).toBe(200);
+
+    await lockOut(username, newPassword);
+    expect((await login(username, newPassword, device)).status).toBe(429);
+  });
+});
