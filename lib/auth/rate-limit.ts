@@ -6,9 +6,8 @@
  * refused until the window passes. A successful sign-in clears its username.
  *
  * Why not a limiter library with a PostgreSQL store: it would open a second
- * connection pool beside Prisma's, and the embedded database (PGlite) is one
- * PostgreSQL session behind every connection, so its statements would land
- * inside Prisma's open transactions. One atomic upsert through Prisma is enough.
+ * connection pool beside Prisma's, with its own settings, timeouts and failure
+ * modes, for what one atomic upsert through Prisma does.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
