@@ -457,11 +457,13 @@ function spawnServer(root: string, port: number, password: string, account: Acco
     closeSync(log);
   }
   let exited = false;
+  let serving = false;
   let stopping = false;
   const exit = new Promise<void>((resolve) => {
     child.once("exit", (code, signal) => {
       exited = true;
-      if (!stopping) console.error(`The embedded PostgreSQL stopped unexpectedly (${signal ?? `exit ${code}`}); its log is ${logFile}.`);
+      // A failed start is reported by startServer, with the log's last lines.
+      if (serving && !stopping) console.error(`The embedded PostgreSQL stopped unexpectedly (${signal ?? `exit ${code}`}); its log is ${logFile}.`);
       resolve();
     });
     child.once("error", () => {
@@ -487,7 +489,10 @@ function spawnServer(root: string, port: number, password: string, account: Acco
     for (;;) {
       if (exited) throw new Error("PostgreSQL exited while starting; the end of its log:");
       const reply = await tryConnect(url);
-      if (reply === "ok") return;
+      if (reply === "ok") {
+        serving = true;
+        return;
+      }
       if (reply === "28P01") {
         throw new EmbeddedDatabaseError(
           `The password in ${path.join(root, EMBEDDED_FILES.password)} does not open the embedded database in ${cluster}. ` +
