@@ -324,7 +324,8 @@ async function recoverLeftover(cluster: string): Promise<void> {
     await stopProcess(pid, () => !isAlive(pid));
     if (!(await exists(pidFile))) return; // it shut down cleanly
   }
-  const attached = await sharedMemoryUsersAfterWaiting(lines[6]);
+  const segment = lines[6]?.trim().split(/\s+/)[1];
+  const attached = await attachedAfterWaiting(segment);
   if (attached === undefined && owner === "gone") return; // cannot check here; PostgreSQL can
   if (attached) {
     throw new EmbeddedDatabaseError(
@@ -332,16 +333,25 @@ async function recoverLeftover(cluster: string): Promise<void> {
     );
   }
   await fs.rm(pidFile, { force: true });
+  // PostgreSQL removes the old server's (tiny) segment itself when it reads the pid file; it will not read this one.
+  if (segment && attached === 0) {
+    try {
+      execFileSync("ipcrm", ["-m", segment], { stdio: "ignore" });
+    } catch {
+      // No ipcrm: a few bytes until the next reboot.
+    }
+  }
 }
 
 /**
  * How many processes are still attached to the old server's shared memory
- * (line 7 of postmaster.pid: key, id), after giving them a few seconds: a
- * killed server's backends notice and exit on their own. Undefined where the
- * system does not say (no /proc/sysvipc).
+ * segment (its id is on line 7 of postmaster.pid, after the key), after giving
+ * them a few seconds: a killed server's backends notice and exit on their own.
+ * 0 for a segment that exists with no one attached; null when there is no such
+ * segment; undefined where the system does not say (no /proc/sysvipc).
  */
-async function sharedMemoryUsersAfterWaiting(keyAndId: string | undefined): Promise<number | undefined> {
-  const id = keyAndId?.trim().split(/\s+/)[1];
+async function attachedAfterWaiting(id: string | undefined): Promise<number | null | undefined> {
+  if (!id) return null;
   const deadline = Date.now() + 5000;
   for (;;) {
     let table: string;
@@ -351,7 +361,8 @@ async function sharedMemoryUsersAfterWaiting(keyAndId: string | undefined): Prom
       return undefined;
     }
     const row = table.split("\n").map((line) => line.trim().split(/\s+/)).find((fields) => fields[1] === id);
-    const attached = row ? Number(row[6]) : 0;
+    if (!row) return null;
+    const attached = Number(row[6]);
     if (attached === 0 || Date.now() > deadline) return attached;
     await sleep(100);
   }
