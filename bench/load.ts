@@ -17,9 +17,9 @@ export interface Cell {
   p99Ms: number;
   non2xx: number;
   errors: number;
-  /** Server CPU (both process groups) per completed request, µs; undefined when the server is shared with other load. */
+  /** Server CPU (Next.js, the launcher and the embedded database) per completed request, µs; undefined when the server is shared with other load. */
   serverCpuUsPerRequest?: number;
-  /** The part of it spent in Next.js's process group; the rest is the launcher, which hosts the embedded database. */
+  /** The part of it spent in Next.js's process group; the rest is the launcher and the embedded database it started. */
   nextCpuUsPerRequest?: number;
 }
 

@@ -10,12 +10,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { cell, expectOk, registerUser, signIn, together, type Cell, type Target } from "./load";
 import { markdownTable, svgChart, textTable, type Panel, type Row } from "./report";
-import { AppServer, PROJECT_ROOT as ROOT, type AppFootprint, type AppOptions } from "../tests/support/app-server";
+import { AppServer, PROJECT_ROOT as ROOT, temporaryDir, type AppFootprint, type AppOptions } from "../tests/support/app-server";
 import { postgresBinDir, PostgresServer } from "../tests/support/postgres-server";
 import { emptyMiddlewareTree } from "./empty-middleware";
 import type { VerifyResult } from "./verify";
@@ -161,7 +161,7 @@ async function main(): Promise<number> {
   // Micro-benchmarks first, before any server competes for the two cores.
   const verify = ALGS.map(verifyBench);
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-bench-"));
+  const dataDir = temporaryDir("tessera-bench-");
   // One secret for every server: a restart with the same data keeps issued cookies valid.
   const secret = randomBytes(48).toString("base64");
   const servers: AppServer[] = [];
@@ -395,7 +395,7 @@ async function main(): Promise<number> {
     rows.push({ section: "database", measure: "GET /api/auth/me, embedded vs PostgreSQL server", value: database?.skipped ?? "skipped", compared: "" });
   } else {
     rows.push(
-      { section: "database", measure: "GET /api/auth/me, embedded PGlite, 10 conn", value: cellValue(database.embedded), compared: cellNotes(database.embedded).join(" · ") },
+      { section: "database", measure: "GET /api/auth/me, embedded PostgreSQL, 10 conn", value: cellValue(database.embedded), compared: cellNotes(database.embedded).join(" · ") },
       {
         section: "database",
         measure: `GET /api/auth/me, ${database.version.replace(/^postgres \(PostgreSQL\) /, "PostgreSQL ")} server, 10 conn`,
@@ -487,8 +487,8 @@ ${markdownTable(rows)}
   database, HS256, BCRYPT_COST=10), routes in interleaved rounds of ${PLAN.httpSeconds} s, ${PLAN.httpRounds} rounds per route;
   requests/s over all rounds, p50/p99 of the median round, ratios the median of the
   per-round ratios. Client and server share the machine's ${machine.cpus} cores. "server CPU"
-  is the user + system time of the server's processes (Next.js and the launcher that
-  hosts the embedded database) divided by the requests served.
+  is the user + system time of the server's processes (Next.js, the launcher and the
+  embedded PostgreSQL it started) divided by the requests served.
 - **sign-in**: \`POST /api/auth/login\` with a user registered on that server (so its hash
   has that server's cost), ${SIGN_IN_CONNECTIONS} connections for ${PLAN.signInSeconds} s; then the same load again with one
   connection probing \`/api/health\`. Cost 12 is a restart of the same data with

@@ -33,7 +33,7 @@ test.beforeAll(async () => {
     name: "cross-site",
     inheritSettings: true,
     databaseUrl: databaseUrl(),
-    env: { DATABASE_POOL_MAX: "1", COOKIE_SAMESITE: "None", CORS_ORIGINS: frontOrigin },
+    env: { COOKIE_SAMESITE: "None", CORS_ORIGINS: frontOrigin },
   });
 });
 

@@ -8,6 +8,7 @@
  *   tsx scripts/migrate.ts new <name>    create a migration from the schema diff
  *   tsx scripts/migrate.ts status        compare the database with the migrations folder
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -16,7 +17,6 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from "@pri
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { databaseConfig } from "@/lib/config";
-import { startMemoryDatabase } from "@/lib/db/embedded";
 import { resolveDatabase } from "@/lib/db/url";
 import { modeOf, withEnvFiles } from "./env-files";
 
@@ -214,12 +214,38 @@ export async function applyMigrations(url: string): Promise<string[]> {
 }
 
 /**
+ * Runs `work` with the URL of a new, empty database on the server at `url`,
+ * which is dropped afterwards: the scratch space where a diff replays the
+ * migrations, so the database at `url` itself is never touched.
+ */
+async function withScratchDatabase<T>(url: string, work: (scratchUrl: string) => Promise<T>): Promise<T> {
+  const name = `tessera_scratch_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  try {
+    const scratch = new URL(url);
+    scratch.pathname = `/${name}`;
+    return await work(scratch.toString());
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+/**
  * Writes `prisma/migrations/<timestamp>_<name>/migration.sql` with the SQL that takes
  * the migrations so far to `schema.prisma`; returns its path, or null when there is
- * nothing to migrate. Needs no configured database: the migrations are replayed on
- * a throwaway in-memory PGlite.
+ * nothing to migrate. The migrations are replayed in a scratch database on the
+ * server at `url` (the configured one, or the embedded one), created and dropped here.
  */
-export async function createMigration(name: string): Promise<string | null> {
+export async function createMigration(url: string, name: string): Promise<string | null> {
   const slug = migrationSlug(name);
   if (!slug) throw new MigrationError("Give the migration a name, e.g. `npm run db:migrate:new -- add_avatar`.");
   const migrationsList = await readMigrations();
@@ -228,11 +254,10 @@ export async function createMigration(name: string): Promise<string | null> {
   if (lockfileMissing) migrationsList.lockfile.content = LOCKFILE_CONTENT;
   const schema = await fs.readFile(SCHEMA_PATH, "utf8");
 
-  // The engine insists on a main connection but only reads from the shadow here, so one scratch server serves both.
-  const scratch = await startMemoryDatabase();
-  try {
-    const shadow = async () => ({ url: scratch.url, dispose: async () => {} });
-    const sql = await withEngine(scratch.url, shadow, async (engine) => {
+  // The engine insists on a main connection but only reads from the shadow here, so one scratch database serves both.
+  return withScratchDatabase(url, async (scratchUrl) => {
+    const shadow = async () => ({ url: scratchUrl, dispose: async () => {} });
+    const sql = await withEngine(scratchUrl, shadow, async (engine) => {
       const { stdout } = await engine.diff({
         from: { tag: "migrations", ...migrationsList },
         to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
@@ -250,9 +275,7 @@ export async function createMigration(name: string): Promise<string | null> {
     await fs.writeFile(file, sql.endsWith("\n") ? sql : `${sql}\n`);
     if (lockfileMissing) await fs.writeFile(path.join(MIGRATIONS_DIR, LOCKFILE), LOCKFILE_CONTENT);
     return file;
-  } finally {
-    await scratch.stop();
-  }
+  });
 }
 
 export interface MigrationStatus {
@@ -289,14 +312,14 @@ const USAGE = "usage: tsx scripts/migrate.ts deploy | new <name> | status";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "new") return runNew(rest.join("_"));
-  if (command !== "deploy" && command !== "status") {
+  if (command !== "deploy" && command !== "status" && command !== "new") {
     console.error(USAGE);
     return 2;
   }
   const database = await resolveDatabase(databaseConfig(withEnvFiles(process.env, modeOf(process.env))));
   try {
     console.log(`Database: ${database.description}`);
+    if (command === "new") return await runNew(database.url, rest.join("_"));
     return command === "deploy" ? await runDeploy(database.url) : await runStatus(database.url);
   } finally {
     await database.stop();
@@ -313,8 +336,8 @@ async function runDeploy(url: string): Promise<number> {
   return 0;
 }
 
-async function runNew(name: string): Promise<number> {
-  const file = await createMigration(name);
+async function runNew(url: string, name: string): Promise<number> {
+  const file = await createMigration(url, name);
   if (!file) {
     console.log("No changes: schema.prisma matches the migrations; nothing created.");
     return 0;

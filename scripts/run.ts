@@ -12,8 +12,6 @@
  * `--conditions=react-server` lets the seed and the prune import server-only modules.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import path from "node:path";
@@ -133,15 +131,6 @@ function nextPort(args: string[], env: Env): string {
   return (index >= 0 ? args[index + 1] : undefined) ?? inline ?? env.PORT ?? "3000";
 }
 
-/**
- * PGlite is one PostgreSQL session behind every socket connection, so two
- * pooled connections could interleave their transactions. The app talks to
- * the embedded database over a single connection unless told otherwise.
- */
-function databaseEnv(database: ResolvedDatabase, env: Env): Env {
-  return { DATABASE_URL: database.url, ...(database.embedded && !env.DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: "1" } : {}) };
-}
-
 /** `next dev`, or the production server around Next.js (scripts/server/start.js, which takes `next start`'s -p and -H). */
 function spawnNext(command: "dev" | "start", args: string[], databaseEnv: Env): ChildProcess {
   const program =
@@ -216,7 +205,7 @@ async function main(argv: string[]): Promise<number> {
     if (signals.received) return exitCodeFor(signals.received);
 
     log(`App: http://localhost:${nextPort(args, env)}`);
-    const child = spawnNext(command, args, databaseEnv(database, env));
+    const child = spawnNext(command, args, { DATABASE_URL: url });
     signals.watch(child);
     return await exitOf(child);
   } finally {

@@ -5,12 +5,11 @@
  * end-to-end tests (a real Chromium) run against; then the server is stopped.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../e2e/browser";
-import { AppServer } from "../tests/support/app-server";
+import { AppServer, temporaryDir } from "../tests/support/app-server";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -53,7 +52,7 @@ async function main(): Promise<number> {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-test-"));
+  const dataDir = temporaryDir("tessera-test-");
   console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
   try {

@@ -26,9 +26,8 @@
  * and the owner's sign-ins leave the attacker's lockout in place.
  *
  * Why not a limiter library with a PostgreSQL store: it would open a second
- * connection pool beside Prisma's, and the embedded database (PGlite) is one
- * PostgreSQL session behind every connection, so its statements would land
- * inside Prisma's open transactions. One atomic upsert through Prisma is enough.
+ * connection pool beside Prisma's, with its own settings, timeouts and failure
+ * modes, for what one atomic upsert through Prisma does.
  */
 import "server-only";
 import { db } from "@/lib/db/client";

@@ -18,7 +18,7 @@ export function createPrismaClient(url: string, { poolMax = 10, timeoutMs = 5000
     connectionString: url,
     max: poolMax,
     connectionTimeoutMillis: timeoutMs,
-    // Server-side bound (ignored by the embedded PGlite server) …
+    // Server-side bound …
     statement_timeout: timeoutMs,
     // … and a client-side one, which also covers a server that stops answering.
     query_timeout: timeoutMs,

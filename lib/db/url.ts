@@ -10,23 +10,20 @@ export interface ResolvedDatabase {
   url: string;
   /** A human description for logs; never contains the password. */
   description: string;
-  /** True for the embedded PGlite server. */
-  embedded: boolean;
   /** Stops the embedded server if this process started it; otherwise does nothing. */
   stop(): Promise<void>;
 }
 
 export async function resolveDatabase({ database }: Pick<DatabaseConfig, "database">): Promise<ResolvedDatabase> {
   if (database.url) {
-    return { url: database.url, description: `PostgreSQL at ${redact(database.url)}`, embedded: false, stop: async () => {} };
+    return { url: database.url, description: `PostgreSQL at ${redact(database.url)}`, stop: async () => {} };
   }
   const dataDir = path.resolve(database.embeddedDataDir);
   const embedded = await openEmbeddedDatabase(dataDir);
   const how = embedded.owned ? "started here" : "served by another process";
   return {
     url: embedded.url,
-    description: `embedded PostgreSQL (PGlite), data in ${dataDir}, ${how} at ${embedded.url}`,
-    embedded: true,
+    description: `embedded PostgreSQL, data in ${dataDir}, ${how} at ${redact(embedded.url)}`,
     stop: embedded.stop,
   };
 }

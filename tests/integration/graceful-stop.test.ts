@@ -32,7 +32,7 @@ describe("the production server on a stop signal", () => {
       program: "server",
       inheritSettings: true,
       databaseUrl: databaseUrl(),
-      env: { DATABASE_POOL_MAX: "1", TRUST_PROXY: "0" },
+      env: { TRUST_PROXY: "0" },
     });
     const { port } = server;
     const pid = server.serverPid();

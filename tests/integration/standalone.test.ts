@@ -14,7 +14,7 @@ afterAll(() => server?.terminate());
 describe("the standalone server", () => {
   it("starts from .next/standalone and signs a user in", async () => {
     // Inside the test timeout, so that a server that never answers is stopped, not left behind.
-    server = await AppServer.start({ program: "standalone", inheritSettings: true, databaseUrl: databaseUrl(), env: { DATABASE_POOL_MAX: "1" }, readyWithinMs: 30_000 });
+    server = await AppServer.start({ program: "standalone", inheritSettings: true, databaseUrl: databaseUrl(), readyWithinMs: 30_000 });
     const base = server.url;
     expect((await fetch(`${base}/api/health`)).ok).toBe(true);
 

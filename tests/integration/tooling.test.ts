@@ -1,12 +1,22 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "@/scripts/free-port";
 import { call, signIn } from "../support/http";
 
-function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(command, args, { env, encoding: "utf8", timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/**
+ * Runs a command to its end without blocking this process: with the event loop
+ * stopped, fetch would not notice that the server closed an idle keep-alive
+ * connection meanwhile, and would send the next request down it.
+ */
+function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, timeout: 120_000 });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("close", (status) => resolve({ status, output }));
+  });
 }
 
 describe("the build", () => {
@@ -67,22 +77,22 @@ describe("database scripts", () => {
       return data.users.length as number;
     };
     const before = await count();
-    const result = runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
+    const result = await runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain("0 new post(s)");
     expect(await count()).toBe(before);
     expect((await call("/api/auth/login", { json: { username: "hop", password: "123hop" } })).status).toBe(200);
   });
 
-  it("refuses to seed in production", () => {
-    const result = runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "production" });
+  it("refuses to seed in production", async () => {
+    const result = await runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "production" });
     expect(result.status).not.toBe(0);
     expect(result.output).toContain("Refusing to seed");
   });
 
-  it("has migrations that match schema.prisma exactly", () => {
+  it("has migrations that match schema.prisma exactly", async () => {
     const before = readdirSync("prisma/migrations");
-    const result = runQuietly("npm", ["run", "db:migrate:new", "--", "drift_check"], process.env);
+    const result = await runQuietly("npm", ["run", "db:migrate:new", "--", "drift_check"], process.env);
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain("No changes");
     expect(readdirSync("prisma/migrations")).toEqual(before);

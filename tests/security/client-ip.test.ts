@@ -18,7 +18,7 @@ beforeAll(async () => {
   untrusting = await AppServer.start({
     inheritSettings: true,
     databaseUrl: databaseUrl(),
-    env: { DATABASE_POOL_MAX: "1", TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) },
+    env: { TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) },
   });
 }, 120_000);
 afterAll(() => untrusting?.terminate());

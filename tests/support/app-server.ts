@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,17 @@ import { listenerOf, processTree, readProc, signalAll, type ProcInfo } from "@/t
 
 /** This repository: the project an AppServer runs unless told another tree. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * A fresh temporary directory for an app's log and embedded database. As root, the
+ * embedded PostgreSQL runs as the `postgres` user (it refuses root), which must be
+ * able to enter it.
+ */
+export function temporaryDir(prefix = "tessera-app-"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o711);
+  return dir;
+}
 
 /** Settings of the app that the runner's own environment must not leak into. */
 const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX"];
@@ -55,11 +66,11 @@ export interface AppOptions {
 
 type Resolved = AppOptions & Required<Pick<AppOptions, "dataDir" | "name" | "cwd">>;
 
-/** Memory and CPU time of the app's two process groups under `npm start`. */
+/** Memory and CPU time of the app's processes under `npm start`. */
 export interface AppFootprint {
   /** The server's process group: scripts/server/start.js, which runs Next.js in-process. */
   next: GroupFootprint;
-  /** The launcher's group: npm, tsx and scripts/run.ts, which hosts the embedded database. */
+  /** The rest: npm, tsx and scripts/run.ts, and the embedded PostgreSQL server that the launcher started. */
   launcher: GroupFootprint;
 }
 
@@ -90,7 +101,7 @@ export class AppServer {
   static async start(options: AppOptions): Promise<AppServer> {
     const resolved: Resolved = {
       ...options,
-      dataDir: options.dataDir ?? mkdtempSync(path.join(tmpdir(), "tessera-app-")),
+      dataDir: options.dataDir ?? temporaryDir(),
       name: options.name ?? "app",
       cwd: options.cwd ?? PROJECT_ROOT,
     };
@@ -175,17 +186,17 @@ export class AppServer {
     return (readProc(this.serverPid())?.rssBytes ?? 0) / 1024;
   }
 
-  /** Memory and CPU time of the app's processes, by process group. */
+  /** Memory and CPU time of the app's processes: Next.js's process group, and the rest. */
   footprint(): AppFootprint {
-    const launcher = this.child.pid!;
     const sum = (procs: ProcInfo[]): GroupFootprint => ({
       rssBytes: procs.reduce((total, proc) => total + proc.rssBytes, 0),
       cpuTicks: procs.reduce((total, proc) => total + proc.cpuTicks, 0),
       processes: procs.length,
     });
-    // scripts/run.ts starts Next.js detached, so its group is the one that is not the launcher's.
-    const tree = processTree(launcher);
-    return { next: sum(tree.filter((proc) => proc.pgid !== launcher)), launcher: sum(tree.filter((proc) => proc.pgid === launcher)) };
+    // scripts/run.ts starts Next.js detached; its group is the one of the process that serves the port.
+    const nextGroup = readProc(this.serverPid())?.pgid;
+    const tree = processTree(this.child.pid!);
+    return { next: sum(tree.filter((proc) => proc.pgid === nextGroup)), launcher: sum(tree.filter((proc) => proc.pgid !== nextGroup)) };
   }
 
   /**

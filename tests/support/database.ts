@@ -3,18 +3,14 @@
  * (a weak password hash, an exhausted counter) and for reading what the server
  * stored. One short-lived connection per query.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
-import { embeddedUrl } from "@/lib/db/embedded";
+import { runningEmbeddedUrl } from "@/lib/db/embedded";
 import { registerUser } from "./http";
 
 /** DATABASE_URL when the run uses a server; otherwise the embedded database the test server started. */
 export function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const lock = path.join(process.env.EMBEDDED_DATA_DIR ?? ".data", "embedded.json");
-  return embeddedUrl(JSON.parse(readFileSync(lock, "utf8")).port);
+  return process.env.DATABASE_URL ?? runningEmbeddedUrl(process.env.EMBEDDED_DATA_DIR ?? ".data");
 }
 
 /**

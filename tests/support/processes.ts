@@ -59,14 +59,30 @@ export function signalAll(pids: number[], signal: NodeJS.Signals): void {
   }
 }
 
-/** The process listening on a loopback TCP port (IPv4), found through its socket's inode. */
-export function listenerOf(port: number): number | undefined {
+/** The TCP sockets listening on a port, IPv4 and IPv6, with the local address each is bound to ("127.0.0.1", "::"). */
+export function listeningSockets(port: number): { address: string; inode: string }[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const inode = readFileSync("/proc/net/tcp", "utf8")
-    .split("\n")
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .find((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")?.[9];
+  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")
+      .map((fields) => ({ address: decodeAddress(fields[1]!.split(":")[0]!), inode: fields[9]! })),
+  );
+}
+
+/** /proc/net/tcp* write addresses as hex in 32-bit words of host (little-endian) byte order. */
+function decodeAddress(hex: string): string {
+  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse().map((byte) => parseInt(byte, 16)));
+  if (bytes.length === 4) return bytes.join(".");
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
+  return groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::");
+}
+
+/** The process listening on a loopback TCP port, found through its socket's inode. */
+export function listenerOf(port: number): number | undefined {
+  const inode = listeningSockets(port)[0]?.inode;
   if (!inode) return undefined;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
