@@ -10,25 +10,20 @@
  * Imports only Edge-safe modules: jose, zod, and pure helpers.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { config as settings } from "@/lib/config";
-import { keySet } from "@/lib/auth/keys";
-import { readAccessToken } from "@/lib/auth/cookies";
-import { TokenError, verifyAccessToken } from "@/lib/auth/tokens";
-import { normalizePath, protectionOf, refreshRedirectPath, type Protection } from "@/lib/auth/routes";
-import { appOrigin, corsHeaders, isAllowedOrigin, isForeignWrite } from "@/lib/http/cors";
-import { ApiError, errorResponse } from "@/lib/http/errors";
-import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
+import { config as settings } from "@/lib/edge/config";
+import { verifyRequestToken } from "@/lib/edge/request-token";
+import { normalizePath, protectionOf, refreshRedirectPath, type Protection } from "@/lib/edge/paths";
+import { corsHeaders, isAllowedOrigin } from "@/lib/edge/cors";
+import { appOrigin, isForeignWrite } from "@/lib/edge/csrf";
+import { ApiError, errorResponse } from "@/lib/edge/errors";
+import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/edge/security-headers";
 
 async function tokenProblem(request: NextRequest): Promise<ApiError | null> {
-  const { production, jwt } = settings();
   try {
-    const token = readAccessToken(request.headers, production);
-    if (token === undefined) return new ApiError("token_missing");
-    await verifyAccessToken(token, await keySet(), { issuer: jwt.issuer, audience: jwt.audience });
+    await verifyRequestToken(request.headers);
     return null;
   } catch (error) {
-    if (error instanceof ApiError) return error;
-    return new ApiError(error instanceof TokenError ? error.code : "invalid_token");
+    return error instanceof ApiError ? error : new ApiError("invalid_token");
   }
 }
 

@@ -12,7 +12,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Reading the request makes every page dynamic, so each response carries the
-  // per-request CSP nonce that the middleware generated (lib/http/security-headers.ts).
+  // per-request CSP nonce that the middleware generated (lib/edge/security-headers.ts).
   await headers();
   return (
     <html lang="en">

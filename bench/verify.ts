@@ -12,7 +12,7 @@
 import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, timingSafeEqual, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { jwtVerify } from "jose";
 import { NextRequest, NextResponse } from "next/server";
-import type { SigningAlgorithm } from "@/lib/auth/keys";
+import type { SigningAlgorithm } from "@/lib/edge/keys";
 
 export interface VerifyRow {
   id: string;
@@ -71,8 +71,8 @@ async function candidates(alg: SigningAlgorithm): Promise<{ list: Candidate[]; t
   const material = keyEnv(alg);
   // The product reads its settings from process.env once; set them before its modules load.
   Object.assign(process.env, { NODE_ENV: "production", JWT_ISSUER: "tessera", JWT_AUDIENCE: "tessera", ...material.env });
-  const { keySet } = await import("@/lib/auth/keys");
-  const { signAccessToken, verifyAccessToken } = await import("@/lib/auth/tokens");
+  const { keySet } = await import("@/lib/edge/keys");
+  const { signAccessToken, verifyAccessToken } = await import("@/lib/edge/tokens");
   const { middleware } = await import("@/middleware");
 
   const keys = await keySet();
@@ -112,7 +112,7 @@ async function candidates(alg: SigningAlgorithm): Promise<{ list: Candidate[]; t
       },
     },
     { id: "jose", label: "jose.jwtVerify (same CryptoKey, alg pinned)", run: () => jwtVerify(token, verification.key, { algorithms: [alg] }) },
-    { id: "ours", label: "verifyAccessToken (lib/auth/tokens.ts, key set)", run: () => verifyAccessToken(token, keys, settings) },
+    { id: "ours", label: "verifyAccessToken (lib/edge/tokens.ts, key set)", run: () => verifyAccessToken(token, keys, settings) },
     {
       id: "middleware",
       label: "middleware() on a NextRequest for /dashboard (in-process)",

@@ -4,8 +4,8 @@
  * on the first request; then the hourly prune of ended sessions, old auth
  * events and passed rate-limit windows begins (lib/maintenance/schedule.ts).
  */
-import { config, ConfigError } from "@/lib/config";
-import { keySet } from "@/lib/auth/keys";
+import { config, ConfigError } from "@/lib/edge/config";
+import { keySet } from "@/lib/edge/keys";
 import { startPruning } from "@/lib/maintenance/schedule";
 
 try {

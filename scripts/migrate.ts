@@ -16,8 +16,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
-import { databaseConfig } from "@/lib/config";
-import { resolveDatabase } from "@/lib/db/url";
+import { databaseConfig } from "@/lib/edge/config";
+import { resolveDatabase } from "@/tools/database-url";
 import { modeOf, withEnvFiles } from "./env-files";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

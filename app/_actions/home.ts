@@ -7,10 +7,11 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { optionalSession, verifySession } from "@/lib/auth/dal";
 import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
-import { issueAccessToken, setSessionCookies } from "@/lib/auth/session";
-import { recordAuthEvent } from "@/lib/auth/events";
+import { issueAccessToken } from "@/lib/auth/session";
+import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 export interface HomeState {

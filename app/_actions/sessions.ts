@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session";
+import { clearSessionCookies } from "@/lib/auth/session-cookies";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";

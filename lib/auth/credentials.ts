@@ -6,11 +6,11 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
-import { recordAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
 import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
 

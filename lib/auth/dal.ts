@@ -12,15 +12,15 @@ import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
-import { keySet } from "@/lib/auth/keys";
-import { bearerToken } from "@/lib/auth/cookies";
-import { requestSessionCookies } from "@/lib/auth/session";
-import { TokenError, verifyAccessToken, type AccessClaims } from "@/lib/auth/tokens";
+import { config } from "@/lib/edge/config";
+import type { AccessClaims } from "@/lib/edge/tokens";
+import { CookieConflictError } from "@/lib/edge/cookies";
+import { verifyRequestToken } from "@/lib/edge/request-token";
+import { recordCookieConflict } from "@/lib/auth/session-cookies";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
 import { liveSessionWhere } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/http/errors";
-import { loginRedirectPath } from "@/lib/auth/routes";
+import { ApiError } from "@/lib/edge/errors";
+import { loginRedirectPath } from "@/lib/edge/paths";
 
 export interface VerifiedSession {
   user: PublicUser;
@@ -28,22 +28,12 @@ export interface VerifiedSession {
   sessionId: string;
 }
 
-/** The token of this request: a Bearer header, else the session cookie (in production only the `__Host-` one). */
-async function requestToken(): Promise<string | undefined> {
-  const bearer = bearerToken(await headers());
-  if (bearer !== undefined) return bearer;
-  return (await requestSessionCookies()).access;
-}
-
 async function verify(): Promise<VerifiedSession> {
-  const token = await requestToken();
-  if (token === undefined) throw new ApiError("token_missing");
-  const { issuer, audience } = config().jwt;
   let claims: AccessClaims;
   try {
-    claims = await verifyAccessToken(token, await keySet(), { issuer, audience });
+    claims = await verifyRequestToken(await headers());
   } catch (error) {
-    if (error instanceof TokenError) throw new ApiError(error.code);
+    if (error instanceof CookieConflictError) await recordCookieConflict();
     throw error;
   }
   // The same filter as the sessions list: a session the user sees is one that lets them in, and no other.

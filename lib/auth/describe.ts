@@ -2,7 +2,7 @@
  * Human-readable token details for the pages: `iat`/`exp` as dates and the
  * time left. Pure, so it is unit-tested without a browser.
  */
-import type { AccessClaims } from "@/lib/auth/tokens";
+import type { AccessClaims } from "@/lib/edge/tokens";
 import { formatDateTime } from "@/lib/format";
 
 export interface ClaimSummary {

@@ -5,7 +5,7 @@
  * how much, in this one place: least privilege, so a signed-in user cannot
  * harvest everyone's date of birth or find out who the admins are.
  */
-import type { Role } from "@/lib/auth/tokens";
+import type { Role } from "@/lib/edge/tokens";
 
 export const publicUserSelect = {
   id: true,

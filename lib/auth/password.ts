@@ -11,7 +11,7 @@
  */
 import "server-only";
 import bcrypt from "bcryptjs";
-import { config } from "@/lib/config";
+import { config } from "@/lib/edge/config";
 import { bcryptCompare, bcryptHash } from "@/lib/auth/bcrypt-pool";
 
 /** Hashing and comparing run in worker threads (lib/auth/bcrypt-pool.ts), never on the event loop. */

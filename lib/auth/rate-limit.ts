@@ -31,9 +31,9 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
-import { recordAuthEvent } from "@/lib/auth/events";
-import { ApiError } from "@/lib/http/errors";
+import { config } from "@/lib/edge/config";
+import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { ApiError } from "@/lib/edge/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
 
 interface Window {

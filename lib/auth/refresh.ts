@@ -9,13 +9,13 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
-import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/events";
+import { config } from "@/lib/edge/config";
+import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/auth/session";
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/auth/dto";
 import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */

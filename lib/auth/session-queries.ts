@@ -6,13 +6,13 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
-import { authEventData, logAuthEvent } from "@/lib/auth/events";
-import { describeDevice } from "@/lib/auth/device";
+import { config } from "@/lib/edge/config";
+import { authEventData, logAuthEvent } from "@/lib/auth/audit-events";
+import { describeDevice } from "@/lib/auth/device-name";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionView {

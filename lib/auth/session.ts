@@ -1,30 +1,19 @@
 /**
- * Sessions (SPEC §4): one database row per sign-in, an access token bound to it
- * by `sid`, a refresh token whose hash lives on the row, and the two cookies
- * that carry them. Server-only.
+ * Starting a session: one database row per sign-in, an access token bound to
+ * it by `sid`, and a refresh token whose hash lives on the row. The cookies
+ * that carry them are ./session-cookies.ts's job.
  */
 import "server-only";
-import { cookies, headers } from "next/headers";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
+import { config } from "@/lib/edge/config";
 import type { IssuedDevice } from "@/lib/auth/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
-import { keySet } from "@/lib/auth/keys";
-import { signAccessToken, type IssuedToken, type Role } from "@/lib/auth/tokens";
-import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventType } from "@/lib/auth/events";
-import {
-  cookieName,
-  cookieOptions,
-  CookieConflictError,
-  isHttpsRequest,
-  isSecureCookie,
-  readSessionCookies,
-  type CookieKind,
-  type SessionCookies,
-} from "@/lib/auth/cookies";
+import { keySet } from "@/lib/edge/keys";
+import { signAccessToken, type IssuedToken, type Role } from "@/lib/edge/tokens";
+import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/audit-events";
 import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
-import { clientInfo, type ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionUser {
   id: string;
@@ -111,61 +100,4 @@ export async function startSession(
   ]);
   logAuthEvent(event);
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
-}
-
-async function cookieSecurity() {
-  const settings = config();
-  const https = isHttpsRequest(await headers());
-  return { settings, https, secure: isSecureCookie(settings, https) };
-}
-
-async function setCookie(kind: CookieKind | "device", value: string, maxAge: number): Promise<void> {
-  const { settings, https, secure } = await cookieSecurity();
-  (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
-}
-
-/**
- * Sets the access cookie (living exactly as long as its token) and, when given,
- * the refresh and device cookies. Works in route handlers and server actions
- * alike. Sign-out clears the first two only: the browser is still the device's owner.
- */
-export async function setSessionCookies({ token, refresh, device }: Pick<StartedSession, "token" | "refresh" | "device">): Promise<void> {
-  await setCookie("access", token.token, token.claims.exp - token.claims.iat);
-  if (refresh) await setCookie("refresh", refresh.token, refresh.maxAge);
-  if (device) await setCookie("device", device.token, device.maxAge);
-}
-
-/** The session cookies this request carries, as sent. */
-async function sentSessionCookies(): Promise<SessionCookies> {
-  return readSessionCookies((await headers()).get("cookie"), config().production);
-}
-
-/**
- * The session cookies this request carries, or a CookieConflictError when a
- * cookie name was sent twice (a planted cookie): then neither is used, and a
- * `cookie_conflict` event is recorded.
- */
-export async function requestSessionCookies(): Promise<Omit<SessionCookies, "conflict">> {
-  const sent = await sentSessionCookies();
-  if (sent.conflict) {
-    await recordAuthEvent({ type: "cookie_conflict", client: clientInfo(await headers()) });
-    throw new CookieConflictError();
-  }
-  return sent;
-}
-
-/**
- * Expires both cookies with the same name, Path and Secure they were set with,
- * or browsers keep them. Not while a cookie name is sent twice: expiring ours
- * would leave only the planted one, and the visitor signed in as its owner.
- */
-export async function clearSessionCookies(): Promise<void> {
-  if ((await sentSessionCookies()).conflict) return;
-  await setCookie("access", "", 0);
-  await setCookie("refresh", "", 0);
-}
-
-/** The refresh token this request carries (only the auth routes receive it). */
-export async function requestRefreshToken(): Promise<string | undefined> {
-  return (await requestSessionCookies()).refresh;
 }

@@ -4,7 +4,8 @@
  * HTML forms (to a same-origin `next` only).
  */
 import "server-only";
-import { setSessionCookies, type StartedSession } from "@/lib/auth/session";
+import type { StartedSession } from "@/lib/auth/session";
+import { setSessionCookies } from "@/lib/auth/session-cookies";
 import { ok, seeOther } from "@/lib/http/route";
 import type { BodyKind } from "@/lib/http/validate";
 

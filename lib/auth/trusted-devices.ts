@@ -22,7 +22,7 @@
  *
  * The cookie: `__Host-tessera_device` (`tessera_device` in plain-http
  * development), httpOnly, Path=/ and SameSite as the session cookie
- * (lib/auth/cookies.ts). It lives DEVICE_TTL_SECONDS (180 days) from the last
+ * (lib/edge/cookies.ts). It lives DEVICE_TTL_SECONDS (180 days) from the last
  * sign-in with it, which renews it (browsers cap cookies at 400 days). Sign-out
  * keeps it, since the browser is still its owner's; "sign out everywhere" and a
  * password change forget all of the account's devices (`revokeDevices`, which a
@@ -38,8 +38,8 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/config";
-import { acceptedCookieNames } from "@/lib/auth/cookies";
+import { config } from "@/lib/edge/config";
+import { acceptedCookieNames } from "@/lib/edge/cookies";
 // A device token is the same kind of secret as a refresh token: random, opaque, stored as a hash.
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import type { Prisma } from "@/lib/db/generated/client";

@@ -2,8 +2,8 @@
  * What a server action hands back to its form: a message, per-field errors and
  * the values to refill (never a password). Shared by every form in the app.
  */
-import type { FieldErrors } from "@/lib/http/errors";
-import { clientErrorOf } from "@/lib/http/unavailable";
+import type { FieldErrors } from "@/lib/edge/errors";
+import { clientErrorOf } from "@/lib/http/client-errors";
 
 export interface FormState {
   message?: string;

@@ -4,17 +4,8 @@
  */
 import "server-only";
 import type { NextRequest } from "next/server";
-import { ApiError, errorResponse } from "@/lib/http/errors";
-import { clientErrorOf } from "@/lib/http/unavailable";
-import { log } from "@/lib/log";
-
-export function toErrorResponse(error: unknown): Response {
-  const clientError = clientErrorOf(error);
-  if (clientError) return errorResponse(clientError);
-  // The stack goes to the server's log only; the client gets the bare envelope.
-  log.error({ err: error }, "unhandled_error");
-  return errorResponse(new ApiError("internal_error"));
-}
+import { ApiError, errorResponse } from "@/lib/edge/errors";
+import { toErrorResponse } from "@/lib/http/client-errors";
 
 export function route<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
   return async (...args: Args): Promise<Response> => {

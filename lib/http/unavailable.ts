@@ -8,18 +8,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { ApiError } from "@/lib/http/errors";
-
-export const RETRY_AFTER_SECONDS = 5;
-
-/** The error meant for the client, if `error` has one: an ApiError as it is, a database outage as a 503. */
-export function clientErrorOf(error: unknown): ApiError | null {
-  if (error instanceof ApiError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new ApiError("service_unavailable", undefined, { headers: { "retry-after": String(RETRY_AFTER_SECONDS) } });
-  }
-  return null;
-}
+import { RETRY_AFTER_SECONDS } from "@/lib/http/client-errors";
 
 /** `/unavailable?next=…`, the page a signed-in page hands over to during an outage. */
 export function unavailablePath(next: string): string {

@@ -10,7 +10,7 @@ import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { publicUser, publicUserSelect, userFor, type AdminViewer, type PublicUser, type UserView, type Viewer } from "@/lib/auth/dto";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** The one answer to a username that already exists, from registration or the admin API. */

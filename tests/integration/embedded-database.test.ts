@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { runningEmbeddedUrl } from "@/lib/db/embedded";
+import { runningEmbeddedUrl } from "@/tools/embedded-database";
 import { PROJECT_ROOT, temporaryDir } from "../support/app-server";
 import { processTree, readProc, signalAll } from "../support/processes";
 

@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
-import { freePort } from "@/scripts/free-port";
+import { parseConfig } from "@/lib/edge/config";
+import { freePort } from "@/tools/free-port";
 import { AppServer } from "../support/app-server";
 import { query, secondsAgo, utc } from "../support/database";
 import { registerUser } from "../support/http";

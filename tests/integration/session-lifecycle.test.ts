@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
+import { parseConfig } from "@/lib/edge/config";
 import { bearerToken, call, decodeClaims, registerUser, setCookies, signIn, signInFully } from "../support/http";
 import { secondsAgo, setSessionTimes } from "../support/database";
 

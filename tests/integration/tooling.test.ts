@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { freePort } from "@/scripts/free-port";
+import { freePort } from "@/tools/free-port";
 import { call, signIn } from "../support/http";
 
 /**

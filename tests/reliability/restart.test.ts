@@ -5,8 +5,8 @@
  */
 import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
-import { previousKeyEntry } from "@/lib/auth/keys";
+import { parseConfig } from "@/lib/edge/config";
+import { previousKeyEntry } from "@/lib/edge/keys";
 import { generateKeyEnv } from "@/scripts/keys";
 import { httpClient, sessionCookie } from "@/tests/support/http";
 import { AppServer } from "@/tests/support/app-server";

@@ -6,8 +6,8 @@
 import { createHmac, sign } from "node:crypto";
 import { base64url, exportSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
-import { buildKeySet } from "@/lib/auth/keys";
+import { parseConfig } from "@/lib/edge/config";
+import { buildKeySet } from "@/lib/edge/keys";
 import { call, decodeClaims, forgeToken, registerUser, signIn, signInFully, uniqueName, SESSION_COOKIE, type Signed } from "../support/http";
 
 const settings = parseConfig(process.env).jwt;

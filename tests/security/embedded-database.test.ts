@@ -10,7 +10,7 @@ import { networkInterfaces } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { openEmbeddedDatabase, type EmbeddedDatabase } from "@/tools/embedded-database";
 import { temporaryDir } from "../support/app-server";
 import { codeOf } from "../support/outcome";
 import { listeningSockets } from "../support/processes";

@@ -4,7 +4,7 @@
  * sat idle too long, and harvesting other users' dates of birth and roles.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
+import { parseConfig } from "@/lib/edge/config";
 import { bearerToken, call, decodeClaims, forgeToken, registerUser, signIn, signInFully, SESSION_COOKIE } from "../support/http";
 import { secondsAgo, setSessionTimes } from "../support/database";
 

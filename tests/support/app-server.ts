@@ -11,7 +11,7 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@/scripts/free-port";
+import { freePort } from "@/tools/free-port";
 import { listenerOf, processTree, readProc, signalAll, type ProcInfo } from "@/tests/support/processes";
 
 /** This repository: the project an AppServer runs unless told another tree. */

@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { afterAll } from "vitest";
-import { runningEmbeddedUrl } from "@/lib/db/embedded";
+import { runningEmbeddedUrl } from "@/tools/embedded-database";
 import { registerUser } from "./http";
 
 /** DATABASE_URL when the run uses a server; otherwise the embedded database the test server started. */

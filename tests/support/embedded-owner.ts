@@ -5,7 +5,7 @@
  *
  *   node --import tsx tests/support/embedded-owner.ts <dir>
  */
-import { openEmbeddedDatabase } from "@/lib/db/embedded";
+import { openEmbeddedDatabase } from "@/tools/embedded-database";
 
 const database = await openEmbeddedDatabase(process.argv[2] ?? ".data");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

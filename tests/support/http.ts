@@ -4,8 +4,8 @@
  * own secret where a test needs a token the server would never issue.
  */
 import { SignJWT, base64url } from "jose";
-import { parseConfig } from "@/lib/config";
-import { buildKeySet } from "@/lib/auth/keys";
+import { parseConfig } from "@/lib/edge/config";
+import { buildKeySet } from "@/lib/edge/keys";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
 /** The server's own key set, from the same settings the test server runs with (any JWT_ALG). */

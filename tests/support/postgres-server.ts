@@ -10,7 +10,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "@/scripts/free-port";
+import { freePort } from "@/tools/free-port";
 import { processTree } from "@/tests/support/processes";
 
 /** PG_BIN, or the newest of Debian's PostgreSQL server binaries; undefined if there are none. */

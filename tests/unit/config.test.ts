@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/config";
+import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/edge/config";
 
 const secret = "s".repeat(40);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canEnter, embeddedUrl } from "@/lib/db/embedded";
+import { canEnter, embeddedUrl } from "@/tools/embedded-database";
 
 const postgres = { name: "postgres", uid: 101, gid: 104 };
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/config";
+import { parseConfig } from "@/lib/edge/config";
 import { clientInfo } from "@/lib/http/client-info";
 import { forwardedFromSocket, trustsProxy } from "@/scripts/server/forwarded-headers.js";
 

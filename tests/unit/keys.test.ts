@@ -2,11 +2,11 @@ import { createHash, createHmac, createPublicKey, generateKeyPairSync } from "no
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { base64url, decodeProtectedHeader, exportJWK, importPKCS8, type JWK } from "jose";
-import { ConfigError, parseConfig } from "@/lib/config";
-import { PRIVATE_JWK_MEMBERS, type JwtAlgorithm } from "@/lib/auth/key-format";
-import { buildKeySet, publicJwks, type KeySet } from "@/lib/auth/keys";
-import { protectionOf } from "@/lib/auth/routes";
-import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/auth/tokens";
+import { ConfigError, parseConfig } from "@/lib/edge/config";
+import { PRIVATE_JWK_MEMBERS, type JwtAlgorithm } from "@/lib/edge/key-format";
+import { buildKeySet, publicJwks, type KeySet } from "@/lib/edge/keys";
+import { protectionOf } from "@/lib/edge/paths";
+import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/edge/tokens";
 import { currentKeyLines, generateKeyEnv, generateKeyLines, pemEnvValue } from "@/scripts/keys";
 import { codeOf } from "../support/outcome";
 
@@ -159,7 +159,7 @@ describe("JWKS", () => {
 
     it("imports the keys once per process, not per request", async () => {
       await get(await envFor("ES256"));
-      const { keySet } = await import("@/lib/auth/keys");
+      const { keySet } = await import("@/lib/edge/keys");
       expect(keySet()).toBe(keySet());
     });
 

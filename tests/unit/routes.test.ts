@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginRedirectPath, normalizePath, protectionOf } from "@/lib/auth/routes";
+import { loginRedirectPath, normalizePath, protectionOf } from "@/lib/edge/paths";
 
 describe("protected paths", () => {
   it.each(["/dashboard", "/dashboard/", "/Dashboard", "/DASHBOARD/", "/%64ashboard", "/%2564ashboard", "//dashboard", "/dashboard/anything", "/admin", "/ADMIN/"])(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { databaseConfig, parseConfig } from "@/lib/config";
-import { acceptedCookieNames, cookieName, cookieOptions } from "@/lib/auth/cookies";
+import { databaseConfig, parseConfig } from "@/lib/edge/config";
+import { acceptedCookieNames, cookieName, cookieOptions } from "@/lib/edge/cookies";
 import { topUpCosts } from "@/lib/auth/password";
 
 const base = { JWT_SECRET: "s".repeat(40) };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { deleteUserAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
 import { DataTable } from "@/app/_components/data-table";
-import { latestAuthEvents } from "@/lib/admin/events";
+import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { requireAdminPage } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";

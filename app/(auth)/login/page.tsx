@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/app/_components/login-form";
-import { ERROR_STATUS, errorBody, type ErrorCode } from "@/lib/http/errors";
+import { ERROR_STATUS, errorBody, type ErrorCode } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Sign in" };

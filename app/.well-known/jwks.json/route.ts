@@ -3,7 +3,7 @@
  * tokens, for services that check them without sharing a secret. Empty under HS256:
  * an HMAC key is a secret and is never published.
  */
-import { jwks } from "@/lib/auth/keys";
+import { jwks } from "@/lib/edge/keys";
 
 // Built from this server's settings at run time, never from the build machine's.
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { ApiError, errorResponse } from "@/lib/http/errors";
+import { ApiError, errorResponse } from "@/lib/edge/errors";
 
 /** Any path under /api that no route handles: 404 in the JSON envelope, whatever the method, not Next.js's HTML page. */
 async function notFound(): Promise<Response> {

@@ -1,5 +1,5 @@
 import { requireAdmin } from "@/lib/auth/dal";
-import { latestAuthEvents } from "@/lib/admin/events";
+import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { handlers, ok } from "@/lib/http/route";
 import { validate } from "@/lib/http/validate";
 import { eventFilterSchema } from "@/lib/schemas";

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { signIn } from "@/lib/auth/credentials";
 import { signedInResponse } from "@/lib/auth/sign-in-response";
 import { clientInfo } from "@/lib/http/client-info";
-import { handlers, seeOther, toErrorResponse } from "@/lib/http/route";
-import { clientErrorOf } from "@/lib/http/unavailable";
+import { clientErrorOf, toErrorResponse } from "@/lib/http/client-errors";
+import { handlers, seeOther } from "@/lib/http/route";
 import { bodyKind, readBody } from "@/lib/http/validate";
 import { credentialsSchema, safeNextPath } from "@/lib/schemas";
 

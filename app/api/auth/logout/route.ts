@@ -1,5 +1,5 @@
 import { optionalSession } from "@/lib/auth/dal";
-import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/session";
+import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/session-cookies";
 import { revokeSessions, sessionByRefreshToken } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session";
+import { clearSessionCookies } from "@/lib/auth/session-cookies";
 import { listSessions, revokeSessions } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent, ok } from "@/lib/http/route";

@@ -1,6 +1,6 @@
 import { requireAdmin, verifySession } from "@/lib/auth/dal";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import { handlers, noContent, ok, type RouteContext } from "@/lib/http/route";
 import { readBody, validate } from "@/lib/http/validate";
 import { idSchema, updateUserSchema } from "@/lib/schemas";

@@ -1,8 +1,8 @@
 import { verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session";
+import { clearSessionCookies } from "@/lib/auth/session-cookies";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/edge/errors";
 import { handlers, noContent, type RouteContext } from "@/lib/http/route";
 import { validate } from "@/lib/http/validate";
 import { idSchema } from "@/lib/schemas";

@@ -1,5 +1,5 @@
 import { requireAdmin } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session";
+import { clearSessionCookies } from "@/lib/auth/session-cookies";
 import { endAllSessionsOf } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent, type RouteContext } from "@/lib/http/route";

@@ -26,7 +26,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "@/scripts/free-port";
+import { freePort } from "@/tools/free-port";
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,18 +1,11 @@
 /**
- * Cross-origin rules for the API (SPEC §7). Pure and Edge-safe; the middleware
- * applies them. CORS only ever loosens what a browser lets a page *read*; the
- * CSRF check below is what stops a foreign page from *doing* things with our
- * cookies.
+ * CSRF: a browser's write (POST, PUT, PATCH, DELETE) sent from a foreign page is
+ * refused, whatever it carries. Pure and Edge-safe; the middleware applies it
+ * to every API route and server action.
  */
+import { isAllowedOrigin } from "@/lib/edge/cors";
 
-export const CORS_MAX_AGE_SECONDS = 600;
-const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-const ALLOWED_HEADERS = "Authorization, Content-Type";
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-export function isAllowedOrigin(origin: string | null, allowed: readonly string[]): origin is string {
-  return origin !== null && allowed.includes(origin);
-}
 
 /**
  * The app's own origin as the client addressed it: scheme, host and port. The
@@ -38,21 +31,6 @@ export function isSameOrigin(origin: string, own: string | null): boolean {
   } catch {
     return false;
   }
-}
-
-export function corsHeaders(origin: string, preflight: boolean): Record<string, string> {
-  return {
-    "access-control-allow-origin": origin,
-    "access-control-allow-credentials": "true",
-    vary: "Origin",
-    ...(preflight
-      ? {
-          "access-control-allow-methods": ALLOWED_METHODS,
-          "access-control-allow-headers": ALLOWED_HEADERS,
-          "access-control-max-age": String(CORS_MAX_AGE_SECONDS),
-        }
-      : {}),
-  };
 }
 
 export interface WriteRequest {

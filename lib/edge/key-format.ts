@@ -1,7 +1,7 @@
 /**
  * The shape of the signing-key settings (SPEC §4): JWT_PRIVATE_KEY as a PKCS#8 PEM and
- * JWT_PREVIOUS_KEYS as JWKs. Synchronous, pure and Edge-safe, so lib/config.ts refuses a
- * malformed or mismatched key at start-up; the crypto import itself is lib/auth/keys.ts's.
+ * JWT_PREVIOUS_KEYS as JWKs. Synchronous, pure and Edge-safe, so lib/edge/config.ts refuses a
+ * malformed or mismatched key at start-up; the crypto import itself is lib/edge/keys.ts's.
  */
 
 export const JWT_ALGORITHMS = ["HS256", "RS256", "ES256", "EdDSA"] as const;

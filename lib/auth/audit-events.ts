@@ -1,7 +1,8 @@
 /**
- * The audit trail (SPEC §8): every auth event is stored as an AuthEvent and
- * logged as one JSON line. Callers pass names and ids only; this module has no
- * parameter through which a token or password could travel.
+ * The audit trail: every auth event is stored as an AuthEvent and logged as
+ * one JSON line, and the admin reads the latest back. Callers pass names and
+ * ids only; this module has no parameter through which a token or password
+ * could travel.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
@@ -39,4 +40,25 @@ export function logAuthEvent(event: AuthEventInput): void {
 export async function recordAuthEvent(event: AuthEventInput): Promise<void> {
   await db.authEvent.create({ data: authEventData(event) });
   logAuthEvent(event);
+}
+
+/** The audit trail as the admin sees it. */
+export interface AuthEventView {
+  id: string;
+  type: string;
+  username: string | null;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+}
+
+export async function latestAuthEvents(type?: AuthEventType): Promise<AuthEventView[]> {
+  const rows = await db.authEvent.findMany({
+    where: type ? { type } : {},
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 100,
+    select: { id: true, type: true, username: true, userId: true, ip: true, userAgent: true, createdAt: true },
+  });
+  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }

@@ -8,7 +8,7 @@
  */
 import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
-import type { KeySet, VerificationKey } from "@/lib/auth/keys";
+import type { KeySet, VerificationKey } from "@/lib/edge/keys";
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Cookies are capped at 4096 bytes; a bigger token is an attack or a bug. */

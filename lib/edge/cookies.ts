@@ -7,8 +7,8 @@
  *   so no page, no other API and no cross-site request ever carries it; with
  *   COOKIE_SAMESITE=None (a front end on another site) it is None, like the access cookie.
  */
-import type { Config } from "@/lib/config";
-import { ApiError } from "@/lib/http/errors";
+import type { Config } from "@/lib/edge/config";
+import { ApiError } from "@/lib/edge/errors";
 
 /** The session's cookies. */
 export type CookieKind = "access" | "refresh";

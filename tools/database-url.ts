@@ -3,8 +3,8 @@
  * embedded server for the data dir (reused if another process serves it).
  */
 import path from "node:path";
-import type { DatabaseConfig } from "@/lib/config";
-import { openEmbeddedDatabase } from "./embedded";
+import type { DatabaseConfig } from "@/lib/edge/config";
+import { openEmbeddedDatabase } from "./embedded-database";
 
 export interface ResolvedDatabase {
   url: string;
