@@ -1,29 +1,23 @@
 "use server";
-/** The dashboard's "Sign out" per session and "Sign out everywhere" (SPEC §9). */
+/** The dashboard's "Sign out" per session and "Sign out everywhere". */
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session-cookies";
-import { revokeSessions } from "@/lib/auth/session-queries";
+import { ApiError } from "@/lib/edge/errors";
 import { clientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
-import { idSchema } from "@/lib/schemas";
+import { endAllSessions, endSession } from "@/lib/use-cases/sessions";
 
 export async function signOutSessionAction(form: FormData): Promise<void> {
-  const { user, sessionId } = await verifySession();
-  const { id } = validate(idSchema, { id: form.get("id") });
-  await revokeSessions(user, clientInfo(await headers()), { only: id });
-  if (id === sessionId) {
-    await clearSessionCookies();
-    redirect("/login");
-  }
+  // A session that ended since the page was drawn just drops off the list.
+  const { current } = await endSession({ id: form.get("id") }, clientInfo(await headers())).catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === "not_found") return { current: false };
+    throw error;
+  });
+  if (current) redirect("/login");
   revalidatePath("/dashboard");
 }
 
 export async function signOutEverywhereAction(): Promise<void> {
-  const { user } = await verifySession();
-  await revokeSessions(user, clientInfo(await headers()));
-  await clearSessionCookies();
+  await endAllSessions(clientInfo(await headers()));
   redirect("/login");
 }

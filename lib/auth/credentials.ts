@@ -1,6 +1,7 @@
 /**
- * Checking who someone is: passwords on sign-in and new accounts on register.
- * Both the JSON API and the HTML forms call these, so they answer alike.
+ * Checking who someone is: passwords on sign-in and new accounts on register,
+ * within the abuse limits. The use cases (lib/use-cases/) call these for every
+ * door, so the JSON API and the HTML forms answer alike.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
@@ -89,11 +90,7 @@ async function startCookieSession(
 }
 
 /** Checks credentials and opens a new session for them. */
-export async function signIn(
-  credentials: Credentials,
-  client: ClientInfo,
-  eventType: "login_success" | "token_issued" = "login_success",
-): Promise<StartedSession> {
+export async function openSession(credentials: Credentials, client: ClientInfo, eventType: "login_success" | "token_issued"): Promise<StartedSession> {
   const { user, device } = await checkCredentials(credentials, client);
   // A Bearer token's client keeps no cookies, so there is no browser to remember.
   if (eventType === "token_issued") return startSession(user, client, eventType);
@@ -112,7 +109,7 @@ export interface NewUser {
  * username is a 409. The look-up first spares the bcrypt work (and a failed
  * insert) for a name that is plainly taken; the unique index still decides a race.
  */
-export async function register(input: NewUser, client: ClientInfo): Promise<StartedSession> {
+export async function createAccount(input: NewUser, client: ClientInfo): Promise<StartedSession> {
   await guardClientAddress(client, null);
   if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw usernameTaken();
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };

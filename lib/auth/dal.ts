@@ -17,7 +17,7 @@ import type { AccessClaims } from "@/lib/edge/tokens";
 import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/session-cookies";
-import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import { liveSessionWhere } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";

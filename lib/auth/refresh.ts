@@ -13,7 +13,7 @@ import { config } from "@/lib/edge/config";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/auth/session";
-import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/auth/dto";
+import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
 import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";

@@ -88,8 +88,9 @@ export async function revokeSessions(
 }
 
 /**
- * An ADMIN ends every session of user `userId` at once: their access tokens are
- * refused by the next DAL check and their refresh tokens no longer refresh.
+ * An ADMIN ends every session of user `userId` at once, and forgets their
+ * trusted devices: their access tokens are refused by the next DAL check and
+ * their refresh tokens no longer refresh.
  * Records `sessions_revoked` for that user (the admin is named in the log line).
  * An unknown user is `not_found`.
  */
@@ -98,6 +99,8 @@ export async function endAllSessionsOf(userId: string, admin: Actor, client: Cli
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
     if (!user) throw new ApiError("not_found", "No such user.");
     await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    // As with signing out everywhere: the account's browsers must sign in again to be trusted.
+    await tx.device.deleteMany({ where: { userId } });
     const event = { type: "sessions_revoked" as const, username: user.username, userId: user.id, client, actor: admin.username };
     await tx.authEvent.create({ data: authEventData(event) });
     return event;

@@ -12,7 +12,7 @@ import { keySet } from "@/lib/edge/keys";
 import { signAccessToken, type IssuedToken, type Role } from "@/lib/edge/tokens";
 import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/audit-events";
 import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
-import { publicUser, publicUserSelect, type PublicUser } from "@/lib/auth/dto";
+import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface SessionUser {

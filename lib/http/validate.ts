@@ -86,6 +86,17 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
 }
 
 /**
+ * Reads a JSON body (or, where `forms` is allowed, an HTML form post) without
+ * judging its fields: for use cases, which validate their own input. Returns
+ * the parsed body and which kind of body it was.
+ */
+export async function readInput(request: Request, { forms = false }: { forms?: boolean } = {}): Promise<{ input: unknown; kind: BodyKind }> {
+  const kind = bodyKind(request);
+  if (!kind || (kind === "form" && !forms)) throw new ApiError("unsupported_media_type");
+  return { input: await parseBody(request, kind, await readLimited(request)), kind };
+}
+
+/**
  * Reads a JSON body (or, where `forms` is allowed, an HTML form post) and
  * validates it. Returns the data and which kind of body it was.
  */
@@ -94,8 +105,6 @@ export async function readBody<S extends z.ZodType>(
   schema: S,
   { forms = false }: { forms?: boolean } = {},
 ): Promise<{ data: z.output<S>; kind: BodyKind }> {
-  const kind = bodyKind(request);
-  if (!kind || (kind === "form" && !forms)) throw new ApiError("unsupported_media_type");
-  const body = await parseBody(request, kind, await readLimited(request));
-  return { data: validate(schema, body), kind };
+  const { input, kind } = await readInput(request, { forms });
+  return { data: validate(schema, input), kind };
 }

@@ -9,7 +9,17 @@ import { hashPassword } from "@/lib/auth/password";
 import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
-import { publicUser, publicUserSelect, userFor, type AdminViewer, type PublicUser, type UserView, type Viewer } from "@/lib/auth/dto";
+import {
+  assertMayChangeRole,
+  assertMayManage,
+  publicUser,
+  publicUserSelect,
+  userFor,
+  type AdminViewer,
+  type PublicUser,
+  type UserView,
+  type Viewer,
+} from "@/lib/users/access";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
@@ -30,7 +40,7 @@ interface PageQuery {
 
 /**
  * Users oldest first, keyset-paged by id so pages stay stable while users are
- * added; each as `viewer` may see them (lib/auth/dto.ts `userFor`).
+ * added; each as `viewer` may see them (lib/users/access.ts `userFor`).
  */
 export async function listUsers(viewer: AdminViewer, query: PageQuery): Promise<UserPage<PublicUser>>;
 export async function listUsers(viewer: Viewer, query: PageQuery): Promise<UserPage>;
@@ -71,6 +81,7 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
 }
 
 export async function getUser(viewer: Viewer, id: string): Promise<UserView> {
+  assertMayManage(viewer, id);
   const row = await db.user.findUnique({ where: { id }, select: publicUserSelect });
   if (!row) throw new ApiError("not_found", "No such user.");
   return userFor(viewer, row);
@@ -99,9 +110,8 @@ interface Editor {
  */
 export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
   const self = editor.user.id === id;
-  const admin = editor.user.role === "ADMIN";
-  if (!self && !admin) throw new ApiError("forbidden");
-  if (changes.role !== undefined && !admin) throw new ApiError("forbidden", "Only an ADMIN can change roles.");
+  assertMayManage(editor.user, id);
+  if (changes.role !== undefined) assertMayChangeRole(editor.user);
 
   const target = await db.user.findUnique({ where: { id }, select: { id: true, username: true, passwordHash: true } });
   if (!target) throw new ApiError("not_found", "No such user.");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { userFor, type PublicUserRow } from "@/lib/auth/dto";
+import { userFor, type PublicUserRow } from "@/lib/users/access";
 
 const grace: PublicUserRow = {
   id: "00000000-0000-4000-8000-000000000001",

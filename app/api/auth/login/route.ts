@@ -1,22 +1,20 @@
-import { z } from "zod";
-import { signIn } from "@/lib/auth/credentials";
-import { signedInResponse } from "@/lib/auth/sign-in-response";
-import { clientInfo } from "@/lib/http/client-info";
 import { clientErrorOf, toErrorResponse } from "@/lib/http/client-errors";
+import { clientInfo } from "@/lib/http/client-info";
 import { handlers, seeOther } from "@/lib/http/route";
-import { bodyKind, readBody } from "@/lib/http/validate";
-import { credentialsSchema, safeNextPath } from "@/lib/schemas";
-
-const loginSchema = credentialsSchema.extend({ next: z.string().optional() });
+import { signedInResponse } from "@/lib/http/signed-in-response";
+import { bodyKind, readInput } from "@/lib/http/validate";
+import { safeNextPath } from "@/lib/schemas";
+import { signIn } from "@/lib/use-cases/sign-in";
 
 export const { GET, POST, PUT, PATCH, DELETE } = handlers({
-  /** POST /api/auth/login — JSON or an HTML form (SPEC §5). */
+  /** POST /api/auth/login — `{username, password}` as JSON, or an HTML form with an optional `next`. */
   async POST(request) {
     const nextFromQuery = request.nextUrl.searchParams.get("next");
     try {
-      const { data, kind } = await readBody(request, loginSchema, { forms: true });
-      const started = await signIn(data, clientInfo(request.headers));
-      return await signedInResponse(started, kind, safeNextPath(data.next ?? nextFromQuery));
+      const { input, kind } = await readInput(request, { forms: true });
+      const started = await signIn(input, clientInfo(request.headers));
+      const next = typeof input === "object" && input !== null && "next" in input ? input.next : null;
+      return signedInResponse(started, kind, safeNextPath(next ?? nextFromQuery));
     } catch (error) {
       // A form post without JavaScript goes back to the page with the error code;
       // never with the password, and `next` only if it is a safe path.

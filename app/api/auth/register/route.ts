@@ -1,15 +1,13 @@
-import { register } from "@/lib/auth/credentials";
-import { signedInResponse } from "@/lib/auth/sign-in-response";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers } from "@/lib/http/route";
-import { readBody } from "@/lib/http/validate";
-import { registerSchema } from "@/lib/schemas";
+import { signedInResponse } from "@/lib/http/signed-in-response";
+import { readInput } from "@/lib/http/validate";
+import { register } from "@/lib/use-cases/register";
 
 export const { GET, POST, PUT, PATCH, DELETE } = handlers({
   /** POST /api/auth/register — creates the account and signs it in (201). */
   async POST(request) {
-    const { data } = await readBody(request, registerSchema);
-    const started = await register(data, clientInfo(request.headers));
-    return signedInResponse(started, "json", "/dashboard", 201);
+    const { input } = await readInput(request);
+    return signedInResponse(await register(input, clientInfo(request.headers)), "json", "/dashboard", 201);
   },
 });

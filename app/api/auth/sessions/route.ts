@@ -1,8 +1,8 @@
 import { verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies } from "@/lib/auth/session-cookies";
-import { listSessions, revokeSessions } from "@/lib/auth/session-queries";
+import { listSessions } from "@/lib/auth/session-queries";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent, ok } from "@/lib/http/route";
+import { endAllSessions } from "@/lib/use-cases/sessions";
 
 export const { GET, POST, PUT, PATCH, DELETE } = handlers({
   /** GET /api/auth/sessions — the caller's live sessions, the current one marked. */
@@ -12,10 +12,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = handlers({
   },
   /** DELETE /api/auth/sessions — sign out everywhere, this session included. */
   async DELETE(request) {
-    const { user } = await verifySession();
-    await revokeSessions(user, clientInfo(request.headers));
-    await clearSessionCookies();
+    await endAllSessions(clientInfo(request.headers));
     return noContent();
   },
 });
-

@@ -1,34 +1,22 @@
-import { requireAdmin, verifySession } from "@/lib/auth/dal";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/edge/errors";
 import { handlers, noContent, ok, type RouteContext } from "@/lib/http/route";
-import { readBody, validate } from "@/lib/http/validate";
-import { idSchema, updateUserSchema } from "@/lib/schemas";
-import { deleteUser, getUser, updateUser } from "@/lib/users/queries";
+import { readInput } from "@/lib/http/validate";
+import { deleteUser, getUser, updateUser } from "@/lib/use-cases/users";
 
-type Context = RouteContext<{ id: string }>;
-
-export const { GET, POST, PUT, PATCH, DELETE } = handlers<Context>({
+export const { GET, POST, PUT, PATCH, DELETE } = handlers<RouteContext<{ id: string }>>({
   /** GET /api/users/:id — yourself, or anyone if you are an ADMIN. */
   async GET(_request, { params }) {
-    const { user } = await verifySession();
-    const { id } = validate(idSchema, await params);
-    if (user.id !== id && user.role !== "ADMIN") throw new ApiError("forbidden");
-    return ok(await getUser(user, id));
+    return ok(await getUser(await params));
   },
   /** PATCH /api/users/:id — `{name?, dob?, password?, currentPassword?}` (and `role?` for an ADMIN). */
   async PATCH(request, { params }) {
-    const session = await verifySession();
-    const { id } = validate(idSchema, await params);
-    const { data } = await readBody(request, updateUserSchema);
-    return ok(await updateUser(session, id, data, clientInfo(request.headers)));
+    const { id } = await params;
+    const { input } = await readInput(request);
+    return ok(await updateUser(id, input, clientInfo(request.headers)));
   },
   /** DELETE /api/users/:id — ADMIN only; ends all of the user's sessions. */
   async DELETE(_request, { params }) {
-    await requireAdmin();
-    const { id } = validate(idSchema, await params);
-    await deleteUser(id);
+    await deleteUser(await params);
     return noContent();
   },
 });
-

@@ -1,10 +1,12 @@
 /**
- * What the outside world may see of a user: never the password hash. Every
- * response and page that shows a user goes through `publicUser`, and every
- * one that shows a user to someone else goes through `userFor`, which decides
- * how much, in this one place: least privilege, so a signed-in user cannot
- * harvest everyone's date of birth or find out who the admins are.
+ * Who may see and change which user, and how much of them, decided in this one
+ * place. Never the password hash: every response and page that shows a user
+ * goes through `publicUser`, and every one that shows a user to someone else
+ * goes through `userFor`: least privilege, so a signed-in user cannot harvest
+ * everyone's date of birth or find out who the admins are. A user's own record
+ * may be read and changed by that user and by an ADMIN (`assertMayManage`).
  */
+import { ApiError } from "@/lib/edge/errors";
 import type { Role } from "@/lib/edge/tokens";
 
 export const publicUserSelect = {
@@ -68,4 +70,14 @@ export function userFor(viewer: Viewer, row: PublicUserRow): UserView;
 export function userFor(viewer: Viewer, row: PublicUserRow): UserView {
   if (viewer.role === "ADMIN" || viewer.id === row.id) return publicUser(row);
   return { id: row.id, username: row.username, name: row.name };
+}
+
+/** Reading or changing a user's own record: that user, or an ADMIN; anyone else gets 403. */
+export function assertMayManage(viewer: Viewer, userId: string): void {
+  if (viewer.id !== userId && viewer.role !== "ADMIN") throw new ApiError("forbidden");
+}
+
+/** Only an ADMIN changes roles. */
+export function assertMayChangeRole(viewer: Viewer): void {
+  if (viewer.role !== "ADMIN") throw new ApiError("forbidden", "Only an ADMIN can change roles.");
 }

@@ -1,0 +1,31 @@
+/**
+ * Signing in with a password, the one way for every door: the JSON API, the
+ * HTML form post, the sign-in page's server action, the seeds'
+ * `/api/users/authenticate`, and Bearer tokens for API clients. Each adapter
+ * parses its request and maps the result; the checks live here.
+ */
+import "server-only";
+import { openSession } from "@/lib/auth/credentials";
+import type { StartedSession } from "@/lib/auth/session";
+import { setSessionCookies } from "@/lib/auth/session-cookies";
+import type { IssuedToken } from "@/lib/edge/tokens";
+import type { ClientInfo } from "@/lib/http/client-info";
+import { validate } from "@/lib/http/validate";
+import { credentialsSchema, uidCredentialsSchema } from "@/lib/schemas";
+
+/** The seeds' `{uid, password}` is the same sign-in under other names. */
+export type CredentialsShape = "username" | "uid";
+
+/** Checks `{username, password}` (or `{uid, password}`), opens a session and sets its cookies. */
+export async function signIn(input: unknown, client: ClientInfo, shape: CredentialsShape = "username"): Promise<StartedSession> {
+  const credentials = validate(shape === "uid" ? uidCredentialsSchema : credentialsSchema, input);
+  const started = await openSession(credentials, client, "login_success");
+  await setSessionCookies(started);
+  return started;
+}
+
+/** Checks `{username, password}` and issues a Bearer token for an API client: a session of its own, no cookie. */
+export async function issueBearerToken(input: unknown, client: ClientInfo): Promise<IssuedToken> {
+  const { token } = await openSession(validate(credentialsSchema, input), client, "token_issued");
+  return token;
+}

@@ -1,0 +1,43 @@
+/**
+ * Users as the API and the admin page manage them: listing, reading, changing,
+ * creating and deleting. Each checks who is asking (the data-access layer) and
+ * validates its input; who may see or change what is decided next to the data
+ * (lib/users/access.ts).
+ */
+import "server-only";
+import { requireAdmin, verifySession } from "@/lib/auth/dal";
+import type { ClientInfo } from "@/lib/http/client-info";
+import { validate } from "@/lib/http/validate";
+import { createUserSchema, idSchema, paginationSchema, updateUserSchema } from "@/lib/schemas";
+import type { PublicUser, UserView } from "@/lib/users/access";
+import * as users from "@/lib/users/queries";
+
+/** Signed in: users oldest first, `{limit?, cursor?}`, each as the caller may see them. */
+export async function listUsers(query: unknown): Promise<users.UserPage> {
+  const { user } = await verifySession();
+  return users.listUsers(user, validate(paginationSchema, query));
+}
+
+/** Yourself, or anyone for an ADMIN: `{id}`. */
+export async function getUser(input: unknown): Promise<UserView> {
+  const { user } = await verifySession();
+  return users.getUser(user, validate(idSchema, input).id);
+}
+
+/** Changes `{name?, dob?, password?, currentPassword?, role?}` of user `id`: yourself, or anyone for an ADMIN. */
+export async function updateUser(id: unknown, changes: unknown, client: ClientInfo): Promise<UserView> {
+  const editor = await verifySession();
+  return users.updateUser(editor, validate(idSchema, { id }).id, validate(updateUserSchema, changes), client);
+}
+
+/** ADMIN: creates `{username, name, password?, dob?}`. */
+export async function createUser(input: unknown): Promise<PublicUser> {
+  await requireAdmin();
+  return users.createUser(validate(createUserSchema, input));
+}
+
+/** ADMIN: deletes user `{id}`; their sessions end with them. */
+export async function deleteUser(input: unknown): Promise<void> {
+  await requireAdmin();
+  await users.deleteUser(validate(idSchema, input).id);
+}
