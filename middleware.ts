@@ -1,5 +1,5 @@
 /**
- * Edge middleware, in front of every page and API route (SPEC §6, §7):
+ * Edge middleware, in front of every page and API route (docs/security.md):
  * - an optimistic gate for protected pages and APIs: it verifies the token's
  *   signature and claims only; whether the session is still live is the
  *   data-access layer's job (lib/auth/dal.ts), which every protected handler

@@ -1,5 +1,5 @@
 /**
- * Input rules (SPEC §5), as zod schemas shared by route handlers and server
+ * Input rules (docs/api.md), as zod schemas shared by route handlers and server
  * actions, so an API client and a form get the same answer for the same input.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * The demo accounts of SPEC §2, for development and tests: four users and one
+ * The demo accounts of docs/data.md, for development and tests: four users and one
  * post each. Idempotent: re-running restores the documented accounts without
  * duplicating anything. Never for production, where these passwords are public.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §4: there is no default secret in code. Development gets a random one
+ * There is no default secret in code (docs/tokens-and-cookies.md). Development gets a random one
  * on first run, appended to `.env.local` so sessions survive restarts.
  */
 import { randomBytes } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Signing keys for the environment (SPEC §4), printed as env lines to paste into
+ * Signing keys for the environment (docs/tokens-and-cookies.md), printed as env lines to paste into
  * `.env.local` or a hosting dashboard; nothing is written to disk.
  *
  *   npm run keys:generate -- --alg ES256   a new key (HS256, RS256, ES256 or EdDSA; default HS256)

@@ -1,6 +1,6 @@
 "use server";
 /**
- * The home page's two buttons (SPEC §9) as one server action, so they work
+ * The home page's two buttons (docs/pages.md) as one server action, so they work
  * with JavaScript (useActionState) and without it (a plain form post).
  */
 import { headers } from "next/headers";

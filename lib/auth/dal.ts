@@ -1,5 +1,5 @@
 /**
- * The data-access layer's gate (SPEC §6): the one place that decides whether a
+ * The data-access layer's gate (docs/security.md): the one place that decides whether a
  * request is signed in. Middleware only makes an optimistic check; every route
  * handler, server action and server component that touches protected data
  * calls `verifySession` here, which checks the token *and* that its session is

@@ -1,5 +1,5 @@
 /**
- * Password hashing with bcrypt (SPEC §5 "Passwords"). Server-only: bcrypt is
+ * Password hashing with bcrypt (docs/security.md#passwords). Server-only: bcrypt is
  * CPU-heavy and must never run in the Edge middleware.
  *
  * A failed password check always costs one compare at BCRYPT_COST, whoever the

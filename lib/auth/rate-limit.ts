@@ -1,5 +1,5 @@
 /**
- * Sign-in abuse limits (SPEC §8), counted in the database so that every app
+ * Sign-in abuse limits (docs/security.md#abuse-limits), counted in the database so that every app
  * instance shares them.
  *
  * Per client address: every sign-in, token and register attempt counts. An

@@ -1,5 +1,5 @@
 /**
- * Refresh tokens (SPEC §4): 256 random bits, opaque to everyone, stored only as
+ * Refresh tokens (docs/sessions.md#refresh-and-rotation): 256 random bits, opaque to everyone, stored only as
  * a SHA-256 hash, so a database leak yields no usable token. A hash needs no
  * salt or slow KDF here: the input is random, not a guessable password.
  */

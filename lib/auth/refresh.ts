@@ -1,5 +1,5 @@
 /**
- * Exchanging a refresh token (SPEC §4): rotate it, issue a new access token,
+ * Exchanging a refresh token (docs/sessions.md#refresh-and-rotation): rotate it, issue a new access token,
  * and treat an already-rotated token as theft. Server-only.
  *
  * Two tabs share one cookie jar, so they can present the same refresh token at

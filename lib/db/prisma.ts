@@ -9,7 +9,7 @@ import { PrismaClient } from "./generated/client";
 export interface PrismaClientOptions {
   /** Most connections this client's pool opens. */
   poolMax?: number;
-  /** Bound on connecting and on each statement, so a stuck database fails fast (SPEC §5, 503). */
+  /** Bound on connecting and on each statement, so a stuck database fails fast (a 503, docs/api.md#errors). */
   timeoutMs?: number;
 }
 

@@ -42,7 +42,7 @@ const flag = z
   .default("0")
   .transform((value) => value === "1" || value === "true");
 
-/** SPEC §8: both rate limits count over 15 minutes. */
+/** Both rate limits count over 15 minutes (docs/security.md#abuse-limits). */
 const RATE_LIMIT_WINDOW_SECONDS = 15 * 60;
 
 /** An exact origin: scheme, host and optional port, nothing else (no path, no trailing slash). */

@@ -1,5 +1,5 @@
 /**
- * The auth cookies' names and attributes (SPEC §4). Pure and Edge-safe: the
+ * The auth cookies' names and attributes (docs/tokens-and-cookies.md). Pure and Edge-safe: the
  * middleware reads cookies with the same rules the route handlers set them.
  *
  * - access: the JWT, sent everywhere (`Path=/`), SameSite from COOKIE_SAMESITE.

@@ -1,5 +1,5 @@
 /**
- * The one error envelope of the API (SPEC §5):
+ * The one error envelope of the API (docs/api.md):
  * `{ message, error, data: null }`, plus `fields` for validation errors.
  * Edge-safe, so the middleware answers in the same shape as route handlers.
  */

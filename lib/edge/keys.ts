@@ -1,5 +1,5 @@
 /**
- * The signing key set (SPEC §4): the current key signs, and only keys listed
+ * The signing key set (docs/tokens-and-cookies.md): the current key signs, and only keys listed
  * here verify. Edge-safe; keys are imported once per process, never per request.
  */
 import { base64url, calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";

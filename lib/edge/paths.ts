@@ -1,5 +1,5 @@
 /**
- * Which paths need a signed-in user (SPEC §6). Pure and Edge-safe. Paths are
+ * Which paths need a signed-in user (docs/security.md). Pure and Edge-safe. Paths are
  * normalised first, so `/Dashboard/`, `/%64ashboard` and `//dashboard` are
  * judged like `/dashboard`: a guard that a spelling can skip guards nothing.
  */

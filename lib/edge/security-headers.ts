@@ -1,5 +1,5 @@
 /**
- * Security headers for every response (SPEC §6). Pure and Edge-safe; the
+ * Security headers for every response (docs/security.md). Pure and Edge-safe; the
  * middleware sets them, with a fresh CSP nonce per request that Next.js puts
  * on its own script tags.
  */

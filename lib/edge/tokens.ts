@@ -1,5 +1,5 @@
 /**
- * Access tokens (SPEC §4): sign and verify JWS with jose. Edge-safe, so the
+ * Access tokens (docs/tokens-and-cookies.md): sign and verify JWS with jose. Edge-safe, so the
  * middleware and the server share exactly one verification routine.
  *
  * Verification trusts nothing the token says about itself: the algorithm is
@@ -87,7 +87,7 @@ export async function signAccessToken(
   return { token, expiresAt: new Date(claims.exp * 1000), claims };
 }
 
-/** Why a token was refused; the codes are the API's error codes (SPEC §5). */
+/** Why a token was refused; the codes are the API's error codes (docs/api.md). */
 export class TokenError extends Error {
   override name = "TokenError";
   constructor(

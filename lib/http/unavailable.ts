@@ -1,6 +1,6 @@
 /**
  * What a client gets while the database is down or slower than DB_TIMEOUT_MS
- * (SPEC §5 `service_unavailable`). API calls get the error envelope with
+ * (`service_unavailable`, docs/api.md#errors). API calls get the error envelope with
  * Retry-After; forms show the message; a signed-in page sends the browser to
  * a small 503 page that comes back by itself. Nothing here touches the
  * session: an outage signs nobody out.

@@ -1,6 +1,6 @@
 /**
  * Reads and validates request bodies at the edge of every route handler
- * (SPEC §5 input rules): size cap, content type, JSON syntax, then a zod schema.
+ * (docs/api.md#input-rules): size cap, content type, JSON syntax, then a zod schema.
  * Handlers receive typed data or the request ends in the error envelope.
  */
 import type { z } from "zod";

@@ -101,7 +101,7 @@ interface Editor {
 }
 
 /**
- * PATCH /api/users/:id rules (SPEC §5): yourself or an ADMIN; only an ADMIN
+ * PATCH /api/users/:id rules (docs/api.md): yourself or an ADMIN; only an ADMIN
  * changes roles; changing your own password needs the current one, and any
  * password change ends the account's other sessions (all of them when an
  * admin resets someone else's) and forgets its trusted devices. A wrong

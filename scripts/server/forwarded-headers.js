@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Who the client is, as the production server tells the app (SPEC §8). Next.js
+ * Who the client is, as the production server tells the app (docs/security.md#client-address). Next.js
  * fills the X-Forwarded-* headers from the socket only when the client sent
  * none, so without a proxy in front a client could name its own address (and
  * dodge the per-IP sign-in limit), host or scheme. Unless TRUST_PROXY says a

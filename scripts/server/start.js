@@ -5,7 +5,7 @@
  *
  * Why it exists: `next start` keeps an X-Forwarded-For header that the client
  * sent, so with no proxy in front a client could choose its own address for
- * every request and dodge the per-IP sign-in limit (SPEC §8). Here the
+ * every request and dodge the per-IP sign-in limit (docs/security.md#client-address). Here the
  * X-Forwarded-* headers come from the socket unless TRUST_PROXY=1 says a proxy
  * sets them (./forwarded-headers.js). Everything else is Next.js's own work:
  * middleware, instrumentation.ts's start-up checks, routing.

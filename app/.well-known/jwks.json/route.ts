@@ -1,5 +1,5 @@
 /**
- * GET /.well-known/jwks.json (SPEC §4, §5): the public keys that verify our access
+ * GET /.well-known/jwks.json (docs/tokens-and-cookies.md#published-public-keys): the public keys that verify our access
  * tokens, for services that check them without sharing a secret. Empty under HS256:
  * an HMAC key is a secret and is never published.
  */
