@@ -1,3 +1,4 @@
+import type { FormState } from "@/lib/http/form-state";
 /** The form-wide error (e.g. wrong credentials), announced to screen readers. */
 export function FormError({ message }: { message?: string | undefined }) {
   return message ? (
@@ -34,5 +35,12 @@ export function Field({ name, label, error, ...input }: FieldProps) {
         </span>
       ) : null}
     </label>
+  );
+}
+
+/** The username field of the sign-in and registration forms, refilled after a refused post. */
+export function UsernameField({ state }: { state: FormState }) {
+  return (
+    <Field name="username" label="Username" autoComplete="username" required defaultValue={state.values?.username} error={state.fields?.username} />
   );
 }

@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { registerAction } from "@/app/_actions/auth";
 import type { FormState } from "@/lib/http/form-state";
-import { Field, FormError } from "@/app/_components/field";
+import { Field, FormError, UsernameField } from "@/app/_components/field";
 
 export function RegisterForm() {
   const [state, formAction, pending] = useActionState(registerAction, {} satisfies FormState);
@@ -10,14 +10,7 @@ export function RegisterForm() {
     <form action={formAction} className="stack" noValidate>
       <FormError message={state.message} />
       <Field name="name" label="Name" autoComplete="name" required defaultValue={state.values?.name} error={state.fields?.name} />
-      <Field
-        name="username"
-        label="Username"
-        autoComplete="username"
-        required
-        defaultValue={state.values?.username}
-        error={state.fields?.username}
-      />
+      <UsernameField state={state} />
       <Field
         name="password"
         label="Password (8–72 characters)"
