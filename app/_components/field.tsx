@@ -1,4 +1,7 @@
+/** Form fields and the form-wide error message, shared by every form. */
+import type { InputHTMLAttributes } from "react";
 import type { FormState } from "@/lib/http/form-state";
+
 /** The form-wide error (e.g. wrong credentials), announced to screen readers. */
 export function FormError({ message }: { message?: string | undefined }) {
   return message ? (
@@ -9,7 +12,6 @@ export function FormError({ message }: { message?: string | undefined }) {
 }
 
 /** A labelled input with its error message wired up for screen readers. */
-import type { InputHTMLAttributes } from "react";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
