@@ -11,14 +11,13 @@ export function FormError({ message }: { message?: string | undefined }) {
   ) : null;
 }
 
-/** A labelled input with its error message wired up for screen readers. */
-
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
   label: string;
   error?: string | undefined;
 }
 
+/** A labelled input with its error message wired up for screen readers. */
 export function Field({ name, label, error, ...input }: FieldProps) {
   const errorId = `${name}-error`;
   return (
