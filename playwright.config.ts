@@ -1,9 +1,9 @@
 /**
  * End-to-end tests in a real Chromium against the server `npm test` starts
- * (TESSERA_BASE_URL). A system Chromium is used when there is one (e2e/browser.ts).
+ * (TESSERA_BASE_URL). A system Chromium is used when there is one (tests/support/browser.ts).
  */
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumLaunchOptions } from "./e2e/browser";
+import { chromiumLaunchOptions } from "./tests/support/browser";
 
 export default defineConfig({
   testDir: "e2e",

@@ -8,7 +8,7 @@ export default defineConfig({
     alias: {
       "@/": root,
       // `server-only` throws outside React's server build; unit tests are server code already.
-      "server-only": fileURLToPath(new URL("./tests/support/empty.ts", import.meta.url)),
+      "server-only": fileURLToPath(new URL("./tests/support/server-only.ts", import.meta.url)),
     },
   },
   test: {

@@ -1,7 +1,7 @@
 /**
- * HTTP load with autocannon against 127.0.0.1 only, in short bounded cells, plus the
- * sign-in helpers the load needs. Each cell also records the server's CPU time, so a
- * figure can be given per request as well as per second.
+ * HTTP load with autocannon against 127.0.0.1 only, in short bounded cells. Each cell
+ * also records the server's CPU time, so a figure can be given per request as well as
+ * per second.
  */
 import autocannon from "autocannon";
 import { TICKS_PER_SECOND } from "../tests/support/processes";
@@ -85,28 +85,6 @@ export async function cell(server: AppServer, target: Target, connections: numbe
 export async function together(server: AppServer, loads: { target: Target; connections: number }[], seconds: number): Promise<Cell[]> {
   const results = await Promise.all(loads.map(({ target, connections }) => autocannon(options(server, target, connections, seconds))));
   return results.map((result, i) => toCell(loads[i]!.target.path, loads[i]!.connections, result));
-}
-
-/** Signs in over the API; the `Cookie` header value carrying the access token. */
-export async function signIn(server: AppServer, username: string, password: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = response.headers.getSetCookie().find((line) => line.startsWith("__Host-tessera_session="));
-  if (response.status !== 200 || !cookie) throw new Error(`${server.options.name}: sign-in as ${username} failed (${response.status})`);
-  return cookie.split(";")[0]!;
-}
-
-/** A fresh user whose password hash is made at this server's BCRYPT_COST (seed users are hashed at cost 10). */
-export async function registerUser(server: AppServer, username: string, password: string): Promise<void> {
-  const response = await fetch(`${server.url}/api/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password, name: "Bench User" }),
-  });
-  if (response.status !== 201) throw new Error(`${server.options.name}: registering ${username} failed (${response.status}: ${await response.text()})`);
 }
 
 /** Fails loudly if a target does not answer 200 with this cookie, before any load is spent on it. */

@@ -13,6 +13,8 @@ import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, timingSa
 import { jwtVerify } from "jose";
 import { NextRequest, NextResponse } from "next/server";
 import type { SigningAlgorithm } from "@/lib/edge/keys";
+import { ALGS } from "./plan";
+import { median } from "./stats";
 
 export interface VerifyRow {
   id: string;
@@ -36,8 +38,6 @@ interface Candidate {
   /** One verification; returns something so the work cannot be optimised away. */
   run: () => unknown;
 }
-
-const ALGS = ["HS256", "RS256", "ES256", "EdDSA"] as const satisfies readonly SigningAlgorithm[];
 
 /** Settings for the product code, as the server would read them from its environment. */
 function keyEnv(alg: SigningAlgorithm): { env: Record<string, string>; secret?: Buffer; publicKey?: KeyObject } {
@@ -77,7 +77,8 @@ async function candidates(alg: SigningAlgorithm): Promise<{ list: Candidate[]; t
 
   const keys = await keySet();
   const settings = { issuer: "tessera", audience: "tessera" };
-  const subject = { userId: "cmbenchuser000000000000000", username: "toby", role: "USER" as const, sessionId: "cmbenchsession0000000000000" };
+  // Ids are UUIDs, as the database makes them; the token shape check refuses anything else.
+  const subject = { userId: "00000000-0000-4000-8000-00000000b001", username: "toby", role: "USER" as const, sessionId: "00000000-0000-4000-8000-00000000b002" };
   const { token, claims } = await signAccessToken(subject, keys, { ...settings, ttlSeconds: 900 });
   const verification = keys.byKid.get(keys.current.kid);
   if (!verification) throw new Error("the key set has no verification key for its current kid");
@@ -164,12 +165,6 @@ async function timeBatch(candidate: Candidate, iterations: number): Promise<numb
   const started = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) await candidate.run();
   return Number(process.hrtime.bigint() - started) / 1000 / iterations;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function measure(list: Candidate[], roundMs: number, rounds: number): Promise<VerifyRow[]> {

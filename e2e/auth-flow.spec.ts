@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { forgeToken } from "../tests/support/http";
-import { expectResult, registerThroughForm, SESSION_COOKIE, signInThroughForm, uniqueName } from "./helpers";
+import { forgeToken } from "@/tests/support/tokens";
+import { expectResult, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { SESSION_COOKIE } from "@/tests/support/cookies";
+import { uniqueName } from "@/tests/support/http";
 
 test("register, see the dashboard, get a token, show details, sign out, and be sent to sign in again", async ({ page }) => {
   const username = uniqueName("e2e");

@@ -10,8 +10,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { AppServer } from "../tests/support/app-server";
-import { databaseUrl } from "../tests/support/database";
+import { AppServer } from "@/tests/support/app-server";
+import { databaseUrl } from "@/tests/support/database";
 
 let app: AppServer;
 let front: Server;

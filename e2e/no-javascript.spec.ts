@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectResult, signInThroughForm } from "./helpers";
+import { expectResult, signInThroughForm } from "@/tests/support/pages";
 
 test.use({ javaScriptEnabled: false });
 

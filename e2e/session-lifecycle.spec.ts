@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { formatDateTime } from "@/lib/format";
-import { registerThroughForm, signInThroughForm, TEST_PASSWORD, uniqueName } from "./helpers";
+import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
 
 /** The user's row on the admin page, following "Next page" until it shows (users are listed oldest first, 50 a page). */
 async function adminRow(page: Page, username: string): Promise<Locator> {

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { chromiumPath } from "../e2e/browser";
+import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
 
 type Env = NodeJS.ProcessEnv;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, decodeClaims, forgeToken, sessionCookie, signIn, uniqueName, SESSION_COOKIE } from "../support/http";
+import { call, signIn, uniqueName } from "../support/http";
+import { decodeClaims, forgeToken } from "../support/tokens";
+import { sessionCookie, SESSION_COOKIE } from "../support/cookies";
 
 const password = "a-good-long-password";
 

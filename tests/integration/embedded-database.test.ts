@@ -14,6 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runningEmbeddedUrl } from "@/tools/embedded-database";
 import { PROJECT_ROOT, temporaryDir } from "../support/app-server";
 import { processTree, readProc, signalAll } from "../support/processes";
+import { eventually } from "../support/eventually";
 
 const dir = temporaryDir("tessera-embedded-");
 const pidFile = path.join(dir, "postgres", "postmaster.pid");
@@ -73,14 +74,6 @@ async function notes(): Promise<string[]> {
   return (await sql<{ note: string }>("SELECT note FROM launcher_test.marker")).map((row) => row.note);
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("the embedded database", () => {
   it("keeps its data across a clean stop and start, and stops with its owner", async () => {
     const { owner, how } = await startOwner();
@@ -134,7 +127,7 @@ describe("the embedded database", () => {
     const postmaster = postmasterPid();
     await remember("before the crash");
     signalAll(processTree(owner.pid!).map((proc) => proc.pid), "SIGKILL");
-    await until(() => !running(postmaster) && owner.exitCode === null && owner.signalCode !== null, "everything has exited");
+    await eventually("everything has exited", () => !running(postmaster) && owner.exitCode === null && owner.signalCode !== null, { withinMs: 10_000, everyMs: 50 });
     expect(existsSync(pidFile)).toBe(true);
 
     const { how } = await startOwner();

@@ -15,13 +15,10 @@ import { AppServer } from "../support/app-server";
 import { databaseUrl } from "../support/database";
 import { loopbackAddress } from "../support/http";
 import { refusesConnections } from "../support/tcp";
+import { eventually } from "../support/eventually";
 
 let server: AppServer | undefined;
 afterEach(() => server?.terminate());
-
-async function untilRefusing(port: number): Promise<void> {
-  while (!(await refusesConnections(port))) await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 describe("the production server on a stop signal", () => {
   it.each([
@@ -49,7 +46,7 @@ describe("the production server on a stop signal", () => {
       });
       req.once("continue", async () => {
         process.kill(pid, signal);
-        await untilRefusing(port);
+        await eventually("the server stops accepting connections", () => refusesConnections(port), { withinMs: 60_000, everyMs: 50 });
         req.end(body);
       });
       req.once("response", (res: IncomingMessage) => {

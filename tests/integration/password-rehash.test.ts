@@ -1,7 +1,8 @@
 /**
- * "A hash with a lower cost is re-hashed on sign-in" (SPEC §5 Passwords): a
- * user whose stored bcrypt hash predates a raise of BCRYPT_COST gets a hash at
- * the current cost the next time they sign in, and only with the right password.
+ * "A hash made with a lower cost than BCRYPT_COST is re-hashed at the next
+ * successful sign-in" (docs/security.md#passwords): a user whose stored bcrypt
+ * hash predates a raise of BCRYPT_COST gets a hash at the current cost the next
+ * time they sign in, and only with the right password.
  */
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";

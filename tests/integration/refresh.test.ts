@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, decodeClaims, forgeToken, refreshCookie, registerUser, sessionCookie, signIn, signInFully, REFRESH_COOKIE, SESSION_COOKIE } from "../support/http";
+import { call, registerUser, signIn, signInFully } from "../support/http";
+import { decodeClaims, forgeToken } from "../support/tokens";
+import { refreshCookie, sessionCookie, REFRESH_COOKIE, SESSION_COOKIE } from "../support/cookies";
 
 async function refresh(cookie: string) {
   const response = await call("/api/auth/refresh", { method: "POST", cookie });

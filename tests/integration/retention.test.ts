@@ -13,8 +13,8 @@ import { freePort } from "@/tools/free-port";
 import { AppServer } from "../support/app-server";
 import { query, secondsAgo, utc } from "../support/database";
 import { registerUser } from "../support/http";
+import { eventually } from "../support/eventually";
 import { runCommand } from "../support/processes";
-import { eventually } from "../reliability/support/checks";
 
 const { refreshTokenTtl, retention } = parseConfig(process.env);
 const HOUR = 3600;
@@ -134,7 +134,7 @@ describe("the server's own prune", () => {
       readyWithinMs: 60_000,
     });
     try {
-      await eventually("a prune_failed line", async () => app.logTail(200).includes('"msg":"prune_failed"'), 20_000);
+      await eventually("a prune_failed line", async () => app.logTail(200).includes('"msg":"prune_failed"'), { withinMs: 20_000 });
       expect((await fetch(`${app.url}/`)).status).toBe(200);
       expect((await fetch(`${app.url}/api/health`)).status).toBe(503);
     } finally {

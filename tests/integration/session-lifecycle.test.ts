@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
-import { bearerToken, call, decodeClaims, registerUser, setCookies, signIn, signInFully } from "../support/http";
+import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
+import { decodeClaims } from "../support/tokens";
+import { setCookies } from "../support/cookies";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);

@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AppServer } from "@/tests/support/app-server";
 import { databaseUrl } from "@/tests/support/database";
+import { httpClient } from "@/tests/support/http";
 
 let server: AppServer | undefined;
 afterAll(() => server?.terminate());
@@ -18,14 +19,9 @@ describe("the standalone server", () => {
     const base = server.url;
     expect((await fetch(`${base}/api/health`)).ok).toBe(true);
 
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "niko", password: "123niko" }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().find((line) => line.startsWith("__Host-tessera_session="))!.split(";")[0]!;
-    const me = await fetch(`${base}/api/auth/me`, { headers: { cookie } });
+    const { call, signIn } = httpClient(base);
+    const cookie = await signIn("niko", "123niko");
+    const me = await call("/api/auth/me", { cookie });
     expect((await me.json()).data.user.username).toBe("niko");
   }, 60_000);
 });

@@ -4,10 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { TEST_PASSWORD } from "../support/http";
 
 const logFile = process.env.TESSERA_SERVER_LOG;
 const lines = logFile ? readFileSync(logFile, "utf8").split("\n") : [];
-const PASSWORDS_USED_IN_TESTS = ["123toby", "123niko", "123qwerty", "123hop", "a-good-long-password", "a-strong-password", "brand-new-password", "a-new-password"];
+const PASSWORDS_USED_IN_TESTS = ["123toby", "123niko", "123qwerty", "123hop", TEST_PASSWORD, "brand-new-password", "a-new-password"];
 
 describe("the server's log after the whole test run", () => {
   it("was captured", () => {

@@ -3,9 +3,12 @@
  * database's constraints and conditional updates, not luck, decide who wins.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeClaims, httpClient, refreshCookie, sessionCookie, uniqueName } from "@/tests/support/http";
+import { decodeClaims } from "@/tests/support/tokens";
+import { httpClient, uniqueName } from "@/tests/support/http";
+import { refreshCookie, sessionCookie } from "@/tests/support/cookies";
+import { ANSWER_WITHIN_MS } from "@/tests/support/unavailable";
+import { Tally } from "@/tests/support/traffic";
 import { AppServer } from "@/tests/support/app-server";
-import { ANSWER_WITHIN_MS, Tally } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
@@ -25,10 +28,6 @@ afterAll(async () => {
 
 const PARALLEL = 50;
 const within = { timeoutMs: ANSWER_WITHIN_MS };
-
-function query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
-  return postgres.sql("tessera", async (db) => (await db.query<Row>(sql, params)).rows);
-}
 
 async function tallyOf(responses: Response[]): Promise<Tally> {
   const tally = new Tally();
@@ -51,10 +50,10 @@ describe(`${PARALLEL} parallel registrations of one username`, () => {
 
     const winner = responses.find((response) => response.status === 201)!;
     const { data } = await winner.json();
-    const users = await query<{ id: string }>(`SELECT id FROM "User" WHERE username = $1`, [username]);
+    const users = await postgres.query<{ id: string }>("tessera", `SELECT id FROM "User" WHERE username = $1`, [username]);
     expect(users).toEqual([{ id: data.user.id }]);
-    expect(await query(`SELECT id FROM "Session" WHERE "userId" = $1`, [data.user.id])).toHaveLength(1);
-    expect(await query(`SELECT id FROM "AuthEvent" WHERE username = $1 AND type = 'register'`, [username])).toHaveLength(1);
+    expect(await postgres.query("tessera", `SELECT id FROM "Session" WHERE "userId" = $1`, [data.user.id])).toHaveLength(1);
+    expect(await postgres.query("tessera", `SELECT id FROM "AuthEvent" WHERE username = $1 AND type = 'register'`, [username])).toHaveLength(1);
     // The winner's session works.
     expect((await client.call("/api/auth/me", { cookie: `${sessionCookie(winner)!.name}=${sessionCookie(winner)!.value}` })).status).toBe(200);
   });
@@ -87,7 +86,7 @@ describe(`${PARALLEL} parallel refreshes of one refresh token`, () => {
     expect((await replay.json()).error).toBe("token_revoked");
     expect((await client.call("/api/auth/refresh", { method: "POST", cookie: `${latest.name}=${latest.value}` })).status).toBe(401);
     expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(401);
-    expect(await query(`SELECT id FROM "AuthEvent" WHERE "userId" = $1 AND type = 'refresh_reuse'`, [signed.userId])).toHaveLength(1);
+    expect(await postgres.query("tessera", `SELECT id FROM "AuthEvent" WHERE "userId" = $1 AND type = 'refresh_reuse'`, [signed.userId])).toHaveLength(1);
   });
 });
 
@@ -105,7 +104,7 @@ describe("logout racing a refresh of the same session", () => {
       expect([200, 401]).toContain(refresh.status);
 
       const sessionId = decodeClaims(signed.token).sid;
-      const [session] = await query<{ revokedAt: Date | null }>(`SELECT "revokedAt" FROM "Session" WHERE id = $1`, [sessionId]);
+      const [session] = await postgres.query<{ revokedAt: Date | null }>("tessera", `SELECT "revokedAt" FROM "Session" WHERE id = $1`, [sessionId]);
       expect(session!.revokedAt, `round ${round}`).not.toBeNull();
       // Whatever the refresh handed out is dead too.
       const access = sessionCookie(refresh);

@@ -26,10 +26,6 @@ const CLIENTS = 30;
 const KILL_AFTER_ACKNOWLEDGED = 60;
 const PASSWORD = "storm-password-1";
 
-function query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
-  return postgres.sql("tessera", async (db) => (await db.query<Row>(sql, params)).rows);
-}
-
 describe("SIGKILL during a registration storm", () => {
   it("loses no acknowledged account and leaves nothing half-written", async () => {
     const client = httpClient(app.url);
@@ -68,7 +64,8 @@ describe("SIGKILL during a registration storm", () => {
 
     app = await app.restart();
 
-    const users = await query<{ username: string; passwordHash: string; sessions: number; events: number }>(
+    const users = await postgres.query<{ username: string; passwordHash: string; sessions: number; events: number }>(
+      "tessera",
       `SELECT u.username, u."passwordHash",
               (SELECT count(*)::int FROM "Session" s WHERE s."userId" = u.id) AS sessions,
               (SELECT count(*)::int FROM "AuthEvent" e WHERE e."userId" = u.id AND e.type = 'register') AS events
@@ -83,9 +80,9 @@ describe("SIGKILL during a registration storm", () => {
       expect(user.sessions, user.username).toBe(1);
       expect(user.events, user.username).toBe(1);
     }
-    expect(await query(`SELECT s.id FROM "Session" s LEFT JOIN "User" u ON u.id = s."userId" WHERE u.id IS NULL`)).toEqual([]);
+    expect(await postgres.query("tessera", `SELECT s.id FROM "Session" s LEFT JOIN "User" u ON u.id = s."userId" WHERE u.id IS NULL`)).toEqual([]);
     expect(
-      await query(`SELECT e.id FROM "AuthEvent" e WHERE e.type = 'register' AND e.username LIKE 'storm-%' AND e."userId" IS NULL`),
+      await postgres.query("tessera", `SELECT e.id FROM "AuthEvent" e WHERE e.type = 'register' AND e.username LIKE 'storm-%' AND e."userId" IS NULL`),
     ).toEqual([]);
     console.log(`After the restart: ${users.length} storm accounts, all whole; ${users.length - acknowledged.length} of them unacknowledged.`);
 

@@ -6,7 +6,8 @@
  */
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFRESH_COOKIE, SESSION_COOKIE, httpClient, parseSetCookies, randomClientIp } from "@/tests/support/http";
+import { REFRESH_COOKIE, SESSION_COOKIE, parseSetCookies } from "@/tests/support/cookies";
+import { httpClient, randomClientIp } from "@/tests/support/http";
 import { AppServer } from "@/tests/support/app-server";
 import { PostgresServer } from "@/tests/support/postgres-server";
 

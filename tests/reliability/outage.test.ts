@@ -8,11 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { SignJWT } from "jose";
-import { chromiumLaunchOptions } from "@/e2e/browser";
-import { signInThroughForm } from "@/e2e/helpers";
-import { REFRESH_COOKIE, httpClient, setCookies, type Signed } from "@/tests/support/http";
+import { chromiumLaunchOptions } from "@/tests/support/browser";
+import { signInThroughForm } from "@/tests/support/pages";
+import { REFRESH_COOKIE, SESSION_COOKIE, setCookies } from "@/tests/support/cookies";
+import { httpClient, type Signed } from "@/tests/support/http";
+import { ANSWER_WITHIN_MS, expectNoInternals, expectServiceUnavailable } from "@/tests/support/unavailable";
+import { eventually } from "@/tests/support/eventually";
+import { keepRequesting, type Tally } from "@/tests/support/traffic";
 import { AppServer } from "@/tests/support/app-server";
-import { ANSWER_WITHIN_MS, eventually, expectNoInternals, expectServiceUnavailable, keepRequesting, type Tally } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 
 let postgres: PostgresServer;
@@ -94,7 +97,7 @@ describe("while PostgreSQL is down", () => {
       .setAudience("tessera")
       .setExpirationTime("15m")
       .sign(crypto.getRandomValues(new Uint8Array(32)));
-    const refused = await client.call("/api/auth/me", { cookie: `__Host-tessera_session=${forged}`, ...within });
+    const refused = await client.call("/api/auth/me", { cookie: `${SESSION_COOKIE}=${forged}`, ...within });
     expect(refused.status).toBe(401);
     expect((await refused.json()).error).toBe("invalid_token");
   });

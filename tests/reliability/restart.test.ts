@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
 import { previousKeyEntry } from "@/lib/edge/keys";
 import { generateKeyEnv } from "@/scripts/keys";
-import { httpClient, sessionCookie } from "@/tests/support/http";
+import { httpClient } from "@/tests/support/http";
+import { cookieHeader, sessionCookie, type SetCookie } from "@/tests/support/cookies";
+import { ANSWER_WITHIN_MS } from "@/tests/support/unavailable";
+import { eventually } from "@/tests/support/eventually";
 import { AppServer } from "@/tests/support/app-server";
-import { ANSWER_WITHIN_MS, eventually } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 import { refusesConnections } from "@/tests/support/tcp";
 
@@ -33,9 +35,9 @@ afterAll(async () => {
   postgres?.destroy();
 });
 
-function header(cookie: { name: string; value: string } | undefined): string {
+function header(cookie: SetCookie | undefined): string {
   if (!cookie) throw new Error("expected a cookie");
-  return `${cookie.name}=${cookie.value}`;
+  return cookieHeader(cookie);
 }
 
 function kidOf(token: string): string {
@@ -94,7 +96,7 @@ describe("SIGTERM", () => {
     });
 
     const exited = app.terminate();
-    await eventually("the server stops accepting connections", () => refusesConnections(app.port), ANSWER_WITHIN_MS);
+    await eventually("the server stops accepting connections", () => refusesConnections(app.port), { withinMs: ANSWER_WITHIN_MS });
     await holder.query("COMMIT");
     await holder.end();
 

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, uniqueName, type Signed } from "@/tests/support/http";
+import { ANSWER_WITHIN_MS, expectServiceUnavailable } from "@/tests/support/unavailable";
+import { eventually } from "@/tests/support/eventually";
 import { AppServer } from "@/tests/support/app-server";
-import { ANSWER_WITHIN_MS, eventually, expectServiceUnavailable } from "./support/checks";
 import { PostgresServer } from "@/tests/support/postgres-server";
 
 const DB_TIMEOUT_MS = 1000;

@@ -8,7 +8,9 @@ import { base64url, exportSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
 import { buildKeySet } from "@/lib/edge/keys";
-import { call, decodeClaims, forgeToken, registerUser, signIn, signInFully, uniqueName, SESSION_COOKIE, type Signed } from "../support/http";
+import { call, registerUser, signIn, signInFully, uniqueName, type Signed } from "../support/http";
+import { decodeClaims, forgeToken } from "../support/tokens";
+import { SESSION_COOKIE } from "../support/cookies";
 
 const settings = parseConfig(process.env).jwt;
 let victim: Signed;

@@ -1,14 +1,16 @@
 /**
- * Dodging the per-IP sign-in limit by rotating X-Forwarded-For (SPEC §8). The
- * test server trusts that header (TRUST_PROXY=1, as behind a proxy that sets
- * it); a second `npm start` on the same database, without TRUST_PROXY and with
- * RATE_LIMIT_PER_IP=3, must count every attempt against the connection's own
- * address, whatever the client writes in the header.
+ * Dodging the per-IP sign-in limit by rotating X-Forwarded-For
+ * (docs/security.md#client-address). The test server trusts that header
+ * (TRUST_PROXY=1, as behind a proxy that sets it); a second `npm start` on the
+ * same database, without TRUST_PROXY and with RATE_LIMIT_PER_IP=3, must count
+ * every attempt against the connection's own address, whatever the client
+ * writes in the header.
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "../support/app-server";
-import { BASE_URL, SESSION_COOKIE, call, loopbackAddress, parseSetCookies, randomClientIp, registerUser, sessionCookie, uniqueName } from "../support/http";
+import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "../support/http";
+import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "../support/cookies";
 import { databaseUrl, query } from "../support/database";
 
 const PER_IP = 3;
@@ -66,7 +68,7 @@ async function rotatingAttempts(baseUrl: string, from: string, count: number): P
 function sessionCookieOf(reply: Reply): string {
   const cookie = parseSetCookies([reply.headers["set-cookie"] ?? []].flat()).find(({ name }) => name === SESSION_COOKIE);
   if (!cookie) throw new Error(`no session cookie: ${reply.status} ${reply.body}`);
-  return `${cookie.name}=${cookie.value}`;
+  return cookieHeader(cookie);
 }
 
 /** The address the server recorded for the session it just opened. */

@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
-import { DEVICE_COOKIE, SESSION_COOKIE, call, deviceCookie, serverActionForm, setCookies, sessionCookie } from "../support/http";
+import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "../support/cookies";
+import { call, serverActionForm } from "../support/http";
 import { query, throwawayAccounts } from "../support/database";
 
 const { perUsername } = parseConfig(process.env).rateLimits;

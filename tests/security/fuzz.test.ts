@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call, SESSION_COOKIE, REFRESH_COOKIE } from "../support/http";
+import { call } from "../support/http";
+import { SESSION_COOKIE, REFRESH_COOKIE } from "../support/cookies";
 
 const ROUTES: [string, string][] = [
   ["POST", "/api/auth/register"],

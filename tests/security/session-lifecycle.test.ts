@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
-import { bearerToken, call, decodeClaims, forgeToken, registerUser, signIn, signInFully, SESSION_COOKIE } from "../support/http";
+import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
+import { decodeClaims, forgeToken } from "../support/tokens";
+import { SESSION_COOKIE } from "../support/cookies";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);

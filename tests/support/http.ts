@@ -1,19 +1,14 @@
 /**
- * Talking to the test server like a client would: real HTTP, cookies handled
- * by hand (Node's fetch keeps no cookie jar), tokens forged with the server's
- * own secret where a test needs a token the server would never issue.
+ * Talking to the test server like a client would: real HTTP, each request from
+ * a client address of its own, cookies carried by hand (./cookies.ts), and the
+ * server-action forms of the pages submitted as a browser without JavaScript.
  */
-import { SignJWT, base64url } from "jose";
-import { parseConfig } from "@/lib/edge/config";
-import { buildKeySet } from "@/lib/edge/keys";
+import { cookieHeader, refreshCookie, sessionCookie } from "./cookies";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
-/** The server's own key set, from the same settings the test server runs with (any JWT_ALG). */
-let serverKeys: ReturnType<typeof buildKeySet> | undefined;
 
-export const SESSION_COOKIE = "__Host-tessera_session";
-export const REFRESH_COOKIE = "__Secure-tessera_refresh";
-export const DEVICE_COOKIE = "__Host-tessera_device";
+/** The password of every account the tests register, through the API or the forms. */
+export const TEST_PASSWORD = "a-good-long-password";
 
 export interface Call {
   method?: string;
@@ -40,44 +35,6 @@ export function randomClientIp(): string {
 export function loopbackAddress(): string {
   const byte = () => Math.floor(Math.random() * 250) + 2;
   return `127.${byte()}.${byte()}.${byte()}`;
-}
-
-export interface SetCookie {
-  name: string;
-  value: string;
-  attributes: Record<string, string | true>;
-}
-
-export function setCookies(response: Response): SetCookie[] {
-  return parseSetCookies(response.headers.getSetCookie());
-}
-
-/** `Set-Cookie` header lines, parsed. */
-export function parseSetCookies(lines: string[]): SetCookie[] {
-  return lines.map((line) => {
-    const [pair, ...rest] = line.split(";");
-    const at = pair!.indexOf("=");
-    const attributes: Record<string, string | true> = {};
-    for (const part of rest) {
-      const [key, ...value] = part.trim().split("=");
-      attributes[key!.toLowerCase()] = value.length ? value.join("=") : true;
-    }
-    return { name: pair!.slice(0, at).trim(), value: pair!.slice(at + 1).trim(), attributes };
-  });
-}
-
-export function sessionCookie(response: Response): SetCookie | undefined {
-  return setCookies(response).find((cookie) => cookie.name === SESSION_COOKIE);
-}
-
-export function refreshCookie(response: Response): SetCookie | undefined {
-  return setCookies(response).find((cookie) => cookie.name === REFRESH_COOKIE);
-}
-
-/** The device cookie a sign-in handed out, as a `Cookie` header (`name=value`), if any. */
-export function deviceCookie(response: Response): string | undefined {
-  const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
-  return cookie && `${cookie.name}=${cookie.value}`;
 }
 
 export interface Signed {
@@ -120,8 +77,8 @@ export function httpClient(base: string) {
     if (!access || !refresh) throw new Error("sign-in did not set both cookies");
     const { data } = await response.json();
     return {
-      access: `${access.name}=${access.value}`,
-      refresh: `${refresh.name}=${refresh.value}`,
+      access: cookieHeader(access),
+      refresh: cookieHeader(refresh),
       token: access.value,
       refreshToken: refresh.value,
       userId: data.user.id,
@@ -143,7 +100,7 @@ export function httpClient(base: string) {
   /** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
   async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
     const username = uniqueName(prefix);
-    const password = "a-good-long-password";
+    const password = TEST_PASSWORD;
     const response = await call("/api/auth/register", { json: { username, password, name: "Test User" } });
     if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
     return { username, password, id: (await response.json()).data.user.id };
@@ -154,21 +111,9 @@ export function httpClient(base: string) {
 
 export const { call, signInFully, signIn, bearerToken, registerUser } = httpClient(BASE_URL);
 
+/** A name no other test run has used: for usernames, so that tests never collide on the shared database. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-}
-
-/** A token signed with the server's current key and any claims, e.g. already expired. */
-export async function forgeToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const { current } = await (serverKeys ??= buildKeySet(parseConfig(process.env).jwt));
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, ...claims })
-    .setProtectedHeader({ alg: current.alg, typ: "at+jwt", kid: current.kid, ...header })
-    .sign(current.key);
-}
-
-export function decodeClaims(token: string): Record<string, unknown> {
-  return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
 }
 
 const ENTITIES: Record<string, string> = { "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&" };

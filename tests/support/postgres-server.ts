@@ -118,6 +118,11 @@ export class PostgresServer {
     }
   }
 
+  /** The rows of one query on `database`, run on a connection of its own. */
+  query<Row extends object>(database: string, text: string, values: unknown[] = []): Promise<Row[]> {
+    return this.sql(database, async (client) => (await client.query<Row>(text, values)).rows);
+  }
+
   /** Stops the server at once, whatever state it is in, and deletes its files. */
   destroy(): void {
     try {

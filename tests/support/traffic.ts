@@ -1,22 +1,4 @@
-/** Assertions shared by the reliability suites: what a client may see when the database cannot answer. */
-import { expect } from "vitest";
-
-/** The longest any request may take to answer, outage or not (the issue's "never a hang past 10 s"). */
-export const ANSWER_WITHIN_MS = 10_000;
-
-/** A 503 in the error envelope with Retry-After, and nothing of the server's insides. */
-export async function expectServiceUnavailable(response: Response): Promise<void> {
-  const text = await response.text();
-  expect(response.status, text).toBe(503);
-  expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
-  expect(JSON.parse(text)).toEqual({ message: expect.any(String), error: "service_unavailable", data: null });
-  expectNoInternals(text);
-}
-
-/** No stack frame, file path or driver message leaks into a response body. */
-export function expectNoInternals(text: string): void {
-  expect(text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\.tsx?\b|ECONNREFUSED|prisma|postgres/i);
-}
+/** Traffic that runs across a fault: loops of requests, and a tally of the statuses they got and of the requests that got no answer. */
 
 /** Statuses seen by a stream of requests, and the requests that got no answer at all. */
 export class Tally {
@@ -64,14 +46,4 @@ export function keepRequesting(workers: number, request: () => Promise<Response>
       return tally;
     },
   };
-}
-
-/** Polls until `ready()` holds, or fails after `timeoutMs`. */
-export async function eventually(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await ready().catch(() => false)) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
 }

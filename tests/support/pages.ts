@@ -1,12 +1,6 @@
-/** Small steps the end-to-end specs share: sign in and register through the real forms. */
+/** Steps through the real pages that browser tests share: sign in and register through the forms, read a page's result line. */
 import { expect, type Page } from "@playwright/test";
-
-export const SESSION_COOKIE = "__Host-tessera_session";
-export const TEST_PASSWORD = "a-strong-password";
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-}
+import { TEST_PASSWORD } from "./http";
 
 export async function signInThroughForm(page: Page, username: string, password: string, path = "/login"): Promise<void> {
   await page.goto(path);
@@ -15,7 +9,7 @@ export async function signInThroughForm(page: Page, username: string, password: 
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Registers through the form (which signs in) and waits for the dashboard. */
+/** Registers through the form with TEST_PASSWORD (which signs in) and waits for the dashboard. */
 export async function registerThroughForm(page: Page, username: string, name = "End To End"): Promise<void> {
   await page.goto("/register");
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -25,6 +19,7 @@ export async function registerThroughForm(page: Page, username: string, name = "
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/** The home page's result line after "Get token" or "Show details". */
 export async function expectResult(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId("result")).toHaveText(`Result - ${text}`);
 }

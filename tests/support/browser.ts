@@ -1,6 +1,7 @@
 /**
- * Which Chromium the end-to-end tests drive: CHROMIUM_PATH, else Debian's
- * /usr/bin/chromium, else (undefined) Playwright's own download.
+ * Which Chromium the browser tests drive (the Playwright config, the outage
+ * suite, `npm test`): CHROMIUM_PATH, else Debian's /usr/bin/chromium, else
+ * (undefined) Playwright's own download.
  */
 import { existsSync } from "node:fs";
 import type { LaunchOptions } from "@playwright/test";

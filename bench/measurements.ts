@@ -1,0 +1,30 @@
+/** What one run measured, step by step: what bench/table.ts judges and results.json records. */
+import type { AppFootprint } from "../tests/support/app-server";
+import type { DatabaseComparison } from "./database";
+import type { MiddlewareComparison } from "./middleware";
+import type { SignIns } from "./sign-ins";
+import type { Throughput } from "./throughput";
+import type { VerifyResult } from "./verify";
+
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  loadAverageAtStart: number[];
+}
+
+/** Memory and CPU time of a server's processes just before it is stopped. */
+export interface MemoryReading {
+  when: string;
+  footprint: AppFootprint;
+}
+
+export interface Measurements {
+  verify: VerifyResult[];
+  /** By connection level. */
+  http: Record<number, Throughput>;
+  middleware: MiddlewareComparison;
+  signIns: SignIns[];
+  database: DatabaseComparison;
+  memory: MemoryReading[];
+}
