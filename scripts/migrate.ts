@@ -17,7 +17,7 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from "@pri
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { databaseConfig } from "@/lib/edge/config";
-import { resolveDatabase } from "@/tools/database-url";
+import { migrationTarget, resolveDatabase } from "@/tools/database-url";
 import { modeOf, withEnvFiles } from "./env-files";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -316,11 +316,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const database = await resolveDatabase(databaseConfig(withEnvFiles(process.env, modeOf(process.env))));
+  const settings = databaseConfig(withEnvFiles(process.env, modeOf(process.env)));
+  const database = await resolveDatabase(settings);
   try {
-    console.log(`Database: ${database.description}`);
-    if (command === "new") return await runNew(database.url, rest.join("_"));
-    return command === "deploy" ? await runDeploy(database.url) : await runStatus(database.url);
+    const { url, description } = migrationTarget(settings, database);
+    console.log(`Database: ${description}`);
+    if (command === "new") return await runNew(url, rest.join("_"));
+    return command === "deploy" ? await runDeploy(url) : await runStatus(url);
   } finally {
     await database.stop();
   }

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "@/lib/edge/config";
 import { createPrismaClient } from "@/lib/db/prisma";
 import { prune } from "@/lib/maintenance/prune";
-import { resolveDatabase, type ResolvedDatabase } from "@/tools/database-url";
+import { migrationTarget, resolveDatabase, type ResolvedDatabase } from "@/tools/database-url";
 import { assertSeedAllowed, isDatabaseEmpty, seed } from "@/prisma/seed";
 import { ensureDevSecret } from "./dev-secret";
 import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
@@ -193,7 +193,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
 
-    const applied = await timed("Migrations checked", () => applyMigrations(url));
+    const migrations = migrationTarget(settings, database);
+    const applied = await timed("Migrations checked", () => applyMigrations(migrations.url));
     log(applied.length ? `Applied ${applied.join(", ")}` : "No pending migrations.");
     if (signals.received) return exitCodeFor(signals.received);
 

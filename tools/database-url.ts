@@ -1,6 +1,7 @@
 /**
  * Where the scripts' database is: `DATABASE_URL` when set, otherwise the
- * embedded server for the data dir (reused if another process serves it).
+ * embedded server for the data dir (reused if another process serves it);
+ * and where migrations go: `DATABASE_MIGRATE_URL` when set.
  */
 import path from "node:path";
 import type { DatabaseConfig } from "@/lib/edge/config";
@@ -26,6 +27,19 @@ export async function resolveDatabase({ database }: Pick<DatabaseConfig, "databa
     description: `embedded PostgreSQL, data in ${dataDir}, ${how} at ${redact(embedded.url)}`,
     stop: embedded.stop,
   };
+}
+
+/**
+ * Where migrations are applied: DATABASE_MIGRATE_URL when set (the direct route to
+ * the database that DATABASE_URL reaches through a transaction pooler, where the
+ * schema engine cannot work), otherwise the app's own database.
+ */
+export function migrationTarget(
+  { database }: Pick<DatabaseConfig, "database">,
+  resolved: ResolvedDatabase,
+): Pick<ResolvedDatabase, "url" | "description"> {
+  if (!database.migrateUrl) return resolved;
+  return { url: database.migrateUrl, description: `PostgreSQL at ${redact(database.migrateUrl)} (DATABASE_MIGRATE_URL)` };
 }
 
 /** The URL without its password, for log lines. */

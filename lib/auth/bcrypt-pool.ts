@@ -77,8 +77,17 @@ class BcryptPool {
   }
 }
 
-// Leave a core for the event loop; at least one worker, at most four.
-const pool = new BcryptPool(Math.min(4, Math.max(1, availableParallelism() - 1)));
+/**
+ * Workers for the cores this process may use: one is left for the event loop,
+ * with at least one worker and at most four. A serverless function gets the
+ * vCPUs of its size (one on a small function, which then hashes on one worker
+ * thread beside the event loop), a container the cores it is pinned to.
+ */
+export function bcryptPoolSize(cores = availableParallelism()): number {
+  return Math.min(4, Math.max(1, cores - 1));
+}
+
+const pool = new BcryptPool(bcryptPoolSize());
 
 export async function bcryptHash(password: string, cost: number): Promise<string> {
   return (await pool.run("hash", password, cost)) as string;

@@ -60,6 +60,10 @@ function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema);
 }
 
+function postgresUrl(name: string) {
+  return unsetWhenEmpty(z.string().regex(/^postgres(ql)?:\/\//, `${name} must be a postgres:// or postgresql:// URL`).optional());
+}
+
 /** The checked key material; `superRefine` has already refused anything else. */
 function signingKeys(env: KeySettingsInput) {
   const keys = keyMaterial(env);
@@ -76,9 +80,10 @@ const databaseEnvFields = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
 
-  DATABASE_URL: unsetWhenEmpty(
-    z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL").optional(),
-  ),
+  DATABASE_URL: postgresUrl("DATABASE_URL"),
+  // The same database by a direct route, for migrations: a transaction pooler (Neon's
+  // `-pooler` host, Supabase on port 6543) serves the app but not the schema engine.
+  DATABASE_MIGRATE_URL: postgresUrl("DATABASE_MIGRATE_URL"),
   DATABASE_POOL_MAX: integer("DATABASE_POOL_MAX", 10, 1, 200),
   DB_TIMEOUT_MS: integer("DB_TIMEOUT_MS", 5000, 100, 120_000),
   EMBEDDED_DATA_DIR: z.string().min(1).default(".data"),
@@ -86,12 +91,25 @@ const databaseEnvFields = {
 
 type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnvFields>>;
 
+/**
+ * DATABASE_MIGRATE_URL is a second route to DATABASE_URL's database. Alone, it
+ * would migrate that database while the launcher served the app from the
+ * embedded one: a forgotten DATABASE_URL, refused here.
+ */
+function migrateUrlNeedsDatabaseUrl(env: Pick<DatabaseEnv, "DATABASE_URL" | "DATABASE_MIGRATE_URL">, ctx: z.RefinementCtx): void {
+  if (env.DATABASE_MIGRATE_URL && !env.DATABASE_URL) {
+    ctx.addIssue({ code: "custom", message: "DATABASE_MIGRATE_URL is set but DATABASE_URL is not: set DATABASE_URL to the app's connection to the same database" });
+  }
+}
+
 function databaseSettings(env: DatabaseEnv) {
   return {
     production: env.NODE_ENV === "production",
     bcryptCost: env.BCRYPT_COST,
     database: {
       url: env.DATABASE_URL,
+      /** Where migrations are applied, when it is not `url`. */
+      migrateUrl: env.DATABASE_MIGRATE_URL,
       poolMax: env.DATABASE_POOL_MAX,
       timeoutMs: env.DB_TIMEOUT_MS,
       embeddedDataDir: env.EMBEDDED_DATA_DIR,
@@ -99,7 +117,7 @@ function databaseSettings(env: DatabaseEnv) {
   };
 }
 
-const databaseEnvSchema = z.object(databaseEnvFields).transform(databaseSettings);
+const databaseEnvSchema = z.object(databaseEnvFields).superRefine(migrateUrlNeedsDatabaseUrl).transform(databaseSettings);
 
 /**
  * How long sessions last and how long what has ended is kept: the app needs
@@ -125,6 +143,7 @@ function lifetimeSettings(env: LifetimeEnv) {
 
 const maintenanceEnvSchema = z
   .object({ ...databaseEnvFields, ...lifetimeEnvFields })
+  .superRefine(migrateUrlNeedsDatabaseUrl)
   .transform((env) => ({ ...databaseSettings(env), ...lifetimeSettings(env) }));
 
 const envSchema = z
@@ -164,6 +183,7 @@ const envSchema = z
     RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
     RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
   })
+  .superRefine(migrateUrlNeedsDatabaseUrl)
   .superRefine(
     (env, ctx) => {
       const keys = keyMaterial(env);
