@@ -5,20 +5,18 @@
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
  * too long: lib/auth/session-lifetime.ts), and reads the user's role fresh
- * from there.
+ * from there, in one query.
  */
 import "server-only";
 import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
-import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
 import type { AccessClaims } from "@/lib/edge/tokens";
 import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/session-cookies";
-import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
-import { liveSessionWhere } from "@/lib/auth/session-lifetime";
+import { liveSessionUser } from "@/lib/auth/session-queries";
+import { publicUser, type PublicUser } from "@/lib/users/access";
 import { ApiError } from "@/lib/edge/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
 
@@ -28,32 +26,35 @@ export interface VerifiedSession {
   sessionId: string;
 }
 
-async function verify(): Promise<VerifiedSession> {
-  let claims: AccessClaims;
+/** The verified claims of this request's token, or an ApiError (401 codes). Memoised per request. */
+const verifiedClaims = cache(async (): Promise<AccessClaims> => {
   try {
-    claims = await verifyRequestToken(await headers());
+    return await verifyRequestToken(await headers());
   } catch (error) {
     if (error instanceof CookieConflictError) await recordCookieConflict();
     throw error;
   }
-  // The same filter as the sessions list: a session the user sees is one that lets them in, and no other.
-  const session = await db.session.findFirst({
-    where: { id: claims.sid, ...liveSessionWhere(new Date(), config().refreshTokenTtl) },
-    select: { userId: true, user: { select: publicUserSelect } },
-  });
-  if (!session || session.userId !== claims.sub) throw new ApiError("token_revoked");
-  return { user: publicUser(session.user), claims, sessionId: claims.sid };
-}
+});
 
 /** The signed-in session of this request, or an ApiError (401 codes). Memoised per request. */
-export const verifySession = cache(verify);
+export const verifySession = cache(async (): Promise<VerifiedSession> => {
+  const claims = await verifiedClaims();
+  // The same rule as the sessions list: a session the user sees is one that lets them in, and no other.
+  const user = await liveSessionUser({ id: claims.sid, userId: claims.sub });
+  if (!user) throw new ApiError("token_revoked");
+  return { user: publicUser(user), claims, sessionId: claims.sid };
+});
+
+function isSignedOut(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
 
 /** For pages that show different things to guests: null instead of an error when not signed in. */
 export const optionalSession = cache(async (): Promise<VerifiedSession | null> => {
   try {
     return await verifySession();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
+    if (isSignedOut(error)) return null;
     throw error;
   }
 });
