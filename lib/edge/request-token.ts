@@ -31,3 +31,13 @@ export async function verifyRequestToken(headers: Headers): Promise<AccessClaims
     throw error;
   }
 }
+
+/** Why this request's token is refused (the ApiError to answer with), or null when it is accepted. */
+export async function requestTokenProblem(headers: Headers): Promise<ApiError | null> {
+  try {
+    await verifyRequestToken(headers);
+    return null;
+  } catch (error) {
+    return error instanceof ApiError ? error : new ApiError("invalid_token");
+  }
+}
