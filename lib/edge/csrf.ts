@@ -71,7 +71,7 @@ export interface RequestLike {
 }
 
 /** The origin the client addressed; behind a trusted proxy, the one the proxy was addressed by. */
-export function requestOwnOrigin(request: RequestLike, trustProxy: boolean): string | null {
+function requestOwnOrigin(request: RequestLike, trustProxy: boolean): string | null {
   const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
   const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
   return appOrigin(proto, host);
