@@ -10,10 +10,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { parseConfig } from "@/lib/edge/config";
 import { liveSessionUser } from "@/lib/auth/session-queries";
-import { bearerToken, call, decodeClaims, registerUser, signInFully } from "../support/http";
-import { databaseUrl, secondsAgo, setSessionTimes } from "../support/database";
+import { bearerToken, call, decodeClaims, signInFully } from "../support/http";
+import { databaseUrl, secondsAgo, setSessionTimes, throwawayAccounts } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);
+const registerUser = throwawayAccounts();
 
 const statements: string[] = [];
 const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl() }), log: [{ emit: "event", level: "query" }] });
