@@ -5,20 +5,18 @@
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
  * too long: lib/auth/session-lifetime.ts), and reads the user's role fresh
- * from there.
+ * from there, in one query.
  */
 import "server-only";
 import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
 import { headers } from "next/headers";
-import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
 import type { AccessClaims } from "@/lib/edge/tokens";
 import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/session-cookies";
-import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
-import { liveSessionWhere } from "@/lib/auth/session-lifetime";
+import { liveSessionUser } from "@/lib/auth/session-queries";
+import { publicUser, type AdminViewer, type PublicUser } from "@/lib/users/access";
 import { ApiError } from "@/lib/edge/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
 
@@ -28,32 +26,35 @@ export interface VerifiedSession {
   sessionId: string;
 }
 
-async function verify(): Promise<VerifiedSession> {
-  let claims: AccessClaims;
+/** The verified claims of this request's token, or an ApiError (401 codes). Memoised per request. */
+const verifiedClaims = cache(async (): Promise<AccessClaims> => {
   try {
-    claims = await verifyRequestToken(await headers());
+    return await verifyRequestToken(await headers());
   } catch (error) {
     if (error instanceof CookieConflictError) await recordCookieConflict();
     throw error;
   }
-  // The same filter as the sessions list: a session the user sees is one that lets them in, and no other.
-  const session = await db.session.findFirst({
-    where: { id: claims.sid, ...liveSessionWhere(new Date(), config().refreshTokenTtl) },
-    select: { userId: true, user: { select: publicUserSelect } },
-  });
-  if (!session || session.userId !== claims.sub) throw new ApiError("token_revoked");
-  return { user: publicUser(session.user), claims, sessionId: claims.sid };
-}
+});
 
 /** The signed-in session of this request, or an ApiError (401 codes). Memoised per request. */
-export const verifySession = cache(verify);
+export const verifySession = cache(async (): Promise<VerifiedSession> => {
+  const claims = await verifiedClaims();
+  // The same rule as the sessions list: a session the user sees is one that lets them in, and no other.
+  const user = await liveSessionUser({ id: claims.sid, userId: claims.sub });
+  if (!user) throw new ApiError("token_revoked");
+  return { user: publicUser(user), claims, sessionId: claims.sid };
+});
+
+function isSignedOut(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
 
 /** For pages that show different things to guests: null instead of an error when not signed in. */
 export const optionalSession = cache(async (): Promise<VerifiedSession | null> => {
   try {
     return await verifySession();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
+    if (isSignedOut(error)) return null;
     throw error;
   }
 });
@@ -84,4 +85,67 @@ export async function requireAdminPage(path: string): Promise<AdminSession> {
   const session = await requirePageSession(path);
   if (!isAdmin(session)) forbidden();
   return session;
+}
+
+/** Who a page's data is read for: the user and session the verified token names. */
+export interface PageReader {
+  userId: string;
+  sessionId: string;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Starts `work` at once; its outcome waits, so a failure is neither lost nor unhandled while the gate decides. */
+function start<T>(work: () => Promise<T>): Promise<Settled<T>> {
+  return Promise.resolve()
+    .then(work)
+    .then(
+      (value): Settled<T> => ({ ok: true, value }),
+      (error: unknown): Settled<T> => ({ ok: false, error }),
+    );
+}
+
+function outcome<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
+}
+
+/** The verified token of a page request, or a redirect to sign in and come back to `path`. */
+async function pageClaims(path: string): Promise<AccessClaims> {
+  try {
+    return await verifiedClaims();
+  } catch (error) {
+    if (isSignedOut(error)) redirect(loginRedirectPath(path, ""));
+    throw error;
+  }
+}
+
+/**
+ * For protected pages: the session and the page's data, read side by side.
+ * `load` starts as soon as the token's signature checks out, while the
+ * database checks the session, so the page waits for one round trip instead
+ * of two in a row; what `load` read is handed over only once that check has
+ * passed, and dropped unseen otherwise (reads only: `load` must change
+ * nothing). A revoked session's token costs a few reads and shows nothing.
+ */
+export async function requirePageSessionWith<T>(path: string, load: (reader: PageReader) => Promise<T>): Promise<VerifiedSession & { data: T }> {
+  const claims = await pageClaims(path);
+  const data = start(() => load({ userId: claims.sub, sessionId: claims.sid }));
+  const session = await requirePageSession(path);
+  return { ...session, data: outcome(await data) };
+}
+
+/**
+ * `requirePageSessionWith` for ADMIN pages: `load` reads as the admin the
+ * token names, and its result counts only once the database has confirmed
+ * that this user is an ADMIN. A token that says USER gets no early reads (its
+ * user is almost certainly refused); should the database say ADMIN after all
+ * (promoted since the token was issued), `load` runs after the check.
+ */
+export async function requireAdminPageWith<T>(path: string, load: (admin: AdminViewer) => Promise<T>): Promise<AdminSession & { data: T }> {
+  const claims = await pageClaims(path);
+  const admin: AdminViewer = { id: claims.sub, role: "ADMIN" };
+  const early = claims.role === "ADMIN" ? start(() => load(admin)) : null;
+  const session = await requireAdminPage(path);
+  return { ...session, data: outcome(await (early ?? start(() => load(admin)))) };
 }

@@ -1,8 +1,9 @@
 /**
  * A user's sessions as a list of devices, and ending them: one, all but the
  * current one, or all (/api/auth/sessions and the dashboard), or every
- * session of a user at an ADMIN's request. Callers have passed the DAL.
- * "Live" means what the DAL's gate means (lib/auth/session-lifetime.ts).
+ * session of a user at an ADMIN's request. Callers have passed the DAL, whose
+ * own check of the session is `liveSessionUser` here. "Live" means one thing
+ * throughout (lib/auth/session-lifetime.ts).
  */
 import "server-only";
 import { db } from "@/lib/db/client";
@@ -14,6 +15,8 @@ import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-t
 import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
+import { publicUserSelect, type PublicUserRow } from "@/lib/users/access";
+import type { Database } from "@/lib/db/prisma";
 
 export interface SessionView {
   id: string;
@@ -30,6 +33,20 @@ export interface SessionView {
 
 function liveNow() {
   return liveSessionWhere(new Date(), config().refreshTokenTtl);
+}
+
+/**
+ * The data-access layer's session check, in one query: the user `userId`, if
+ * session `sessionId` is theirs and live; null otherwise. Asked from the
+ * user's side (`sessions: { some }` is an EXISTS in the same statement):
+ * asked from the session's side, Prisma would load the related user with a
+ * second query.
+ */
+export async function liveSessionUser(session: { id: string; userId: string }, client: Pick<Database, "user"> = db): Promise<PublicUserRow | null> {
+  return client.user.findFirst({
+    where: { id: session.userId, sessions: { some: { id: session.id, ...liveNow() } } },
+    select: publicUserSelect,
+  });
 }
 
 /** Live sessions only, newest first: revoked, expired and idle ones are gone from the list as from the gate. */

@@ -1,9 +1,11 @@
 /**
  * CSRF: a browser's write (POST, PUT, PATCH, DELETE) sent from a foreign page is
  * refused, whatever it carries. Pure and Edge-safe; the middleware applies it
- * to every API route and server action.
+ * to every page request (server actions are posted to pages), the route
+ * wrapper to every API route (lib/edge/api-gate.ts).
  */
 import { isAllowedOrigin } from "@/lib/edge/cors";
+import { ApiError, errorResponse } from "@/lib/edge/errors";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -59,4 +61,30 @@ export function isForeignWrite({ method, origin, fetchSite, ownOrigin, allowedOr
   if (!STATE_CHANGING.has(method.toUpperCase())) return false;
   if (origin === null) return fetchSite === "cross-site" || fetchSite === "same-site";
   return !isSameOrigin(origin, ownOrigin) && !isAllowedOrigin(origin, allowedOrigins);
+}
+
+/** What the CSRF check reads of a request: a NextRequest, in the middleware or in a route handler. */
+export interface RequestLike {
+  method: string;
+  headers: Headers;
+  nextUrl: { pathname: string; protocol: string };
+}
+
+/** The origin the client addressed; behind a trusted proxy, the one the proxy was addressed by. */
+function requestOwnOrigin(request: RequestLike, trustProxy: boolean): string | null {
+  const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
+  return appOrigin(proto, host);
+}
+
+/** The 403 for a foreign write, or null when `request` is none. */
+export function foreignWriteRefusal(request: RequestLike, settings: { trustProxy: boolean; corsOrigins: readonly string[] }): Response | null {
+  const foreign = isForeignWrite({
+    method: request.method,
+    origin: request.headers.get("origin"),
+    fetchSite: request.headers.get("sec-fetch-site"),
+    ownOrigin: requestOwnOrigin(request, settings.trustProxy),
+    allowedOrigins: settings.corsOrigins,
+  });
+  return foreign ? errorResponse(new ApiError("forbidden", "Cross-site request refused.")) : null;
 }

@@ -1,7 +1,8 @@
 /**
  * Security headers for every response (docs/security.md). Pure and Edge-safe; the
- * middleware sets them, with a fresh CSP nonce per request that Next.js puts
- * on its own script tags.
+ * middleware sets them on pages, with a fresh CSP nonce per request that
+ * Next.js puts on its own script tags, and the route wrapper on API answers,
+ * with a fixed policy that lets them load nothing (lib/edge/api-gate.ts).
  */
 
 export function contentSecurityPolicy(nonce: string, production: boolean): string {
@@ -22,6 +23,19 @@ export function contentSecurityPolicy(nonce: string, production: boolean): strin
   ].join("; ");
 }
 
+/**
+ * API answers are JSON, read by scripts and never rendered, except one: the
+ * small 503 page of the refresh route, which has inline styles and nothing to
+ * run. So: nothing may load but those styles, nothing may frame them.
+ */
+export const API_CONTENT_SECURITY_POLICY = [
+  `default-src 'none'`,
+  `style-src 'unsafe-inline'`,
+  `base-uri 'none'`,
+  `form-action 'none'`,
+  `frame-ancestors 'none'`,
+].join("; ");
+
 export function securityHeaders(csp: string, production: boolean): Record<string, string> {
   return {
     "content-security-policy": csp,
@@ -35,4 +49,11 @@ export function securityHeaders(csp: string, production: boolean): Record<string
 export function createNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes));
+}
+
+/** Sets `headers` on `response`, and `Cache-Control: no-store` when it must not be cached. */
+export function withHeaders(response: Response, headers: Record<string, string>, noStore: boolean): Response {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  if (noStore) response.headers.set("cache-control", "no-store");
+  return response;
 }

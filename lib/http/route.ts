@@ -1,9 +1,12 @@
 /**
- * Wraps every route handler: whatever goes wrong ends in the error envelope
- * with the right status, never a stack trace or a bare 500 page.
+ * Wraps every route handler: the API's CORS, CSRF and token checks and
+ * headers come first and last (lib/edge/api-gate.ts), and whatever goes wrong
+ * ends in the error envelope with the right status, never a stack trace or a
+ * bare 500 page.
  */
 import "server-only";
 import type { NextRequest } from "next/server";
+import { apiGate, preflight, withApiHeaders } from "@/lib/edge/api-gate";
 import { ApiError, errorResponse } from "@/lib/edge/errors";
 import { toErrorResponse } from "@/lib/http/client-errors";
 
@@ -28,17 +31,25 @@ export interface RouteContext<Params extends Record<string, string | string[]> =
 type Handler<Context> = (request: NextRequest, context: Context) => Promise<Response>;
 
 /**
- * A route module's handlers, each wrapped by `route()`. Every method the module
- * does not handle gets 405 `method_not_allowed` with `Allow`, in the error
- * envelope, where Next.js would answer a bare 405. Export all five:
- * `export const { GET, POST, PUT, PATCH, DELETE } = handlers({ POST: … })`.
+ * A route module's handlers, each behind the API gate and wrapped by `route()`.
+ * Every method the module does not handle gets 405 `method_not_allowed` with
+ * `Allow`, in the error envelope, where Next.js would answer a bare 405; OPTIONS
+ * is the CORS preflight. Export all six:
+ * `export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({ POST: … })`.
  */
-export function handlers<Context = RouteContext>(defined: Partial<Record<Method, Handler<Context>>>): Record<Method, Handler<Context>> {
+export function handlers<Context = RouteContext>(defined: Partial<Record<Method, Handler<Context>>>): Record<Method | "OPTIONS", Handler<Context>> {
   const handled = METHODS.filter((method) => defined[method]);
-  // HEAD follows GET (Next.js derives it); OPTIONS is the CORS preflight, answered before any handler.
+  // HEAD follows GET (Next.js derives it).
   const allow = [...handled, ...(defined.GET ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const notAllowed: Handler<Context> = async () => errorResponse(new ApiError("method_not_allowed", undefined, { headers: { allow } }));
-  return Object.fromEntries(METHODS.map((method) => [method, defined[method] ? route(defined[method]) : notAllowed])) as Record<Method, Handler<Context>>;
+  const gated = (handler: Handler<Context>): Handler<Context> => {
+    const answer = route(async (request: NextRequest, context: Context) => (await apiGate(request)) ?? handler(request, context));
+    return async (request, context) => withApiHeaders(request, await answer(request, context));
+  };
+  return {
+    ...(Object.fromEntries(METHODS.map((method) => [method, gated(defined[method] ?? notAllowed)])) as Record<Method, Handler<Context>>),
+    OPTIONS: async (request) => withApiHeaders(request, preflight(request)),
+  };
 }
 
 /** A JSON success response: `{ data }`, never cached. */

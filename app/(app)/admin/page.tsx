@@ -4,10 +4,11 @@ import { deleteUserAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
 import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/auth/audit-events";
-import { requireAdminPage } from "@/lib/auth/dal";
+import { requireAdminPageWith } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
 import { listUsers } from "@/lib/users/queries";
+import type { AdminViewer } from "@/lib/users/access";
 import { liveSessionCounts } from "@/lib/auth/session-queries";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
@@ -15,17 +16,22 @@ export const metadata: Metadata = { title: "Admin" };
 
 const PAGE_SIZE = 50;
 
+/** A page of users, and how many live sessions each has. */
+async function usersWithSessionCounts(admin: AdminViewer, cursor: string | undefined) {
+  const page = await listUsers(admin, { limit: PAGE_SIZE, cursor });
+  return { ...page, sessions: await liveSessionCounts(page.users.map((user) => user.id)) };
+}
+
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { cursor } = await searchParams;
   const query = paginationSchema.safeParse({ cursor });
-  const { me, users, nextCursor, sessions, events } = await renderWhenAvailable("/admin", async () => {
-    const { user: me } = await requireAdminPage("/admin");
-    const [{ users, nextCursor }, events] = await Promise.all([
-      listUsers(me, { limit: PAGE_SIZE, cursor: query.success ? query.data.cursor : undefined }),
-      latestAuthEvents(),
-    ]);
-    return { me, users, nextCursor, sessions: await liveSessionCounts(users.map((user) => user.id)), events };
-  });
+  // The session check, the events and the page of users start at once; only the live-session counts wait, for the users' ids.
+  const {
+    user: me,
+    data: [{ users, nextCursor, sessions }, events],
+  } = await renderWhenAvailable("/admin", () =>
+    requireAdminPageWith("/admin", (admin) => Promise.all([usersWithSessionCounts(admin, query.success ? query.data.cursor : undefined), latestAuthEvents()])),
+  );
   return (
     <>
       <h1>Admin</h1>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { signOutAction } from "@/app/_actions/auth";
 import { ClaimList } from "@/app/_components/claim-list";
-import { requirePageSession } from "@/lib/auth/dal";
+import { requirePageSessionWith } from "@/lib/auth/dal";
 import { summarizeClaims } from "@/lib/auth/describe";
 import { listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/session-queries";
@@ -11,11 +11,14 @@ import { renderWhenAvailable } from "@/lib/http/unavailable";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { user, claims, posts, sessions } = await renderWhenAvailable("/dashboard", async () => {
-    const session = await requirePageSession("/dashboard");
-    const [posts, sessions] = await Promise.all([listOwnPosts(session.user.id), listSessions(session.user.id, session.sessionId)]);
-    return { ...session, posts, sessions };
-  });
+  // Three queries at once: the session check, the posts and the sessions list.
+  const {
+    user,
+    claims,
+    data: [posts, sessions],
+  } = await renderWhenAvailable("/dashboard", () =>
+    requirePageSessionWith("/dashboard", ({ userId, sessionId }) => Promise.all([listOwnPosts(userId), listSessions(userId, sessionId)])),
+  );
   return (
     <>
       <h1>Hello, {user.name}</h1>

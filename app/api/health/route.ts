@@ -3,7 +3,7 @@ import { handlers } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** GET /api/health — `{status, db}`; 503 while the database does not answer. */
   async GET() {
     const up = await checkDatabase();

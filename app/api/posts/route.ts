@@ -4,7 +4,7 @@ import { readBody } from "@/lib/http/validate";
 import { createPost, listOwnPosts } from "@/lib/posts/queries";
 import { createPostSchema } from "@/lib/schemas";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** GET /api/posts — the caller's own posts, newest first. */
   async GET() {
     const { user } = await verifySession();

@@ -4,7 +4,7 @@ import { handlers, ok } from "@/lib/http/route";
 import { validate } from "@/lib/http/validate";
 import { eventFilterSchema } from "@/lib/schemas";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** GET /api/admin/events — ADMIN only; the latest 100 auth events, newest first, `?type=` filters. */
   async GET(request) {
     await requireAdmin();

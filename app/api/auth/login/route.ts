@@ -6,7 +6,7 @@ import { bodyKind, readInput } from "@/lib/http/validate";
 import { safeNextPath } from "@/lib/schemas";
 import { signIn } from "@/lib/use-cases/sign-in";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** POST /api/auth/login — `{username, password}` as JSON, or an HTML form with an optional `next`. */
   async POST(request) {
     const nextFromQuery = request.nextUrl.searchParams.get("next");

@@ -8,7 +8,7 @@ import { unavailablePage } from "@/lib/http/unavailable";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { safeNextPath } from "@/lib/schemas";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /**
    * POST /api/auth/refresh — API clients: a new access token and a rotated
    * refresh token, in cookies only; 200 `{data: {expiresAt}}`.

@@ -4,7 +4,7 @@ import { signedInResponse } from "@/lib/http/signed-in-response";
 import { readInput } from "@/lib/http/validate";
 import { register } from "@/lib/use-cases/register";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** POST /api/auth/register — creates the account and signs it in (201). */
   async POST(request) {
     const { input } = await readInput(request);

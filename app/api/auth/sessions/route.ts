@@ -4,7 +4,7 @@ import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent, ok } from "@/lib/http/route";
 import { endAllSessions } from "@/lib/use-cases/sessions";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** GET /api/auth/sessions — the caller's live sessions, the current one marked. */
   async GET() {
     const { user, sessionId } = await verifySession();

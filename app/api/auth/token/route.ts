@@ -3,7 +3,7 @@ import { handlers, ok } from "@/lib/http/route";
 import { readInput } from "@/lib/http/validate";
 import { issueBearerToken } from "@/lib/use-cases/sign-in";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** POST /api/auth/token — a Bearer token for API clients; no cookie is set. */
   async POST(request) {
     const { input } = await readInput(request);

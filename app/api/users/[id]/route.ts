@@ -3,7 +3,7 @@ import { handlers, noContent, ok, type RouteContext } from "@/lib/http/route";
 import { readInput } from "@/lib/http/validate";
 import { deleteUser, getUser, updateUser } from "@/lib/use-cases/users";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers<RouteContext<{ id: string }>>({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers<RouteContext<{ id: string }>>({
   /** GET /api/users/:id — yourself, or anyone if you are an ADMIN. */
   async GET(_request, { params }) {
     return ok(await getUser(await params));

@@ -4,7 +4,7 @@ import { signedInResponse } from "@/lib/http/signed-in-response";
 import { readInput } from "@/lib/http/validate";
 import { signIn } from "@/lib/use-cases/sign-in";
 
-export const { GET, POST, PUT, PATCH, DELETE } = handlers({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /** POST /api/users/authenticate — the seeds' `{uid, password}` sign-in, same cookies as /api/auth/login. */
   async POST(request) {
     const { input, kind } = await readInput(request, { forms: true });
