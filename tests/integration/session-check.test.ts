@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { parseConfig } from "@/lib/edge/config";
 import { liveSessionUser } from "@/lib/auth/session-queries";
-import { bearerToken, call, decodeClaims, signInFully } from "../support/http";
+import { bearerToken, call, signInFully } from "../support/http";
+import { decodeClaims } from "../support/tokens";
 import { databaseUrl, secondsAgo, setSessionTimes, throwawayAccounts } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);

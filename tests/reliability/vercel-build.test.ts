@@ -22,7 +22,7 @@ import { httpClient } from "@/tests/support/http";
 import { PostgresServer } from "@/tests/support/postgres-server";
 import { signalAll } from "@/tests/support/processes";
 import { freePort } from "@/tools/free-port";
-import { eventually } from "./support/checks";
+import { eventually } from "@/tests/support/eventually";
 
 /** Vercel's limits: an Edge function's code after gzip (Hobby plan), a Node.js function unzipped. */
 const EDGE_LIMIT_GZIP_BYTES = 1024 * 1024;
