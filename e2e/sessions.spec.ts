@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
 import { SESSION_COOKIE } from "@/tests/support/cookies";
 import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
 
@@ -70,7 +70,7 @@ test("an ADMIN creates and deletes a user on the admin page", async ({ page }) =
   await form.getByLabel("Username").fill(username);
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(page.getByText(`Created ${username}.`)).toBeVisible();
-  await expect(page.getByRole("cell", { name: username, exact: true })).toBeVisible();
+  await openAdminPageOf(page, username);
 
   await page.getByRole("button", { name: `Delete ${username}` }).click();
   await expect(page.getByRole("cell", { name: username, exact: true })).toHaveCount(0);

@@ -23,3 +23,18 @@ export async function registerThroughForm(page: Page, username: string, name = "
 export async function expectResult(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId("result")).toHaveText(`Result - ${text}`);
 }
+
+/**
+ * Opens the /admin page on which `username`'s row stands: the users table is
+ * paged (oldest first), so a user made late in a test run may be pages away.
+ */
+export async function openAdminPageOf(page: Page, username: string): Promise<void> {
+  const cell = page.getByRole("cell", { name: username, exact: true });
+  for (let pages = 0; pages < 50 && (await cell.count()) === 0; pages++) {
+    const next = page.getByRole("link", { name: "Next page" });
+    if ((await next.count()) === 0) break;
+    await next.click();
+    await page.waitForLoadState();
+  }
+  await expect(cell).toBeVisible();
+}
