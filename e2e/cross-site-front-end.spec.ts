@@ -10,8 +10,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { AppServer } from "@/tests/support/app-server";
-import { databaseUrl } from "@/tests/support/database";
+import type { AppServer } from "@/tests/support/app-server";
+import { startSecondServer } from "@/tests/support/second-server";
 
 let app: AppServer;
 let front: Server;
@@ -29,12 +29,7 @@ function startFront(): Promise<string> {
 test.beforeAll(async () => {
   test.setTimeout(150_000);
   frontOrigin = await startFront();
-  app = await AppServer.start({
-    name: "cross-site",
-    inheritSettings: true,
-    databaseUrl: databaseUrl(),
-    env: { COOKIE_SAMESITE: "None", CORS_ORIGINS: frontOrigin },
-  });
+  app = await startSecondServer({ COOKIE_SAMESITE: "None", CORS_ORIGINS: frontOrigin }, { name: "cross-site" });
 });
 
 test.afterAll(async () => {

@@ -11,8 +11,8 @@
  */
 import { request, type IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppServer } from "../support/app-server";
-import { databaseUrl } from "../support/database";
+import type { AppServer } from "../support/app-server";
+import { startSecondServer } from "../support/second-server";
 import { loopbackAddress } from "../support/http";
 import { refusesConnections } from "../support/tcp";
 import { eventually } from "../support/eventually";
@@ -25,12 +25,7 @@ describe("the production server on a stop signal", () => {
     ["SIGTERM", 143],
     ["SIGINT", 130],
   ] as const)("finishes a request in flight on %s, then exits %i", async (signal, exitCode) => {
-    server = await AppServer.start({
-      program: "server",
-      inheritSettings: true,
-      databaseUrl: databaseUrl(),
-      env: { TRUST_PROXY: "0" },
-    });
+    server = await startSecondServer({ TRUST_PROXY: "0" }, { program: "server" });
     const { port } = server;
     const pid = server.serverPid();
     const body = JSON.stringify({ username: "niko", password: "123niko" });

@@ -5,8 +5,8 @@
  * workers load bcryptjs from node_modules at run time, for one).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { AppServer } from "@/tests/support/app-server";
-import { databaseUrl } from "@/tests/support/database";
+import type { AppServer } from "@/tests/support/app-server";
+import { startSecondServer } from "@/tests/support/second-server";
 import { httpClient } from "@/tests/support/http";
 
 let server: AppServer | undefined;
@@ -15,7 +15,7 @@ afterAll(() => server?.terminate());
 describe("the standalone server", () => {
   it("starts from .next/standalone and signs a user in", async () => {
     // Inside the test timeout, so that a server that never answers is stopped, not left behind.
-    server = await AppServer.start({ program: "standalone", inheritSettings: true, databaseUrl: databaseUrl(), readyWithinMs: 30_000 });
+    server = await startSecondServer({}, { program: "standalone", readyWithinMs: 30_000 });
     const base = server.url;
     expect((await fetch(`${base}/api/health`)).ok).toBe(true);
 

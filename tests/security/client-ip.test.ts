@@ -8,20 +8,17 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
 import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "../support/http";
 import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "../support/cookies";
-import { databaseUrl, query } from "../support/database";
+import { query } from "../support/database";
+import { startSecondServer } from "../support/second-server";
 
 const PER_IP = 3;
 let untrusting: AppServer;
 
 beforeAll(async () => {
-  untrusting = await AppServer.start({
-    inheritSettings: true,
-    databaseUrl: databaseUrl(),
-    env: { TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) },
-  });
+  untrusting = await startSecondServer({ TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) });
 }, 120_000);
 afterAll(() => untrusting?.terminate());
 

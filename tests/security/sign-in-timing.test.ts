@@ -8,20 +8,17 @@
  */
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer } from "../support/app-server";
+import type { AppServer } from "../support/app-server";
 import { httpClient, uniqueName } from "../support/http";
-import { databaseUrl, query, throwawayAccounts } from "../support/database";
+import { query, throwawayAccounts } from "../support/database";
+import { startSecondServer } from "../support/second-server";
 
 const SAMPLES = 15;
 let server: AppServer;
 
 beforeAll(async () => {
-  server = await AppServer.start({
-    inheritSettings: true,
-    databaseUrl: databaseUrl(),
-    // Sampling needs more wrong passwords for one user than the per-username limit allows.
-    env: { BCRYPT_COST: "12", RATE_LIMIT_PER_USERNAME: "100" },
-  });
+  // Sampling needs more wrong passwords for one user than the per-username limit allows.
+  server = await startSecondServer({ BCRYPT_COST: "12", RATE_LIMIT_PER_USERNAME: "100" });
 }, 120_000);
 afterAll(() => server?.terminate());
 

@@ -1,0 +1,12 @@
+/**
+ * A second app server beside the one `npm test` started: the same build, the
+ * same database and settings, with a few settings of its own on top (another
+ * limit, another cookie policy, no trusted proxy), for a test that needs the
+ * app configured otherwise.
+ */
+import { AppServer, type AppOptions } from "./app-server";
+import { databaseUrl } from "./database";
+
+export function startSecondServer(env: Record<string, string>, options: Omit<AppOptions, "env" | "databaseUrl" | "inheritSettings"> = {}): Promise<AppServer> {
+  return AppServer.start({ ...options, inheritSettings: true, databaseUrl: databaseUrl(), env });
+}
