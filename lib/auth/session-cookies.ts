@@ -13,7 +13,7 @@ import {
   isHttpsRequest,
   isSecureCookie,
   readSessionCookies,
-  type CookieKind,
+  type AnyCookieKind,
   type SessionCookies,
 } from "@/lib/edge/cookies";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
@@ -26,7 +26,7 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-async function setCookie(kind: CookieKind | "device", value: string, maxAge: number): Promise<void> {
+async function setCookie(kind: AnyCookieKind, value: string, maxAge: number): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
   (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
 }
@@ -52,7 +52,7 @@ async function sentSessionCookies(): Promise<SessionCookies> {
  * cookie name was sent twice (a planted cookie): then neither is used, and a
  * `cookie_conflict` event is recorded.
  */
-export async function requestSessionCookies(): Promise<Omit<SessionCookies, "conflict">> {
+async function requestSessionCookies(): Promise<Omit<SessionCookies, "conflict">> {
   const sent = await sentSessionCookies();
   if (sent.conflict) {
     await recordCookieConflict();
