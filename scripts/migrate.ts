@@ -13,7 +13,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { databaseConfig } from "@/lib/edge/config";
@@ -51,10 +51,27 @@ interface ShadowDatabase {
   dispose(): Promise<void>;
 }
 
-/** A connection the engine may use, closed when the command ends (the engine does not always dispose it). */
+/**
+ * A connection the engine may use, closed when the command ends (the engine does not always dispose it).
+ *
+ * A migration's script goes to PostgreSQL whole, in one simple-protocol query, as
+ * `prisma migrate deploy` sends it: adapter-pg's own `executeScript` cuts the script at
+ * every ";", which breaks a function body, or a comment, that contains one.
+ */
 function adapterFor(url: string, opened: SqlDriverAdapter[], onDispose?: () => Promise<void>) {
   return async () => {
-    const adapter = await new PrismaPg({ connectionString: url, Client: CharAsTextClient }).connect();
+    const pool = new pg.Pool({ connectionString: url, Client: CharAsTextClient });
+    const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
+    adapter.executeScript = async (script) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        // PostgreSQL's own message (syntax error at …), as the engine reports it for any other statement.
+        if (!(error instanceof pg.DatabaseError)) throw error;
+        const { code = "", severity = "ERROR", message, detail, column, hint } = error;
+        throw new DriverAdapterError({ kind: "postgres", code, severity, message, detail, column, hint });
+      }
+    };
     const dispose = adapter.dispose.bind(adapter);
     let disposed = false;
     adapter.dispose = async () => {

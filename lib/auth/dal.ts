@@ -5,7 +5,9 @@
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
  * too long: lib/auth/session-lifetime.ts), and reads the user's role fresh
- * from there, in one query.
+ * from there, in one query. That answer is reused for a short while from the
+ * session cache (lib/auth/session-cache.ts), which PostgreSQL's notices empty
+ * of every session that ends and every user that changes, on every instance.
  */
 import "server-only";
 import { cache } from "react";
@@ -16,7 +18,9 @@ import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/session-cookies";
 import { liveSessionUser } from "@/lib/auth/session-queries";
-import { publicUser, type AdminViewer, type PublicUser } from "@/lib/users/access";
+import { sessionCache } from "@/lib/auth/process-session-cache";
+import { DEFAULT_SESSION_CACHE_LIMITS } from "@/lib/auth/session-cache";
+import { publicUser, type AdminViewer, type PublicUser, type PublicUserRow } from "@/lib/users/access";
 import { ApiError } from "@/lib/edge/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
 
@@ -36,11 +40,28 @@ const verifiedClaims = cache(async (): Promise<AccessClaims> => {
   }
 });
 
+/**
+ * The user of a live session: from the session cache when it may answer, else
+ * from the database, whose answer the cache keeps while the session is sure to
+ * stay live (a notice can still end it sooner).
+ */
+async function liveUser(session: { id: string; userId: string }): Promise<PublicUserRow | null> {
+  const cache = sessionCache();
+  const cached = cache?.lookup(session.id, session.userId);
+  if (cached) return cached;
+  if (!cache) return (await liveSessionUser(session))?.user ?? null;
+  const ticket = cache.ticket();
+  const { maxEntryMs } = DEFAULT_SESSION_CACHE_LIMITS;
+  const live = await liveSessionUser(session, { horizon: new Date(Date.now() + maxEntryMs) });
+  if (live?.liveAtHorizon) cache.store(ticket, session.id, session.userId, live.user, maxEntryMs);
+  return live?.user ?? null;
+}
+
 /** The signed-in session of this request, or an ApiError (401 codes). Memoised per request. */
 export const verifySession = cache(async (): Promise<VerifiedSession> => {
   const claims = await verifiedClaims();
   // The same rule as the sessions list: a session the user sees is one that lets them in, and no other.
-  const user = await liveSessionUser({ id: claims.sid, userId: claims.sub });
+  const user = await liveUser({ id: claims.sid, userId: claims.sub });
   if (!user) throw new ApiError("token_revoked");
   return { user: publicUser(user), claims, sessionId: claims.sid };
 });

@@ -16,6 +16,7 @@ import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/au
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
 import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
+import { forgetSession } from "@/lib/auth/process-session-cache";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */
@@ -40,7 +41,7 @@ function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_
 type Outcome =
   | { kind: "rotated"; user: PublicUserRow; sessionId: string; refresh: ReturnType<typeof newRefreshToken>; event: AuthEventInput }
   | { kind: "grace"; user: PublicUserRow; sessionId: string }
-  | { kind: "reuse"; event: AuthEventInput }
+  | { kind: "reuse"; sessionId: string; event: AuthEventInput }
   | { kind: "refused"; code: "token_revoked" | "token_expired" | "invalid_token" };
 
 async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Outcome> {
@@ -77,7 +78,7 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
     await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
     const event = { type: "refresh_reuse" as const, username: session.user.username, userId: session.user.id, client };
     await tx.authEvent.create({ data: authEventData(event) });
-    return { kind: "reuse", event };
+    return { kind: "reuse", sessionId: session.id, event };
   });
 }
 
@@ -93,6 +94,7 @@ export async function refreshSession(token: string | undefined, client: ClientIn
     case "refused":
       throw new ApiError(outcome.code);
     case "reuse":
+      forgetSession(outcome.sessionId);
       logAuthEvent(outcome.event);
       throw new ApiError("token_revoked", "This refresh token was already used; the session has been ended.");
     case "grace":

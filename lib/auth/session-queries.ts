@@ -11,6 +11,7 @@ import { config } from "@/lib/edge/config";
 import { authEventData, logAuthEvent } from "@/lib/auth/audit-events";
 import { describeDevice } from "@/lib/auth/device-name";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
+import { forgetSession, forgetUser } from "@/lib/auth/process-session-cache";
 import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
 import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
@@ -35,18 +36,37 @@ function liveNow() {
   return liveSessionWhere(new Date(), config().refreshTokenTtl);
 }
 
+export interface LiveSession {
+  user: PublicUserRow;
+  /** Whether the session will still be live at `horizon`, if one was asked about: until then, nothing but a notice can end it. */
+  liveAtHorizon: boolean;
+}
+
 /**
  * The data-access layer's session check, in one query: the user `userId`, if
  * session `sessionId` is theirs and live; null otherwise. Asked from the
  * user's side (`sessions: { some }` is an EXISTS in the same statement):
  * asked from the session's side, Prisma would load the related user with a
- * second query.
+ * second query. With `horizon`, the same statement also counts whether the
+ * session will still be live then (a filtered relation count, a subquery):
+ * the session cache may keep the answer that long.
  */
-export async function liveSessionUser(session: { id: string; userId: string }, client: Pick<Database, "user"> = db): Promise<PublicUserRow | null> {
-  return client.user.findFirst({
-    where: { id: session.userId, sessions: { some: { id: session.id, ...liveNow() } } },
-    select: publicUserSelect,
+export async function liveSessionUser(
+  session: { id: string; userId: string },
+  { horizon, client = db }: { horizon?: Date; client?: Pick<Database, "user"> } = {},
+): Promise<LiveSession | null> {
+  const now = new Date();
+  const { refreshTokenTtl } = config();
+  const row = await client.user.findFirst({
+    where: { id: session.userId, sessions: { some: { id: session.id, ...liveSessionWhere(now, refreshTokenTtl) } } },
+    select: {
+      ...publicUserSelect,
+      _count: { select: { sessions: { where: { id: session.id, ...liveSessionWhere(horizon ?? now, refreshTokenTtl) } } } },
+    },
   });
+  if (!row) return null;
+  const { _count: counts, ...user } = row;
+  return { user, liveAtHorizon: horizon !== undefined && counts.sessions > 0 };
 }
 
 /** Live sessions only, newest first: revoked, expired and idle ones are gone from the list as from the gate. */
@@ -100,6 +120,8 @@ export async function revokeSessions(
     db.authEvent.create({ data: authEventData(event) }),
     ...(only || except ? [] : [revokeDevices(user.id)]),
   ]);
+  if (only) forgetSession(only);
+  else forgetUser(user.id);
   logAuthEvent(event);
   return count;
 }
@@ -122,6 +144,7 @@ export async function endAllSessionsOf(userId: string, admin: Actor, client: Cli
     await tx.authEvent.create({ data: authEventData(event) });
     return event;
   });
+  forgetUser(userId);
   logAuthEvent(event);
 }
 

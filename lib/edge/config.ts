@@ -180,6 +180,12 @@ const envSchema = z
         }
         return origins;
       }),
+    SESSION_CACHE: z
+      .enum(["on", "off", ""], { error: "SESSION_CACHE must be on or off" })
+      .optional()
+      .transform((value) => (value ? value === "on" : undefined)),
+    // Set by Vercel on its functions, which freeze between requests: a listening connection cannot stay open there.
+    VERCEL: z.string().optional(),
     RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
     RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
   })
@@ -204,6 +210,8 @@ const envSchema = z
     ...lifetimeSettings(env),
     cookies: { sameSite: env.COOKIE_SAMESITE },
     trustProxy: env.TRUST_PROXY,
+    /** Whether the data-access layer may answer from its session cache (lib/auth/session-cache.ts); off by default on Vercel. */
+    sessionCache: env.SESSION_CACHE ?? !env.VERCEL,
     corsOrigins: env.CORS_ORIGINS,
     rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
   }));

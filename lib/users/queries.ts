@@ -9,6 +9,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
+import { forgetUser } from "@/lib/auth/process-session-cache";
 import {
   assertMayChangeRole,
   assertMayManage,
@@ -135,6 +136,8 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     }),
     ...(passwordHash ? [revokeDevices(id)] : []),
   ]);
+  // The session check reads the user's role and profile: this instance must not answer with the old ones.
+  forgetUser(id);
   if (passwordHash) await revokeSessions(target, client, self ? { except: editor.sessionId } : {});
   return userFor(editor.user, row);
 }
@@ -142,5 +145,6 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
 /** Deletes a user; their sessions go with them (cascade), so every token they hold stops working at once. */
 export async function deleteUser(id: string): Promise<void> {
   const { count } = await db.user.deleteMany({ where: { id } });
+  forgetUser(id);
   if (count === 0) throw new ApiError("not_found", "No such user.");
 }

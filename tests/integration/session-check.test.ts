@@ -23,10 +23,10 @@ client.$on("query", (event) => statements.push(event.query));
 afterAll(() => client.$disconnect());
 
 /** What the check answers for this session and user, and how many SQL statements it took. */
-async function check(session: { id: string; userId: string }) {
+async function check(session: { id: string; userId: string }, horizon?: Date) {
   statements.length = 0;
-  const user = await liveSessionUser(session, client);
-  return { username: user?.username ?? null, statements: statements.length };
+  const live = await liveSessionUser(session, { client, horizon });
+  return { username: live?.user.username ?? null, statements: statements.length, liveAtHorizon: live?.liveAtHorizon ?? false };
 }
 
 async function signedInUser() {
@@ -38,7 +38,7 @@ async function signedInUser() {
 describe("the session check", () => {
   it("finds a live session's user, fresh from the database, in one SQL statement", async () => {
     const { username, session } = await signedInUser();
-    expect(await check(session)).toEqual({ username, statements: 1 });
+    expect(await check(session)).toEqual({ username, statements: 1, liveAtHorizon: false });
     expect(statements[0]).toMatch(/"User"/);
     expect(statements[0]).toMatch(/"Session"/);
   });
@@ -46,7 +46,7 @@ describe("the session check", () => {
   it("refuses a signed-out session, in one statement", async () => {
     const { signed, session } = await signedInUser();
     expect((await call("/api/auth/logout", { method: "POST", cookie: signed.access })).status).toBe(204);
-    expect(await check(session)).toEqual({ username: null, statements: 1 });
+    expect(await check(session)).toEqual({ username: null, statements: 1, liveAtHorizon: false });
   });
 
   it("refuses a session presented with another user's id", async () => {
@@ -70,6 +70,19 @@ describe("the session check", () => {
     const { token } = await bearerToken(username, password);
     const session = { id: decodeClaims(token).sid as string, userId: decodeClaims(token).sub as string };
     await setSessionTimes(session.id, { lastUsedAt: secondsAgo(refreshTokenTtl + 1) });
-    expect(await check(session)).toEqual({ username, statements: 1 });
+    expect(await check(session)).toEqual({ username, statements: 1, liveAtHorizon: false });
+  });
+
+  it("says, in the same statement, whether the session will still be live at a later moment (how long the session cache may keep it)", async () => {
+    const { username, session } = await signedInUser();
+    const inAMinute = new Date(Date.now() + 60_000);
+    expect(await check(session, inAMinute)).toEqual({ username, statements: 1, liveAtHorizon: true });
+
+    await setSessionTimes(session.id, { expiresAt: new Date(Date.now() + 30_000) });
+    expect(await check(session, inAMinute)).toEqual({ username, statements: 1, liveAtHorizon: false });
+
+    const idle = await signedInUser();
+    await setSessionTimes(idle.session.id, { lastUsedAt: secondsAgo(refreshTokenTtl - 30) });
+    expect(await check(idle.session, inAMinute)).toEqual({ username: idle.username, statements: 1, liveAtHorizon: false });
   });
 });

@@ -14,6 +14,14 @@ describe("configuration", () => {
     expect(settings.trustProxy).toBe(false);
   });
 
+  it("turns the session cache on, except on Vercel, unless SESSION_CACHE says otherwise", () => {
+    expect(parseConfig({ JWT_SECRET: secret }).sessionCache).toBe(true);
+    expect(parseConfig({ JWT_SECRET: secret, SESSION_CACHE: "off" }).sessionCache).toBe(false);
+    expect(parseConfig({ JWT_SECRET: secret, VERCEL: "1" }).sessionCache).toBe(false);
+    expect(parseConfig({ JWT_SECRET: secret, VERCEL: "1", SESSION_CACHE: "on" }).sessionCache).toBe(true);
+    expect(() => parseConfig({ JWT_SECRET: secret, SESSION_CACHE: "yes" })).toThrow(/SESSION_CACHE must be on or off/);
+  });
+
   it("stops with a clear message when JWT_SECRET is missing", () => {
     expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
     expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET is not set/);

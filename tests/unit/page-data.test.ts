@@ -3,7 +3,8 @@
  * (lib/auth/dal.ts `requirePageSessionWith`, `requireAdminPageWith`): the
  * reads start before the database has answered, and what they read is handed
  * over only once it has said yes. The token check, the database and Next.js's
- * redirects are stand-ins here, so the order of events can be watched.
+ * redirects are stand-ins here (and the session cache is off), so the order
+ * of events can be watched.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AccessClaims } from "@/lib/edge/tokens";
@@ -38,9 +39,11 @@ vi.mock("@/lib/auth/session-cookies", () => ({ recordCookieConflict: async () =>
 vi.mock("@/lib/auth/session-queries", () => ({
   liveSessionUser: () => {
     state.events.push("check started");
-    return new Promise<PublicUserRow | null>((resolve) => (state.answer = resolve));
+    return new Promise((resolve) => (state.answer = (row) => resolve(row ? { user: row, liveAtHorizon: false } : null)));
   },
 }));
+// No session cache: every check is the database's.
+vi.mock("@/lib/auth/process-session-cache", () => ({ sessionCache: () => null }));
 
 const { requireAdminPageWith, requirePageSessionWith } = await import("@/lib/auth/dal");
 

@@ -11,7 +11,7 @@ import { renderWhenAvailable } from "@/lib/http/unavailable";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  // Three queries at once: the session check, the posts and the sessions list.
+  // At once: the session check (no query when the session cache answers), the posts and the sessions list.
   const {
     user,
     claims,

@@ -1,0 +1,45 @@
+/**
+ * This process's session cache and the listener that keeps it honest, made
+ * once (on globalThis, as `next dev` re-evaluates modules) and started on the
+ * first session check. With SESSION_CACHE=off there is neither: no cache, no
+ * listening connection, and every check asks the database.
+ */
+import "server-only";
+import { config } from "@/lib/edge/config";
+import { SessionCache } from "@/lib/auth/session-cache";
+import { SessionNoticeListener } from "@/lib/db/session-notices";
+import type { PublicUserRow } from "@/lib/users/access";
+
+interface ProcessSessionCache {
+  cache: SessionCache<PublicUserRow>;
+  listener: SessionNoticeListener;
+}
+
+const holder = globalThis as typeof globalThis & { tesseraSessionCache?: ProcessSessionCache | null };
+
+function create(): ProcessSessionCache | null {
+  if (!config().sessionCache) return null;
+  const cache = new SessionCache<PublicUserRow>();
+  const listener = new SessionNoticeListener(cache);
+  listener.start();
+  return { cache, listener };
+}
+
+/** The cache, or null when SESSION_CACHE=off. */
+export function sessionCache(): SessionCache<PublicUserRow> | null {
+  if (holder.tesseraSessionCache === undefined) holder.tesseraSessionCache = create();
+  return holder.tesseraSessionCache?.cache ?? null;
+}
+
+/**
+ * After this process has committed the end of a session: forget it here at
+ * once (the notice reaches the other instances, and this one again, moments later).
+ */
+export function forgetSession(sessionId: string): void {
+  holder.tesseraSessionCache?.cache.forgetSession(sessionId);
+}
+
+/** After this process has committed a change to a user (role, profile, deletion, every session ended). */
+export function forgetUser(userId: string): void {
+  holder.tesseraSessionCache?.cache.forgetUser(userId);
+}

@@ -1,0 +1,109 @@
+/**
+ * The session cache seen from outside (lib/auth/session-cache.ts): two app
+ * instances on one database, the test server and a second one. A signed-in
+ * request answered from the cache needs no query — it is served while the
+ * users table is locked — and a session ended on one instance is refused by
+ * the other as soon as PostgreSQL's notice arrives; with the notices cut off
+ * every request goes to the database again.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENER_APPLICATION_NAME } from "@/lib/db/session-notices";
+import type { AppServer } from "../support/app-server";
+import { databaseUrl, query, throwawayAccounts } from "../support/database";
+import { eventually } from "../support/eventually";
+import { BASE_URL, httpClient } from "../support/http";
+import { startSecondServer } from "../support/second-server";
+
+const registerUser = throwawayAccounts();
+const here = httpClient(BASE_URL);
+let cached: AppServer;
+let uncached: AppServer;
+
+beforeAll(async () => {
+  // A short database timeout, so that a request stuck behind the lock below answers 503 within a second.
+  [cached, uncached] = await Promise.all([
+    startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "cache-on" }),
+    startSecondServer({ DB_TIMEOUT_MS: "1000", SESSION_CACHE: "off" }, { name: "cache-off" }),
+  ]);
+}, 120_000);
+afterAll(() => Promise.all([cached?.terminate(), uncached?.terminate()]));
+
+/** `GET /api/auth/me` on `server` while another transaction holds the users table, which any session query would wait for. */
+async function meWhileUsersLocked(server: AppServer, access: string): Promise<number> {
+  const locker = new pg.Client({ connectionString: databaseUrl() });
+  await locker.connect();
+  try {
+    await locker.query(`BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
+    return (await httpClient(server.url).call("/api/auth/me", { cookie: access, timeoutMs: 10_000 })).status;
+  } finally {
+    await locker.query("ROLLBACK").catch(() => undefined);
+    await locker.end();
+  }
+}
+
+async function signedIn(prefix: string) {
+  const { username, password } = await registerUser(prefix);
+  return here.signInFully(username, password);
+}
+
+describe("the session cache", () => {
+  it("answers a signed-in request it has seen before without asking the database", async () => {
+    const signed = await signedIn("cached");
+    const client = httpClient(cached.url);
+    await eventually("the second instance answers from its cache", async () => {
+      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
+      return (await meWhileUsersLocked(cached, signed.access)) === 200;
+    });
+  });
+
+  it("is not there with SESSION_CACHE=off: the same request waits for the database and gets 503", async () => {
+    const signed = await signedIn("uncached");
+    expect((await httpClient(uncached.url).call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
+    expect(await meWhileUsersLocked(uncached, signed.access)).toBe(503);
+  });
+
+  it("refuses, on the other instance, a session ended on this one", async () => {
+    const signed = await signedIn("ended-elsewhere");
+    const client = httpClient(cached.url);
+    await eventually("cached on the second instance", async () => {
+      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
+      return (await meWhileUsersLocked(cached, signed.access)) === 200;
+    });
+    expect((await here.call("/api/auth/logout", { method: "POST", cookie: signed.access })).status).toBe(204);
+    await eventually("the second instance refuses the ended session", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
+      withinMs: 5_000,
+      everyMs: 5,
+    });
+  });
+
+  it("gives a demoted admin's new role on the other instance, and refuses a deleted user there", async () => {
+    const { username, password, id } = await registerUser("promoted");
+    await query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
+    const signed = await here.signInFully(username, password);
+    const client = httpClient(cached.url);
+    const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).user?.role;
+    await eventually("cached as ADMIN", async () => (await role()) === "ADMIN" && (await meWhileUsersLocked(cached, signed.access)) === 200);
+
+    await query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
+    await eventually("the new role is read", async () => (await role()) === "USER", { withinMs: 5_000, everyMs: 5 });
+
+    await query(`DELETE FROM "User" WHERE "id" = $1`, [id]);
+    await eventually("the deleted user is refused", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
+      withinMs: 5_000,
+      everyMs: 5,
+    });
+  });
+
+  it("goes to the database for every request while the listening connection is down", async () => {
+    const signed = await signedIn("listener-down");
+    const client = httpClient(cached.url);
+    await eventually("cached on the second instance", async () => {
+      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
+      return (await meWhileUsersLocked(cached, signed.access)) === 200;
+    });
+    // Cut every instance's listening connection; each reconnects about a second later, with an empty cache.
+    await query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1`, [LISTENER_APPLICATION_NAME]);
+    await eventually("the request waits for the database again", async () => (await meWhileUsersLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
+  });
+});
