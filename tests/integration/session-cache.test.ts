@@ -54,7 +54,7 @@ describe("the session cache", () => {
     await eventually("the second instance answers from its cache", async () => {
       expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
       return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    });
+    }, { withinMs: 10_000 });
   });
 
   it("is not there with SESSION_CACHE=off: the same request waits for the database and gets 503", async () => {
@@ -69,7 +69,7 @@ describe("the session cache", () => {
     await eventually("cached on the second instance", async () => {
       expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
       return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    });
+    }, { withinMs: 10_000 });
     expect((await here.call("/api/auth/logout", { method: "POST", cookie: signed.access })).status).toBe(204);
     await eventually("the second instance refuses the ended session", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
       withinMs: 5_000,
@@ -82,8 +82,8 @@ describe("the session cache", () => {
     await query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
     const signed = await here.signInFully(username, password);
     const client = httpClient(cached.url);
-    const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).user?.role;
-    await eventually("cached as ADMIN", async () => (await role()) === "ADMIN" && (await meWhileUsersLocked(cached, signed.access)) === 200);
+    const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).data?.user?.role;
+    await eventually("cached as ADMIN", async () => (await role()) === "ADMIN" && (await meWhileUsersLocked(cached, signed.access)) === 200, { withinMs: 10_000 });
 
     await query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
     await eventually("the new role is read", async () => (await role()) === "USER", { withinMs: 5_000, everyMs: 5 });
@@ -101,7 +101,7 @@ describe("the session cache", () => {
     await eventually("cached on the second instance", async () => {
       expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
       return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    });
+    }, { withinMs: 10_000 });
     // Cut every instance's listening connection; each reconnects about a second later, with an empty cache.
     await query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1`, [LISTENER_APPLICATION_NAME]);
     await eventually("the request waits for the database again", async () => (await meWhileUsersLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
