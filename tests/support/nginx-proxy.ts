@@ -99,7 +99,10 @@ export class NginxProxy {
     const conf = path.join(prefix, "nginx.conf");
     writeFileSync(conf, config(prefix, port, upstreams, certificate(prefix)));
     const test = spawnSync(NGINX, ["-p", prefix, "-c", conf, "-t"], { encoding: "utf8" });
-    if (test.status !== 0) throw new Error(`nginx config refused: ${test.stderr}`);
+    if (test.status !== 0) {
+      rmSync(prefix, { recursive: true, force: true });
+      throw new Error(`nginx config refused (${NGINX}): ${test.error ?? test.stderr}`);
+    }
     const child = spawn(NGINX, ["-p", prefix, "-c", conf], { stdio: "ignore" });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const proxy = new NginxProxy(child, port, prefix, exited);
