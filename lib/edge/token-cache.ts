@@ -5,7 +5,11 @@
  * process another (lib/edge/request-token.ts).
  *
  * - Keyed by the token's SHA-256, never the token itself: what sits in memory
- *   (a heap snapshot, a debugger) is no credential anyone can replay.
+ *   (a heap snapshot, a debugger) is no credential anyone can replay. The hash
+ *   is computed synchronously in plain JavaScript (`@noble/hashes`, which runs
+ *   on both runtimes): WebCrypto's `digest` is asynchronous and, in Node, costs
+ *   about as much as the signature check the cache saves, whereas a hit should
+ *   cost little more than hashing the token once.
  * - Only what `verifyAccessToken` accepted goes in. A refusal is never
  *   remembered, so a forged token pays for its own check every time and can
  *   neither fill the cache nor evict the tokens of real users wholesale.
@@ -20,6 +24,7 @@
  * Whether the token's session is still live is no property of the token and
  * is not cached: the data-access layer asks the database on every request.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 import { base64url } from "jose";
 import type { KeySet } from "@/lib/edge/keys";
 import { MAX_TOKEN_BYTES, verifyAccessToken, type AccessClaims, type TokenSettings } from "@/lib/edge/tokens";
@@ -46,15 +51,18 @@ interface Entry {
   until: number;
 }
 
-async function digest(token: string): Promise<string> {
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
+const utf8 = new TextEncoder();
+
+function digest(token: string): string {
+  return base64url.encode(sha256(utf8.encode(token)));
 }
 
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #limits: TokenCacheLimits;
   #keys: KeySet | undefined;
-  #settings = "";
+  #issuer: string | undefined;
+  #audience: string | undefined;
 
   constructor(limits: TokenCacheLimits = DEFAULT_TOKEN_CACHE_LIMITS) {
     this.#limits = limits;
@@ -65,13 +73,17 @@ export class VerifiedTokenCache {
   }
 
   /** `verifyAccessToken`, answered from memory when this token was accepted before with these keys and settings. */
-  async verify(token: string, keys: KeySet, settings: VerifySettings, now = new Date()): Promise<AccessClaims> {
+  verify(token: string, keys: KeySet, settings: VerifySettings, now = new Date()): Promise<AccessClaims> {
     // Too big to be one of ours: refused by the full check, without hashing it first.
     if (token.length > MAX_TOKEN_BYTES) return verifyAccessToken(token, keys, settings, now);
-    const id = await digest(token);
+    const id = digest(token);
     this.#serve(keys, settings);
     const hit = this.#take(id, now.getTime());
-    if (hit) return hit;
+    // A hit is answered at once: nothing to wait for.
+    return hit ? Promise.resolve(hit) : this.#verifyAndKeep(id, token, keys, settings, now);
+  }
+
+  async #verifyAndKeep(id: string, token: string, keys: KeySet, settings: VerifySettings, now: Date): Promise<AccessClaims> {
     const claims = await verifyAccessToken(token, keys, settings, now);
     // The key set may have changed while this token was being verified; then it belongs to the old one.
     if (this.#serves(keys, settings)) this.#put(id, claims, now.getTime());
@@ -79,7 +91,7 @@ export class VerifiedTokenCache {
   }
 
   #serves(keys: KeySet, settings: VerifySettings): boolean {
-    return this.#keys === keys && this.#settings === `${settings.issuer}\n${settings.audience}`;
+    return this.#keys === keys && this.#issuer === settings.issuer && this.#audience === settings.audience;
   }
 
   /** Starts afresh when asked about other keys or settings than the ones the entries were verified with. */
@@ -87,7 +99,8 @@ export class VerifiedTokenCache {
     if (this.#serves(keys, settings)) return;
     this.#entries.clear();
     this.#keys = keys;
-    this.#settings = `${settings.issuer}\n${settings.audience}`;
+    this.#issuer = settings.issuer;
+    this.#audience = settings.audience;
   }
 
   #take(id: string, now: number): AccessClaims | undefined {

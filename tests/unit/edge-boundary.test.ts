@@ -9,8 +9,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../support/app-server";
 
-/** Packages that run on the Edge runtime. */
-const EDGE_PACKAGES = new Set(["next/server", "jose", "zod"]);
+/** Packages that run on the Edge runtime (@noble/hashes is plain JavaScript, no Node built-ins). */
+const EDGE_PACKAGES = new Set(["next/server", "jose", "zod", "@noble/hashes/sha2.js"]);
 
 /** The module specifiers of a file's runtime imports and re-exports (type-only imports are erased). */
 export function runtimeImports(source: string): string[] {
