@@ -7,9 +7,9 @@
  * the same code in the copy as in the product.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { temporaryDir } from "../tests/support/app-server";
 
 /** Where the reference route answers in the bench's copy. */
 export const REFERENCE_ROUTE = "/api/bench-reference";
@@ -63,7 +63,8 @@ function productMatcher(root: string): string {
  * swaps in the empty middleware and adds the reference route.
  */
 export function benchTree(root: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "tessera-bench-tree-"));
+  // Enterable by the embedded PostgreSQL's system user, which runs the binaries under node_modules.
+  const dir = temporaryDir("tessera-bench-tree-");
   const files = spawnSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" });
   if (files.status !== 0) throw new Error(`git ls-files failed: ${files.stderr}`);
   for (const file of files.stdout.split("\0").filter(Boolean)) {
