@@ -6,8 +6,9 @@
 /**
  * Vercel's size limits for an Edge function (the middleware), after gzip, by plan:
  * https://vercel.com/docs/functions/limitations#code-size-limit (Hobby 1 MB, Pro 2 MB,
- * Enterprise 4 MB; the builder counts a MB as 1024 × 1024 bytes). The builder (`@vercel/next`, `validateSize`) concatenates the
- * middleware's files and gzips them as one.
+ * Enterprise 4 MB; the builder counts a MB as 1024 × 1024 bytes). The builder
+ * (`@vercel/next`, `validateSize`) concatenates the middleware's files and gzips
+ * them as one.
  */
 export const VERCEL_EDGE_LIMITS_GZIP_BYTES = { Hobby: 1024 * 1024, Pro: 2 * 1024 * 1024, Enterprise: 4 * 1024 * 1024 } as const;
 
