@@ -1,22 +1,22 @@
 /**
- * The production builds a run measures: the app itself, and a bench-only copy whose
- * middleware does nothing (bench/empty-middleware.ts), to tell our middleware's share
- * of the server's CPU time.
+ * The production builds a run measures: the app itself, and the bench's own copy
+ * (bench/bench-tree.ts) whose middleware does nothing and which adds a reference
+ * signed-in route.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../tests/support/app-server";
-import { emptyMiddlewareTree } from "./empty-middleware";
+import { benchTree } from "./bench-tree";
 import { log, skipBuild } from "./plan";
 
 export interface Builds {
   buildSeconds: number;
-  /** Where the empty-middleware copy lives, built. */
-  emptyTree: string;
+  /** Where the bench's copy (empty middleware, reference route) lives, built. */
+  benchCopy: string;
   emptyBuildSeconds: number;
   /** Deletes the copy once its server has stopped. */
-  removeEmptyTree(): void;
+  removeBenchCopy(): void;
 }
 
 /** `next build` in `cwd`, or the build already there with --no-build; the seconds it took. */
@@ -32,10 +32,10 @@ function build(cwd: string, what: string): number {
   return (performance.now() - started) / 1000;
 }
 
-/** Builds the app, then its empty-middleware twin (the build times go into the report). */
+/** Builds the app, then the bench's copy (the build times go into the report). */
 export function buildApps(): Builds {
   const buildSeconds = build(PROJECT_ROOT, "app");
-  const emptyTree = emptyMiddlewareTree(PROJECT_ROOT);
-  const emptyBuildSeconds = build(emptyTree, "empty-middleware copy");
-  return { buildSeconds, emptyTree, emptyBuildSeconds, removeEmptyTree: () => rmSync(emptyTree, { recursive: true, force: true }) };
+  const benchCopy = benchTree(PROJECT_ROOT);
+  const emptyBuildSeconds = build(benchCopy, "bench copy (empty middleware, reference route)");
+  return { buildSeconds, benchCopy, emptyBuildSeconds, removeBenchCopy: () => rmSync(benchCopy, { recursive: true, force: true }) };
 }

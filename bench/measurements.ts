@@ -1,7 +1,10 @@
 /** What one run measured, step by step: what bench/table.ts judges and results.json records. */
 import type { AppFootprint } from "../tests/support/app-server";
 import type { DatabaseComparison } from "./database";
+import type { EdgeBundle } from "./edge-bundle";
+import type { FreshClone } from "./fresh-clone";
 import type { MiddlewareComparison } from "./middleware";
+import type { ReferenceComparison } from "./reference";
 import type { SignIns } from "./sign-ins";
 import type { Throughput } from "./throughput";
 import type { VerifyResult } from "./verify";
@@ -20,11 +23,16 @@ export interface MemoryReading {
 }
 
 export interface Measurements {
+  /** The middleware as an Edge function, from the app's build. */
+  edgeBundle: EdgeBundle;
   verify: VerifyResult[];
   /** By connection level. */
   http: Record<number, Throughput>;
   middleware: MiddlewareComparison;
+  /** /api/auth/me beside the reference route: session cache as by default, then off. */
+  reference: ReferenceComparison[];
   signIns: SignIns[];
   database: DatabaseComparison;
   memory: MemoryReading[];
+  freshClone: FreshClone;
 }

@@ -10,6 +10,9 @@ export const quick = process.argv.includes("--quick");
 /** `--no-build` reuses an existing .next build. */
 export const skipBuild = process.argv.includes("--no-build");
 
+/** `--no-fresh-clone` skips the clone, `npm ci` and first `npm run dev` page timing. */
+export const skipFreshClone = process.argv.includes("--no-fresh-clone");
+
 /** Cell lengths. */
 export const PLAN = quick
   ? { verifyRoundMs: 30, verifyRounds: 3, httpSeconds: 1, httpRounds: 1, signInSeconds: 2, dbSeconds: 1, dbRounds: 1 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../tests/support/app-server";
 import type { Machine, Measurements } from "./measurements";
 import { CONNECTION_LEVELS, log, PLAN, quick, SIGN_IN_CONNECTIONS } from "./plan";
+import { GOALS } from "./goals";
 import type { Table } from "./table";
 
 export interface Row {
@@ -15,26 +16,49 @@ export interface Row {
   measure: string;
   value: string;
   compared: string;
+  /** The figure's goal (bench/goals.ts), if it has one, and whether this run met it. */
+  goal?: string;
+  met?: boolean;
+}
+
+const COLUMNS = ["section", "measure", "value", "goal", "met", "compared"] as const;
+
+/** A row's text per column: met/MISSED only where there is a goal. */
+function columns(row: Row): Record<(typeof COLUMNS)[number], string> {
+  return { section: row.section, measure: row.measure, value: row.value, goal: row.goal ?? "", met: row.met === undefined ? "" : row.met ? "met" : "MISSED", compared: row.compared };
 }
 
 export function textTable(rows: Row[]): string {
-  const header: Row = { section: "section", measure: "measure", value: "value", compared: "compared" };
-  const all = [header, ...rows];
-  const width = (key: keyof Row) => Math.max(...all.map((row) => [...row[key]].length));
-  const widths = { section: width("section"), measure: width("measure"), value: width("value"), compared: width("compared") };
+  const header = Object.fromEntries(COLUMNS.map((name) => [name, name])) as Record<(typeof COLUMNS)[number], string>;
+  const all = [header, ...rows.map(columns)];
+  const widths = COLUMNS.map((name) => Math.max(...all.map((row) => [...row[name]].length)));
   const pad = (text: string, size: number) => text + " ".repeat(Math.max(0, size - [...text].length));
-  const line = (row: Row) => `${pad(row.section, widths.section)} │ ${pad(row.measure, widths.measure)} │ ${pad(row.value, widths.value)} │ ${row.compared}`;
-  const rule = `${"─".repeat(widths.section)}─┼─${"─".repeat(widths.measure)}─┼─${"─".repeat(widths.value)}─┼─${"─".repeat(widths.compared)}`;
-  return [line(header), rule, ...rows.map(line)].join("\n");
+  const line = (row: Record<(typeof COLUMNS)[number], string>) => COLUMNS.map((name, i) => (i === COLUMNS.length - 1 ? row[name] : pad(row[name], widths[i]!))).join(" │ ");
+  const rule = widths.map((size) => "─".repeat(size)).join("─┼─");
+  return [line(header), rule, ...all.slice(1).map(line)].join("\n");
 }
 
 export function markdownTable(rows: Row[]): string {
   const cell = (text: string) => text.replaceAll("|", "\\|");
   return [
-    "| section | measure | value | compared |",
-    "|---|---|---:|---|",
-    ...rows.map((row) => `| ${cell(row.section)} | ${cell(row.measure)} | ${cell(row.value)} | ${cell(row.compared)} |`),
+    `| ${COLUMNS.join(" | ")} |`,
+    "|---|---|---:|---|---|---|",
+    ...rows.map(columns).map((row) => `| ${COLUMNS.map((name) => cell(name === "met" && row.met === "MISSED" ? "**MISSED**" : row[name])).join(" | ")} |`),
   ].join("\n");
+}
+
+/** The goals alone, one line each: what RESULTS.md and the console end with. */
+function goalsTable(table: Table, markdown: boolean): string {
+  const rows = table.targets.map((target) => ({ section: "goal", measure: target.name, value: target.measured, compared: "", goal: target.goal, met: target.met }));
+  if (!markdown) return textTable(rows);
+  const cell = (text: string) => text.replaceAll("|", "\\|");
+  return ["| goal | measured | target | met |", "|---|---:|---|---|", ...table.targets.map((t) => `| ${cell(t.name)} | ${cell(t.measured)} | ${cell(t.goal)} | ${t.met ? "met" : "**MISSED**"} |`)].join("\n");
+}
+
+/** The console's view of a run: every figure, then the goals and how many were met. */
+export function consoleReport(table: Table): string {
+  const met = table.targets.filter((target) => target.met).length;
+  return `${textTable(table.rows)}\n\n${goalsTable(table, false)}\n\n${met} of ${table.targets.length} goals met.`;
 }
 
 export interface Bar {
@@ -112,6 +136,8 @@ const CHART_LABELS: Record<string, string> = {
   ours: "verifyAccessToken (ours)",
   middleware: "middleware() (ours)",
   "middleware-empty": "empty middleware",
+  "cache-hit": "token cache hit (ours)",
+  "cache-miss": "token cache miss (ours)",
   "iron-session": "iron-session unsealData",
   authjs: "Auth.js jwt decode",
 };
@@ -120,7 +146,7 @@ const CHART_LABELS: Record<string, string> = {
 function chartPanels(measured: Measurements): Panel[] {
   const hs = measured.verify.find((result) => result.alg === "HS256")!;
   return [
-    { title: "HS256 session token check, µs per verification (lower is better)", unit: "µs", bars: hs.rows.map((row) => ({ label: CHART_LABELS[row.id] ?? row.id, value: row.usPerOp, ours: row.id === "ours" || row.id === "middleware" })) },
+    { title: "HS256 session token check, µs per verification (lower is better)", unit: "µs", bars: hs.rows.map((row) => ({ label: CHART_LABELS[row.id] ?? row.id, value: row.usPerOp, ours: ["ours", "middleware", "cache-hit", "cache-miss"].includes(row.id) })) },
     ...CONNECTION_LEVELS.map((connections) => ({
       title: `Requests per second at ${connections} connections (higher is better)`,
       unit: "req/s",
@@ -143,20 +169,26 @@ export function writeReport(run: RunInfo, measured: Measurements, table: Table):
     quick,
     machine: run.machine,
     plan: PLAN,
+    goals: GOALS,
+    edgeBundle: measured.edgeBundle,
     verify: measured.verify,
     http: Object.fromEntries(CONNECTION_LEVELS.map((connections) => [connections, { cells: Object.fromEntries(measured.http[connections]!.cells), ratios: measured.http[connections]!.ratios }])),
+    middleware: { cells: Object.fromEntries(measured.middleware.cells), cpuRatio: measured.middleware.cpuRatio },
+    reference: measured.reference.map((run) => ({ ...run, cells: Object.fromEntries(run.cells) })),
     signIns: measured.signIns,
     database: measured.database,
     memory: measured.memory,
+    freshClone: measured.freshClone,
     targets: table.targets,
     table: table.rows,
   };
   writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(table.rows, run.machine, run.startedAt, run.seconds));
+  writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(table, run.machine, run.startedAt, run.seconds));
   log("Wrote bench/results.json, bench/RESULTS.md and bench/chart.svg.");
 }
 
-function resultsMarkdown(rows: Row[], machine: Machine, startedAt: Date, seconds: number): string {
+function resultsMarkdown(table: Table, machine: Machine, startedAt: Date, seconds: number): string {
+  const met = table.targets.filter((target) => target.met).length;
   return `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.ts) on ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: Node ${machine.node},
@@ -164,9 +196,20 @@ ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverageAt
 ${Math.round(seconds)} s in all. Every figure below comes from this one run; the raw numbers are in
 [results.json](results.json).${quick ? "\n\n**This was a `--quick` run: the cells are too short for the numbers to mean much.**" : ""}
 
+## Goals: ${met} of ${table.targets.length} met
+
+${goalsTable(table, true)}
+
+The goals are in [goals.ts](goals.ts). "Session cache on (default)" rows run with
+\`SESSION_CACHE\` unset, the others with \`SESSION_CACHE=off\`; a build that does not
+read that variable (no session cache yet) serves both the same way, so the two read the
+same within the machine's noise.
+
 ![Token verification cost, requests per second and sign-ins per second](chart.svg)
 
-${markdownTable(rows)}
+## Every figure
+
+${markdownTable(table.rows)}
 
 ## How it measures
 
@@ -196,6 +239,28 @@ ${markdownTable(rows)}
   work in both).
 - **database**: the same route on the cost-12 embedded server and on a second server
   using a throwaway PostgreSQL cluster, interleaved.
-- **memory**: resident set size of each process group just before it is stopped.
+- **edge bundle**: the files \`.next/server/middleware-manifest.json\` lists for the
+  middleware, summed (raw), and joined and gzipped as one buffer the way Vercel's
+  builder does before it checks its Edge function size limit (gzipped).
+- **vs reference route**: the bench copy (its middleware does nothing, which API
+  routes never pass through anyway) adds \`/api/bench-reference\`, a route that does
+  what a typical Next.js starter's signed-in route does: one jose \`jwtVerify\` of the
+  session cookie or Bearer token and one user-by-id query. \`/api/auth/me\`, the
+  reference and \`/api/health\` are loaded in interleaved rounds on that one server
+  process (${PLAN.httpRounds} rounds × ${PLAN.httpSeconds} s, 10 connections), once with the default
+  settings and once restarted with \`SESSION_CACHE=off\`. The reference route ships
+  only in the bench copy, never in the app.
+- **token cache**: a hit is \`VerifiedTokenCache.verify\` on a token it already
+  holds (SHA-256 of the token, a map lookup, the clock check); a miss is the same
+  call on an empty cache (hash, full \`verifyAccessToken\`, store).
+- **memory**: each process group just before it is stopped: proportional set size
+  (PSS, /proc/<pid>/smaps_rollup: shared pages divided among the processes that share
+  them) summed over the group where readable, else resident set size (RSS).
+- **fresh clone**: \`git clone\` of this repository's current branch into a temporary
+  directory, \`npm ci --prefer-offline\` with the npm cache this machine already has,
+  then \`npm run dev\` until \`/\` answers 200 (the launcher starts the embedded
+  database, applies migrations and seeds it; Next.js compiles the page on first
+  request). Each step is bounded in time; the dev server is stopped and the directory
+  deleted afterwards. \`--no-fresh-clone\` skips it.
 `;
 }

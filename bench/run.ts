@@ -3,19 +3,24 @@
  * running app over loopback HTTP, and writes every figure of this one run to
  * bench/results.json, bench/RESULTS.md and bench/chart.svg.
  *
- *   npm run bench [-- --quick] [-- --no-build]
+ *   npm run bench [-- --quick] [-- --no-build] [-- --no-fresh-clone]
  *
  * `--quick` shortens every cell (for checking the script, not for numbers);
- * `--no-build` reuses an existing .next build.
+ * `--no-build` reuses an existing .next build; `--no-fresh-clone` skips timing a
+ * fresh clone's `npm ci` and first `npm run dev` page.
  */
 import { cpus, loadavg } from "node:os";
 import { buildApps } from "./builds";
 import { compareDatabases } from "./database";
+import { measureEdgeBundle } from "./edge-bundle";
+import { measureFreshClone } from "./fresh-clone";
 import type { Machine, Measurements } from "./measurements";
 import { compareMiddleware } from "./middleware";
 import { log, quick } from "./plan";
-import { textTable, writeReport } from "./report";
+import { compareWithReference } from "./reference";
+import { consoleReport, writeReport } from "./report";
 import { withServers, type BenchServers } from "./servers";
+import { PROJECT_ROOT } from "../tests/support/app-server";
 import { measureSignIns } from "./sign-ins";
 import { tabulate } from "./table";
 import { measureThroughput, routeTargets } from "./throughput";
@@ -31,29 +36,42 @@ function describeMachine(): Machine {
 /**
  * Every figure that needs a running server. One server after another, so that only
  * the servers being compared share the two cores: the cost-10 server serves the
- * request matrix, the middleware comparison and its sign-ins; a restart of the same
- * data at cost 12 serves the default-cost sign-ins and the database comparison.
+ * request matrix, the middleware comparison (beside the bench copy) and its sign-ins;
+ * the bench copy alone then serves the reference comparison, by default and with
+ * SESSION_CACHE=off; a restart of the app's data at cost 12 serves the default-cost
+ * sign-ins and the database comparison.
  */
-async function measureOnServers(servers: BenchServers, emptyTree: string): Promise<Omit<Measurements, "verify">> {
+async function measureOnServers(servers: BenchServers, benchTree: string): Promise<Pick<Measurements, "http" | "middleware" | "reference" | "signIns" | "database" | "memory">> {
   // 1. On the embedded database (what `npm test` runs), at BCRYPT_COST=10.
   const app = await servers.start({ name: "app-cost10", bcryptCost: 10 });
   app.seed();
   const routes = await routeTargets(app);
   const http = await measureThroughput(app, routes);
-  const middleware = await compareMiddleware(servers, app, routes, emptyTree);
+  const copy = await servers.start({ name: "bench-copy", subdir: "copy", bcryptCost: 10, cwd: benchTree });
+  copy.seed();
+  const middleware = await compareMiddleware(app, routes, copy);
+  await servers.stop(copy);
   const signIns = [await measureSignIns(app, 10, routes.health)];
   const memory = [{ when: "embedded database, after the request matrix and cost-10 sign-ins", footprint: app.footprint() }];
   await servers.stop(app);
 
-  // 2. The same data and secret at the default cost: a restart, as a deploy would do.
+  // 2. The bench copy alone: /api/auth/me beside the reference route, the session cache by default, then off (same data).
+  const reference = [];
+  for (const [sessionCache, env] of [["default", {}], ["off", { SESSION_CACHE: "off" }]] as const) {
+    const server = await servers.start({ name: `bench-copy-session-cache-${sessionCache}`, subdir: "copy", bcryptCost: 10, cwd: benchTree, env });
+    reference.push(await compareWithReference(server, sessionCache));
+    await servers.stop(server);
+  }
+
+  // 3. The same data and secret at the default cost: a restart, as a deploy would do.
   const app12 = await servers.start({ name: "app-cost12", bcryptCost: 12 });
   signIns.push(await measureSignIns(app12, 12, routes.health));
 
-  // 3. Embedded database against a PostgreSQL server, same build, same route.
+  // 4. Embedded database against a PostgreSQL server, same build, same route.
   const { database, postgresFootprint } = await compareDatabases(servers, app12);
   if (postgresFootprint) memory.push({ when: "PostgreSQL server, at the end of the run", footprint: postgresFootprint });
   memory.push({ when: "embedded database, cost-12 server at the end of the run", footprint: app12.footprint() });
-  return { http, middleware, signIns, database, memory };
+  return { http, middleware, reference, signIns, database, memory };
 }
 
 async function main(): Promise<void> {
@@ -63,16 +81,21 @@ async function main(): Promise<void> {
   const builds = buildApps();
   try {
     // Micro-benchmarks first, before any server competes for the two cores.
+    const edgeBundle = measureEdgeBundle(PROJECT_ROOT);
+    log(`Middleware bundle: ${edgeBundle.rawBytes} bytes, ${edgeBundle.gzipBytes} gzipped.`);
     const verify = measureVerification();
-    const measured: Measurements = { verify, ...(await withServers((servers) => measureOnServers(servers, builds.emptyTree))) };
+    const onServers = await withServers((servers) => measureOnServers(servers, builds.benchCopy));
+    // Last, once every bench server has stopped: it competes for the cores with nothing measured.
+    const freshClone = await measureFreshClone();
+    const measured: Measurements = { edgeBundle, verify, ...onServers, freshClone };
     const table = tabulate(measured);
     const seconds = (performance.now() - started) / 1000;
     const finishedAt = new Date();
-    console.log(textTable(table.rows));
+    console.log(consoleReport(table));
     log(`Done in ${Math.round(seconds)} s (builds ${Math.round(builds.buildSeconds)} s + ${Math.round(builds.emptyBuildSeconds)} s).`);
     writeReport({ startedAt, finishedAt, seconds, buildSeconds: builds.buildSeconds, emptyBuildSeconds: builds.emptyBuildSeconds, machine }, measured, table);
   } finally {
-    builds.removeEmptyTree();
+    builds.removeBenchCopy();
   }
 }
 

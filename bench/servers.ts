@@ -18,6 +18,8 @@ export interface StartOptions extends Pick<AppOptions, "name" | "databaseUrl" | 
   bcryptCost: number;
   /** A directory of its own inside the run's data directory, for a server that must not share the data. */
   subdir?: string;
+  /** Settings on top of the bench's own, e.g. `{ SESSION_CACHE: "off" }`. */
+  env?: Record<string, string>;
 }
 
 export class BenchServers {
@@ -26,9 +28,10 @@ export class BenchServers {
   private readonly running: AppServer[] = [];
   private postgresServer: PostgresServer | undefined;
 
-  /** `npm start` signing HS256 with the run's secret, with no per-IP sign-in limit to trip. */
-  async start({ bcryptCost, subdir, ...options }: StartOptions): Promise<AppServer> {
-    log(`Starting ${options.name} (BCRYPT_COST=${bcryptCost}${options.databaseUrl ? ", PostgreSQL server" : ", embedded database"})…`);
+  /** `npm start` signing HS256 with the run's secret, with no per-IP sign-in limit to trip, plus any settings in `env`. */
+  async start({ bcryptCost, subdir, env = {}, ...options }: StartOptions): Promise<AppServer> {
+    const extra = Object.entries(env).map(([name, value]) => `, ${name}=${value}`).join("");
+    log(`Starting ${options.name} (BCRYPT_COST=${bcryptCost}${extra}${options.databaseUrl ? ", PostgreSQL server" : ", embedded database"})…`);
     const server = await AppServer.start({
       ...options,
       dataDir: subdir ? path.join(this.dataDir, subdir) : this.dataDir,
@@ -38,6 +41,7 @@ export class BenchServers {
         BCRYPT_COST: String(bcryptCost),
         // The bench signs in hundreds of times from one address; it measures bcrypt, not the abuse limit.
         RATE_LIMIT_PER_IP: "1000000",
+        ...env,
       },
     });
     this.running.push(server);

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@/tools/free-port";
-import { listenerOf, processTree, readProc, signalAll, type ProcInfo } from "@/tests/support/processes";
+import { listenerOf, processTree, pssBytes, readProc, signalAll, type ProcInfo } from "@/tests/support/processes";
 
 /** This repository: the project an AppServer runs unless told another tree. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -76,6 +76,8 @@ export interface AppFootprint {
 
 export interface GroupFootprint {
   rssBytes: number;
+  /** Proportional set size summed over the group (shared pages counted once in all), if every process's could be read. */
+  pssBytes?: number;
   cpuTicks: number;
   processes: number;
 }
@@ -188,11 +190,15 @@ export class AppServer {
 
   /** Memory and CPU time of the app's processes: Next.js's process group, and the rest. */
   footprint(): AppFootprint {
-    const sum = (procs: ProcInfo[]): GroupFootprint => ({
-      rssBytes: procs.reduce((total, proc) => total + proc.rssBytes, 0),
-      cpuTicks: procs.reduce((total, proc) => total + proc.cpuTicks, 0),
-      processes: procs.length,
-    });
+    const sum = (procs: ProcInfo[]): GroupFootprint => {
+      const pss = procs.map((proc) => pssBytes(proc.pid));
+      return {
+        rssBytes: procs.reduce((total, proc) => total + proc.rssBytes, 0),
+        pssBytes: pss.every((bytes) => bytes !== undefined) ? pss.reduce((total: number, bytes) => total + bytes!, 0) : undefined,
+        cpuTicks: procs.reduce((total, proc) => total + proc.cpuTicks, 0),
+        processes: procs.length,
+      };
+    };
     // scripts/run.ts starts Next.js detached; its group is the one of the process that serves the port.
     const nextGroup = readProc(this.serverPid())?.pgid;
     const tree = processTree(this.child.pid!);

@@ -38,6 +38,20 @@ export function readProc(pid: number): ProcInfo | undefined {
   }
 }
 
+/**
+ * A process's proportional set size (its private memory plus its share of what it
+ * shares with others, e.g. PostgreSQL's shared buffers), from /proc/<pid>/smaps_rollup;
+ * undefined where that file cannot be read (older kernels, another user's process).
+ */
+export function pssBytes(pid: number): number | undefined {
+  try {
+    const kiB = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m)?.[1];
+    return kiB === undefined ? undefined : Number(kiB) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `root` and every live descendant, parents before children; empty once `root` has exited. */
 export function processTree(root: number): ProcInfo[] {
   const all = readdirSync("/proc").flatMap((entry) => (/^\d+$/.test(entry) ? (readProc(Number(entry)) ?? []) : []));
