@@ -102,8 +102,12 @@ describe("two instances behind a TLS proxy", () => {
     expect([before.status, answeredBy(before)]).toEqual([200, "a"]);
     const signOut = await client.call("/api/auth/sessions", { method: "DELETE", cookie: signed.access, headers: to("b") });
     expect([signOut.status, answeredBy(signOut)]).toEqual([204, "b"]);
-    const after = await me(signed.access, "a");
-    expect([after.status, answeredBy(after)]).toEqual([401, "a"]);
+    // A may have the session in its cache: it is refused there once PostgreSQL's notice has arrived.
+    await eventually("A refuses the session", async () => {
+      const after = await me(signed.access, "a");
+      expect(answeredBy(after)).toBe("a");
+      return after.status === 401;
+    }, { withinMs: 5_000, everyMs: 5 });
   });
 
   it("counts failed sign-ins for one username across both instances in one limit", async () => {
@@ -146,8 +150,10 @@ describe("two instances behind a TLS proxy", () => {
         let asked = 0;
         await eventually("A refuses the revoked session", async () => {
           asked++;
+          const sent = performance.now();
           const status = (await me(signed.access, "a")).status;
-          if (status === 401) refused = performance.now();
+          // When the refused request was sent: every earlier request was still let in (from A's session cache).
+          if (status === 401) refused = sent;
           return status === 401;
         }, { withinMs: 10_000, everyMs: 5 });
         delays.push(refused - answered);
@@ -160,7 +166,7 @@ describe("two instances behind a TLS proxy", () => {
     const sorted = [...delays].sort((x, y) => x - y);
     const figure = { revocations: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)!, refusedAtFirstRequest: polls.filter((count) => count === 1).length };
     const round = (ms: number) => ms.toFixed(1);
-    console.log(`revocation reached the other instance: p50 ${round(figure.p50Ms)} ms, p99 ${round(figure.p99Ms)} ms, max ${round(figure.maxMs)} ms over ${figure.revocations} (${figure.refusedAtFirstRequest} refused at A's first request after B's answer; a figure includes that request's round trip)`);
+    console.log(`revocation reached the other instance: p50 ${round(figure.p50Ms)} ms, p99 ${round(figure.p99Ms)} ms, max ${round(figure.maxMs)} ms over ${figure.revocations}, goal p99 ≤ 100 ms (from B's answer to the sending of A's first refused request; ${figure.refusedAtFirstRequest} refused at A's first request)`);
     const results = path.join(PROJECT_ROOT, "tests/reliability/.results");
     mkdirSync(results, { recursive: true });
     writeFileSync(path.join(results, "two-instances.json"), `${JSON.stringify({ revocationPropagation: figure, delaysMs: delays, requestsUntilRefused: polls }, null, 2)}\n`);
