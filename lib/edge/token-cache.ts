@@ -22,7 +22,8 @@
  *   good only against the keys and settings that accepted it.
  *
  * Whether the token's session is still live is no property of the token and
- * is not cached: the data-access layer asks the database on every request.
+ * is not cached here: that is the data-access layer's question, answered by
+ * the database or by its session cache (lib/auth/session-cache.ts).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64url } from "jose";

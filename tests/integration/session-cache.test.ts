@@ -42,6 +42,19 @@ async function meWhileUsersLocked(server: AppServer, access: string): Promise<nu
   }
 }
 
+/**
+ * Until the cache-on instance answers for this session without the database: it was let in
+ * once, and is let in again while the users table is locked. The listener may still be
+ * connecting when a test starts; until it is, nothing is cached and the locked request waits.
+ */
+async function untilCached(access: string): Promise<void> {
+  const client = httpClient(cached.url);
+  await eventually("the session cache answers", async () => {
+    expect((await client.call("/api/auth/me", { cookie: access })).status).toBe(200);
+    return (await meWhileUsersLocked(cached, access)) === 200;
+  }, { withinMs: 10_000 });
+}
+
 async function signedIn(prefix: string) {
   const { username, password } = await registerUser(prefix);
   return here.signInFully(username, password);
@@ -50,11 +63,7 @@ async function signedIn(prefix: string) {
 describe("the session cache", () => {
   it("answers a signed-in request it has seen before without asking the database", async () => {
     const signed = await signedIn("cached");
-    const client = httpClient(cached.url);
-    await eventually("the second instance answers from its cache", async () => {
-      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
-      return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    }, { withinMs: 10_000 });
+    await untilCached(signed.access);
   });
 
   it("is not there with SESSION_CACHE=off: the same request waits for the database and gets 503", async () => {
@@ -66,10 +75,7 @@ describe("the session cache", () => {
   it("refuses, on the other instance, a session ended on this one", async () => {
     const signed = await signedIn("ended-elsewhere");
     const client = httpClient(cached.url);
-    await eventually("cached on the second instance", async () => {
-      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
-      return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    }, { withinMs: 10_000 });
+    await untilCached(signed.access);
     expect((await here.call("/api/auth/logout", { method: "POST", cookie: signed.access })).status).toBe(204);
     await eventually("the second instance refuses the ended session", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
       withinMs: 5_000,
@@ -83,7 +89,8 @@ describe("the session cache", () => {
     const signed = await here.signInFully(username, password);
     const client = httpClient(cached.url);
     const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).data?.user?.role;
-    await eventually("cached as ADMIN", async () => (await role()) === "ADMIN" && (await meWhileUsersLocked(cached, signed.access)) === 200, { withinMs: 10_000 });
+    await untilCached(signed.access);
+    expect(await role()).toBe("ADMIN");
 
     await query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
     await eventually("the new role is read", async () => (await role()) === "USER", { withinMs: 5_000, everyMs: 5 });
@@ -97,11 +104,7 @@ describe("the session cache", () => {
 
   it("goes to the database for every request while the listening connection is down", async () => {
     const signed = await signedIn("listener-down");
-    const client = httpClient(cached.url);
-    await eventually("cached on the second instance", async () => {
-      expect((await client.call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
-      return (await meWhileUsersLocked(cached, signed.access)) === 200;
-    }, { withinMs: 10_000 });
+    await untilCached(signed.access);
     // Cut every instance's listening connection; each reconnects about a second later, with an empty cache.
     await query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1`, [LISTENER_APPLICATION_NAME]);
     await eventually("the request waits for the database again", async () => (await meWhileUsersLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
