@@ -19,12 +19,17 @@ let postgres: PostgresServer;
 let app: AppServer;
 let client: ReturnType<typeof httpClient>;
 let signed: Signed;
+let databaseUrl: string;
 
 beforeAll(async () => {
   postgres = await PostgresServer.create();
+  databaseUrl = await postgres.createDatabase("tessera");
   app = await AppServer.start({
-    databaseUrl: await postgres.createDatabase("tessera"),
-    env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: String(DB_TIMEOUT_MS) },
+    databaseUrl,
+    // Every signed-in read must reach the database here: with the session cache on, one
+    // already checked would be answered from memory (for up to 1.5 s after a freeze, until
+    // its beats stop coming back). tests/integration/session-cache.test.ts covers the cache.
+    env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), SESSION_CACHE: "off" },
   });
   client = httpClient(app.url);
   const user = await client.registerUser("slow");
@@ -90,5 +95,41 @@ describe(`with DB_TIMEOUT_MS=${DB_TIMEOUT_MS}`, () => {
     console.log(`Frozen database: ${REQUESTS} parallel requests, all answered within ${burstResult.slowestMs} ms.`);
     for (const { response } of burstResult.responses) await expectServiceUnavailable(response);
     await expectRecovered();
+  });
+
+  it("with the session cache on, a frozen database stops the cache from answering once its beats stop coming back", async () => {
+    const cachedApp = await AppServer.start({ databaseUrl, name: "cache-on", env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: String(DB_TIMEOUT_MS) } });
+    try {
+      const cachedClient = httpClient(cachedApp.url);
+      const user = await cachedClient.registerUser("frozen");
+      const session = await cachedClient.signInFully(user.username, user.password);
+      const me = () => cachedClient.call("/api/auth/me", { cookie: session.access, timeoutMs: ANSWER_WITHIN_MS });
+      // First make sure the session is answered from memory: served while the users table is locked.
+      const holder = await postgres.connect("tessera");
+      try {
+        await eventually("the session cache answers", async () => {
+          expect((await me()).status).toBe(200);
+          await holder.query(`BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
+          const status = (await me()).status;
+          await holder.query("ROLLBACK");
+          return status === 200;
+        }, { withinMs: 20_000 });
+      } finally {
+        await holder.end();
+      }
+
+      postgres.freeze();
+      let waitedMs: number;
+      try {
+        // The listening connection hangs with the server: no beat comes back, and after the trust window every read goes to the frozen database.
+        waitedMs = await eventually("signed-in reads reach the frozen database", async () => (await me()).status === 503, { withinMs: 10_000, everyMs: 50 });
+      } finally {
+        postgres.thaw();
+      }
+      console.log(`Frozen database: the session cache stopped answering within ${waitedMs} ms.`);
+      await eventually("signed-in reads answer 200 again", async () => (await me()).status === 200);
+    } finally {
+      await cachedApp.terminate();
+    }
   });
 });
