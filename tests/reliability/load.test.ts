@@ -18,10 +18,14 @@ const ROUND_SECONDS = 15;
  * The first round warms the server up (V8 sizes its heap, Next.js loads its
  * routes); from the end of the second round to the end of the last, resident
  * memory may move with the noise of a garbage-collected heap, but not grow
- * round over round. This catches a gross leak (some 20 kB a request at the
- * rates seen here), not a slow one; the figures are printed for the README.
+ * round over round. That noise is large: on the shared 2-core machine one
+ * round's reading swings by 60 MiB either way, and a server that answers
+ * more requests a second (the session cache spares most of them a query)
+ * settles its heap higher, later. A quarter above the second round's reading
+ * still catches a gross leak (some 25 kB a request at the rates seen here),
+ * not a slow one; the figures are printed for the README.
  */
-const MAX_GROWTH_AFTER_WARM_UP = 0.15;
+const MAX_GROWTH_AFTER_WARM_UP = 0.25;
 
 type Step = "sign-in" | "me" | "dashboard" | "refresh" | "sign-out";
 /**
