@@ -16,16 +16,15 @@ const ROUNDS = 4;
 const ROUND_SECONDS = 15;
 /**
  * The first round warms the server up (V8 sizes its heap, Next.js loads its
- * routes); from the end of the second round to the end of the last, resident
- * memory may move with the noise of a garbage-collected heap, but not grow
- * round over round. That noise is large: on the shared 2-core machine one
- * round's reading swings by 60 MiB either way, and a server that answers
- * more requests a second (the session cache spares most of them a query)
- * settles its heap higher, later. A quarter above the second round's reading
- * still catches a gross leak (some 25 kB a request at the rates seen here),
- * not a slow one; the figures are printed for the README.
+ * routes). After it, resident memory moves with the noise of a
+ * garbage-collected heap (on the shared 2-core machine one reading swings by
+ * 60 MiB either way, and a round can read lower than the one before), so a
+ * single early reading is no baseline. What a leak does and noise does not:
+ * keep climbing. The last round may read at most 10 % above the highest
+ * reading after warm-up before it; a leak of some 20 kB a request at the rates
+ * seen here breaks that, a slow one does not. The figures are printed for the README.
  */
-const MAX_GROWTH_AFTER_WARM_UP = 0.25;
+const MAX_RISE_OVER_EARLIER_PEAK = 0.1;
 
 type Step = "sign-in" | "me" | "dashboard" | "refresh" | "sign-out";
 /**
@@ -190,8 +189,8 @@ describe(`${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s`, (
       expect(result.non2xx, `round ${i + 1}: answers other than 2xx`).toBe(0);
       expect(result.requests, `round ${i + 1}: requests`).toBeGreaterThan(0);
     }
-    const warm = rounds[1]!.memoryMiB;
+    const peak = Math.max(...rounds.slice(1, -1).map((round) => round.memoryMiB));
     const last = rounds.at(-1)!.memoryMiB;
-    expect(last, `memory after round ${ROUNDS} vs round 2`).toBeLessThanOrEqual(warm * (1 + MAX_GROWTH_AFTER_WARM_UP));
+    expect(last, `memory after round ${ROUNDS} vs the highest of rounds 2–${ROUNDS - 1}`).toBeLessThanOrEqual(peak * (1 + MAX_RISE_OVER_EARLIER_PEAK));
   });
 });
