@@ -19,7 +19,6 @@ import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/session-cookies";
 import { liveSessionUser } from "@/lib/auth/session-queries";
 import { sessionCache } from "@/lib/auth/process-session-cache";
-import { DEFAULT_SESSION_CACHE_LIMITS } from "@/lib/auth/session-cache";
 import { publicUser, type AdminViewer, type PublicUser, type PublicUserRow } from "@/lib/users/access";
 import { ApiError } from "@/lib/edge/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
@@ -51,9 +50,8 @@ async function liveUser(session: { id: string; userId: string }): Promise<Public
   if (cached) return cached;
   if (!cache) return (await liveSessionUser(session))?.user ?? null;
   const ticket = cache.ticket();
-  const { maxEntryMs } = DEFAULT_SESSION_CACHE_LIMITS;
-  const live = await liveSessionUser(session, { horizon: new Date(Date.now() + maxEntryMs) });
-  if (live?.liveAtHorizon) cache.store(ticket, session.id, session.userId, live.user, maxEntryMs);
+  const live = await liveSessionUser(session, { horizon: new Date(Date.now() + cache.maxEntryMs) });
+  if (live?.liveAtHorizon) cache.store(ticket, session.id, session.userId, live.user, cache.maxEntryMs);
   return live?.user ?? null;
 }
 

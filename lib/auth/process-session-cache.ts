@@ -10,25 +10,20 @@ import { SessionCache } from "@/lib/auth/session-cache";
 import { SessionNoticeListener } from "@/lib/db/session-notices";
 import type { PublicUserRow } from "@/lib/users/access";
 
-interface ProcessSessionCache {
-  cache: SessionCache<PublicUserRow>;
-  listener: SessionNoticeListener;
-}
+const holder = globalThis as typeof globalThis & { tesseraSessionCache?: SessionCache<PublicUserRow> | null };
 
-const holder = globalThis as typeof globalThis & { tesseraSessionCache?: ProcessSessionCache | null };
-
-function create(): ProcessSessionCache | null {
+/** The listener lives on through its connection and timers; only the cache needs holding. */
+function create(): SessionCache<PublicUserRow> | null {
   if (!config().sessionCache) return null;
   const cache = new SessionCache<PublicUserRow>();
-  const listener = new SessionNoticeListener(cache);
-  listener.start();
-  return { cache, listener };
+  new SessionNoticeListener(cache).start();
+  return cache;
 }
 
 /** The cache, or null when SESSION_CACHE=off. */
 export function sessionCache(): SessionCache<PublicUserRow> | null {
   if (holder.tesseraSessionCache === undefined) holder.tesseraSessionCache = create();
-  return holder.tesseraSessionCache?.cache ?? null;
+  return holder.tesseraSessionCache;
 }
 
 /**
@@ -36,10 +31,10 @@ export function sessionCache(): SessionCache<PublicUserRow> | null {
  * once (the notice reaches the other instances, and this one again, moments later).
  */
 export function forgetSession(sessionId: string): void {
-  holder.tesseraSessionCache?.cache.forgetSession(sessionId);
+  holder.tesseraSessionCache?.forgetSession(sessionId);
 }
 
 /** After this process has committed a change to a user (role, profile, deletion, every session ended). */
 export function forgetUser(userId: string): void {
-  holder.tesseraSessionCache?.cache.forgetUser(userId);
+  holder.tesseraSessionCache?.forgetUser(userId);
 }

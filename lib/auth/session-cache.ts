@@ -18,8 +18,9 @@
  *   came in between (an epoch counter). A revocation that commits while the
  *   query runs therefore never leaves its session behind in the cache.
  * - **Bounded.** At most `maxEntries` (the least recently used goes first),
- *   each for at most `maxEntryMs`, never past its access token's expiry, and
- *   never past the moment the database said the session would still be live.
+ *   each for at most `maxEntryMs` counted from its ticket, the moment the
+ *   database was asked whether the session would still be live that long
+ *   (the token itself is checked on every request, before the cache).
  * - **The revoking instance forgets at once** (`forgetSession`,
  *   `forgetUser`), before its own notice comes back.
  *
@@ -54,6 +55,8 @@ interface Entry<User> {
 /** Taken before the database is asked; `store` accepts the answer only if nothing happened in between. */
 export interface Ticket {
   readonly epoch: number;
+  /** When it was taken: an entry's life counts from here, not from when the answer came back. */
+  readonly takenAt: Moment;
 }
 
 export class SessionCache<User> {
@@ -73,6 +76,11 @@ export class SessionCache<User> {
   /** Whether the cache may answer now: notices have been confirmed recently enough. */
   get trusted(): boolean {
     return this.#confirmedAt !== null && this.#now() - this.#confirmedAt <= this.#limits.trustMs;
+  }
+
+  /** The longest an entry lives: ask the database whether the session is still live this far ahead. */
+  get maxEntryMs(): number {
+    return this.#limits.maxEntryMs;
   }
 
   get size(): number {
@@ -95,18 +103,18 @@ export class SessionCache<User> {
   }
 
   ticket(): Ticket {
-    return { epoch: this.#epoch };
+    return { epoch: this.#epoch, takenAt: this.#now() };
   }
 
   /**
    * Remembers the database's answer for session `sessionId`, taken with
-   * `ticket`, for at most `forMs` (capped at `maxEntryMs`). Does nothing if
+   * `ticket`, for at most `forMs` (capped at `maxEntryMs`) from the ticket. Does nothing if
    * anything was revoked or forgotten since the ticket, or if the cache is not trusted.
    */
   store(ticket: Ticket, sessionId: string, userId: string, user: User, forMs: number): void {
     if (ticket.epoch !== this.#epoch || !this.trusted || forMs <= 0) return;
     this.#entries.delete(sessionId);
-    this.#entries.set(sessionId, { userId, user, until: this.#now() + Math.min(forMs, this.#limits.maxEntryMs) });
+    this.#entries.set(sessionId, { userId, user, until: ticket.takenAt + Math.min(forMs, this.#limits.maxEntryMs) });
     while (this.#entries.size > this.#limits.maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;

@@ -55,18 +55,19 @@ export async function liveSessionUser(
   session: { id: string; userId: string },
   { horizon, client = db }: { horizon?: Date; client?: Pick<Database, "user"> } = {},
 ): Promise<LiveSession | null> {
-  const now = new Date();
-  const { refreshTokenTtl } = config();
+  const where = { id: session.userId, sessions: { some: { id: session.id, ...liveNow() } } };
+  if (!horizon) {
+    const user = await client.user.findFirst({ where, select: publicUserSelect });
+    return user && { user, liveAtHorizon: false };
+  }
+  const liveThen = liveSessionWhere(horizon, config().refreshTokenTtl);
   const row = await client.user.findFirst({
-    where: { id: session.userId, sessions: { some: { id: session.id, ...liveSessionWhere(now, refreshTokenTtl) } } },
-    select: {
-      ...publicUserSelect,
-      _count: { select: { sessions: { where: { id: session.id, ...liveSessionWhere(horizon ?? now, refreshTokenTtl) } } } },
-    },
+    where,
+    select: { ...publicUserSelect, _count: { select: { sessions: { where: { id: session.id, ...liveThen } } } } },
   });
   if (!row) return null;
   const { _count: counts, ...user } = row;
-  return { user, liveAtHorizon: horizon !== undefined && counts.sessions > 0 };
+  return { user, liveAtHorizon: counts.sessions > 0 };
 }
 
 /** Live sessions only, newest first: revoked, expired and idle ones are gone from the list as from the gate. */

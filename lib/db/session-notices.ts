@@ -60,7 +60,6 @@ export class SessionNoticeListener {
   /** Beats are coming back on the current connection: a loss is worth one log line. */
   #listening = false;
   #warned = false;
-  #stopped = false;
 
   constructor(cache: SessionCache<unknown>) {
     this.#cache = cache;
@@ -71,7 +70,6 @@ export class SessionNoticeListener {
   }
 
   async #connect(): Promise<void> {
-    if (this.#stopped) return;
     const connection = ++this.#connection;
     const { url, timeoutMs } = config().database;
     const client = new pg.Client({
@@ -153,19 +151,10 @@ export class SessionNoticeListener {
     this.#client = null;
     client?.removeAllListeners("notification");
     client?.end().catch(() => undefined);
-    if (this.#stopped) return;
     if (this.#listening) {
       log.warn({ err: error instanceof Error ? error.message : undefined }, "session notices: connection lost; every request asks the database until it is back");
     }
     this.#listening = false;
     setTimeout(() => void this.#connect(), RECONNECT_MS).unref();
-  }
-
-  /** Closes the connection for good (tests, shutdown). */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    const client = this.#client;
-    this.#lost(this.#connection, null);
-    await client?.end().catch(() => undefined);
   }
 }

@@ -124,6 +124,21 @@ describe("the session cache", () => {
     expect(cache.lookup("long", "u1")).toBeUndefined();
   });
 
+  it("counts an entry's life from its ticket, when the database was asked, not from when the answer came back", () => {
+    const { cache, advance, beat } = setup();
+    beat();
+    const ticket = cache.ticket();
+    advance(1_000);
+    beat();
+    cache.store(ticket, "s1", "u1", "alice", 60_000);
+    advance(58_999);
+    beat();
+    expect(cache.lookup("s1", "u1")).toBe("alice");
+    advance(1);
+    beat();
+    expect(cache.lookup("s1", "u1")).toBeUndefined();
+  });
+
   it("holds at most maxEntries, dropping the least recently used", () => {
     const { cache, beat } = setup();
     beat();
