@@ -79,7 +79,7 @@ async function candidates(alg: SigningAlgorithm): Promise<{ list: Candidate[]; t
   const keys = await keySet();
   const settings = { issuer: "tessera", audience: "tessera" };
   // Ids are UUIDs, as the database makes them; the token shape check refuses anything else.
-  const subject = { userId: "00000000-0000-4000-8000-00000000b001", username: "toby", role: "USER" as const, sessionId: "00000000-0000-4000-8000-00000000b002" };
+  const subject = { userId: "00000000-0000-4000-8000-00000000b001", username: "toby", role: "USER" as const, sessionId: "00000000-0000-4000-8000-00000000b002", amr: ["pwd" as const], authTime: new Date() };
   const { token, claims } = await signAccessToken(subject, keys, { ...settings, ttlSeconds: 900 });
   const verification = keys.byKid.get(keys.current.kid);
   if (!verification) throw new Error("the key set has no verification key for its current kid");

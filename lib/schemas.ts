@@ -50,18 +50,37 @@ const optionalDob = z.preprocess((value) => (value === "" || value === null ? un
  * Sign-in checks only the shape: the seeded accounts predate the password rule,
  * and a failed rule must not hint whether an account exists.
  */
-export const credentialsSchema = z.object({
-  username: usernameSchema,
-  password: z
-    .string({ error: "Password is required." })
-    .min(1, "Password is required.")
-    .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes."),
-});
+/**
+ * A code from the authenticator app (`code`) or a backup code (`backupCode`):
+ * the second step of signing in for a user with TOTP on, sent with the password
+ * or after it. An empty field counts as absent (a form's blank input).
+ */
+const optionalCode = (max: number, message: string) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().max(max, message).optional());
+export const secondFactorFields = {
+  code: optionalCode(20, "The code is too long."),
+  backupCode: optionalCode(40, "The backup code is too long."),
+};
+export const secondFactorSchema = z
+  .object(secondFactorFields)
+  .refine((input) => input.code || input.backupCode, { message: "Enter a code or a backup code.", path: ["code"] });
+
+const passwordInputSchema = z
+  .string({ error: "Password is required." })
+  .min(1, "Password is required.")
+  .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes.");
+
+export const credentialsSchema = z.object({ username: usernameSchema, password: passwordInputSchema, ...secondFactorFields });
 
 /** The seeds' `{uid, password}` form of sign-in (POST /api/users/authenticate). */
 export const uidCredentialsSchema = z
-  .object({ uid: usernameSchema, password: credentialsSchema.shape.password })
-  .transform(({ uid, password }) => ({ username: uid, password }));
+  .object({ uid: usernameSchema, password: passwordInputSchema, ...secondFactorFields })
+  .transform(({ uid, ...rest }) => ({ username: uid, ...rest }));
+
+/** Re-authentication before a sensitive change: the password, or a TOTP or backup code. */
+export const reauthSchema = z
+  .object({ password: passwordInputSchema.optional(), ...secondFactorFields })
+  .refine((input) => input.password || input.code || input.backupCode, { message: "Enter your password or a code.", path: ["password"] });
 
 export const registerSchema = z.object({
   username: usernameSchema,
@@ -142,6 +161,15 @@ export const AUTH_EVENT_TYPES = [
   "rate_limited",
   "sessions_revoked",
   "cookie_conflict",
+  "mfa_failure",
+  "backup_code_used",
+  "totp_enabled",
+  "totp_disabled",
+  "passkey_added",
+  "passkey_removed",
+  "passkey_failure",
+  "reauth",
+  "reauth_failure",
 ] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
   const signals = new Signals();
   if (command === "dev") {
     const file = ensureDevSecret(env, ROOT);
-    if (file) log(`Generated a development JWT_SECRET in ${path.relative(process.cwd(), file) || file}.`);
+    if (file) log(`Generated development secrets (JWT_SECRET, TOTP_ENCRYPTION_KEY) in ${path.relative(process.cwd(), file) || file}.`);
   }
   // Refuse before starting anything, rather than after migrating a production database.
   if (command === "seed") assertSeedAllowed(settings.production);

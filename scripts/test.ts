@@ -10,6 +10,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
+import { freePort } from "../tools/free-port";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -57,13 +58,19 @@ async function main(): Promise<number> {
   let server: AppServer | undefined;
   try {
     // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
+    const port = await freePort();
     server = await AppServer.start({
       name: "server",
       dataDir,
       databaseUrl: process.env.DATABASE_URL,
       inheritSettings: true,
+      port,
       env: {
         JWT_SECRET: randomBytes(48).toString("base64"),
+        TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        // Passkeys need a host name, not an IP address: the browser tests reach the same server as localhost.
+        WEBAUTHN_RP_ID: "localhost",
+        WEBAUTHN_ORIGIN: `http://localhost:${port}`,
         BCRYPT_COST: "10",
         // As if behind a proxy: tests pick their client address with X-Forwarded-For,
         // so the per-IP sign-in limit can be tested without one test starving the rest.

@@ -14,6 +14,9 @@ import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice }
 import { ApiError } from "@/lib/edge/errors";
 import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
+import type { AuthMethod } from "@/lib/edge/tokens";
+import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/ceremonies";
+import { checkSecondFactor, hasSecondFactor, requireSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
 
 export interface Credentials {
   username: string;
@@ -29,26 +32,31 @@ export interface CheckedPassword {
 /**
  * Checks a password for `username` within the per-username limit (or, when the
  * request carries one of the user's device cookies, that device's limit): the
- * check is reserved first, and a right password clears the count. Every way to
- * present a password goes through here. `storedHash` is null for an unknown
- * username, which still costs one bcrypt compare.
+ * check is reserved first, and a right password clears the count, unless a
+ * second factor must still follow (`clearsLimit: false`): then only the right
+ * code clears it, or resending the password would buy endless code guesses.
+ * Every way to present a password goes through here. `storedHash` is null for
+ * an unknown username, which still costs one bcrypt compare.
  */
 export async function checkPasswordWithinLimits(
   username: string,
   password: string,
   storedHash: string | null,
   client: ClientInfo,
+  { clearsLimit = true }: { clearsLimit?: boolean } = {},
 ): Promise<CheckedPassword> {
   const device = await trustedDevice(await requestDeviceToken(), username);
   const slot = await reservePasswordCheck(username, device?.id ?? null, client);
   const valid = await checkPassword(password, storedHash);
-  if (valid) await slot.passed();
+  if (valid && clearsLimit) await slot.passed();
   return { valid, device };
 }
 
 export interface CheckedCredentials {
   user: SessionUser;
   device: TrustedDevice | null;
+  /** The user has TOTP on: the password alone opens no session. */
+  secondFactor: boolean;
 }
 
 /**
@@ -60,9 +68,10 @@ export async function checkCredentials({ username, password }: Credentials, clie
   await guardClientAddress(client, username);
   const user = await db.user.findUnique({
     where: { username },
-    select: { id: true, username: true, role: true, passwordHash: true },
+    select: { id: true, username: true, role: true, passwordHash: true, totpEnabledAt: true },
   });
-  const { valid, device } = await checkPasswordWithinLimits(username, password, user?.passwordHash ?? null, client);
+  const secondFactor = Boolean(user?.totpEnabledAt);
+  const { valid, device } = await checkPasswordWithinLimits(username, password, user?.passwordHash ?? null, client, { clearsLimit: !secondFactor });
   if (!user || !valid) {
     await recordAuthEvent({ type: "login_failure", username, userId: user?.id, client });
     throw new ApiError("invalid_credentials");
@@ -70,7 +79,7 @@ export async function checkCredentials({ username, password }: Credentials, clie
   if (needsRehash(user.passwordHash)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
   }
-  return { user: { id: user.id, username: user.username, role: user.role }, device };
+  return { user: { id: user.id, username: user.username, role: user.role }, device, secondFactor };
 }
 
 /**
@@ -78,23 +87,41 @@ export async function checkCredentials({ username, password }: Credentials, clie
  * of the user's devices (renewed, if its device cookie was one), in the same
  * transaction, and the device cookie goes out with the session's.
  */
-async function startCookieSession(
+export async function startCookieSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: "login_success" | "register",
   known: TrustedDevice | null,
-  newUser?: NewUserRow,
+  { newUser, amr }: { newUser?: NewUserRow; amr?: AuthMethod[] } = {},
 ): Promise<StartedSession> {
   const { device, writes } = rememberDevice(user.id, known);
-  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), writes })), device };
+  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes })), device };
 }
 
-/** Checks credentials and opens a new session for them. */
-export async function openSession(credentials: Credentials, client: ClientInfo, eventType: "login_success" | "token_issued"): Promise<StartedSession> {
-  const { user, device } = await checkCredentials(credentials, client);
+/**
+ * Checks credentials and opens a new session for them. For a user with TOTP
+ * on, the password is only the first step: with a `code` or `backupCode` in
+ * the same request the session opens at once; without one, a cookie client
+ * gets a pending sign-in (lib/auth/second-factor.ts) and `mfa_required`.
+ */
+export async function openSession(
+  credentials: Credentials & SecondFactorInput,
+  client: ClientInfo,
+  eventType: "login_success" | "token_issued",
+): Promise<StartedSession> {
+  const { user, device, secondFactor } = await checkCredentials(credentials, client);
+  let amr: AuthMethod[] = ["pwd"];
+  if (secondFactor) {
+    if (!hasSecondFactor(credentials)) {
+      // A Bearer client keeps no cookies: it sends the code with the password instead.
+      if (eventType === "token_issued") throw new ApiError("mfa_required");
+      return requireSecondFactor(user);
+    }
+    amr = ["pwd", ...(await checkSecondFactor(user, credentials, client, device)), "mfa"];
+  }
   // A Bearer token's client keeps no cookies, so there is no browser to remember.
-  if (eventType === "token_issued") return startSession(user, client, eventType);
-  return startCookieSession(user, client, eventType, device);
+  if (eventType === "token_issued") return startSession(user, client, eventType, { amr });
+  return startCookieSession(user, client, eventType, device, { amr });
 }
 
 export interface NewUser {
@@ -116,14 +143,38 @@ export async function createAccount(input: NewUser, client: ClientInfo): Promise
   const passwordHash = await hashPassword(input.password);
   try {
     return await startCookieSession(user, client, "register", null, {
-      id: user.id,
-      username: input.username,
-      name: input.name,
-      dob: input.dob ?? null,
-      passwordHash,
+      newUser: { id: user.id, username: input.username, name: input.name, dob: input.dob ?? null, passwordHash },
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
+}
+
+/** This browser's sign-in that waits for its second factor: the ceremony, its user and the browser's device. */
+export interface PendingSignIn {
+  ceremony: Ceremony;
+  user: SessionUser;
+  device: TrustedDevice | null;
+}
+
+/** The pending sign-in this request's cookie names, or `invalid_challenge` (none, expired or completed). */
+export async function pendingSignIn(): Promise<PendingSignIn> {
+  const ceremony = await currentCeremony(["second-factor"]);
+  const user = ceremony?.userId
+    ? await db.user.findUnique({ where: { id: ceremony.userId }, select: { id: true, username: true, role: true } })
+    : null;
+  if (!ceremony || !user) throw new ApiError("invalid_challenge");
+  return { ceremony, user, device: await trustedDevice(await requestDeviceToken(), user.username) };
+}
+
+/**
+ * Completes a pending sign-in whose second factor (`methods`) has been
+ * checked: the ceremony ends, exactly once, and the session opens with every
+ * method proved on the way.
+ */
+export async function completeSignIn(pending: PendingSignIn, methods: AuthMethod[], client: ClientInfo): Promise<StartedSession> {
+  if (!(await endCeremony(pending.ceremony))) throw new ApiError("invalid_challenge");
+  const amr = [...new Set<AuthMethod>([...pending.ceremony.amr, ...methods, "mfa"])];
+  return startCookieSession(pending.user, client, "login_success", pending.device, { amr });
 }

@@ -11,8 +11,8 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/edge/config";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
-import { issueAccessToken, newRefreshToken, type StartedSession } from "@/lib/auth/session";
+import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
+import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, type StartedSession } from "@/lib/auth/session";
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
 import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
@@ -24,6 +24,8 @@ export const ROTATION_GRACE_MS = 10_000;
 
 const sessionSelect = {
   id: true,
+  amr: true,
+  authTime: true,
   refreshTokenHash: true,
   revokedAt: true,
   expiresAt: true,
@@ -39,8 +41,8 @@ function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_
 }
 
 type Outcome =
-  | { kind: "rotated"; user: PublicUserRow; sessionId: string; refresh: ReturnType<typeof newRefreshToken>; event: AuthEventInput }
-  | { kind: "grace"; user: PublicUserRow; sessionId: string }
+  | { kind: "rotated"; user: PublicUserRow; session: SessionProof; refresh: ReturnType<typeof newRefreshToken>; event: AuthEventInput }
+  | { kind: "grace"; user: PublicUserRow; session: SessionProof }
   | { kind: "reuse"; sessionId: string; event: AuthEventInput }
   | { kind: "refused"; code: "token_revoked" | "token_expired" | "invalid_token" };
 
@@ -60,7 +62,7 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
         await tx.rotatedRefreshToken.create({ data: { hash, sessionId: current.id, rotatedAt: now } });
         const event = { type: "refresh" as const, username: current.user.username, userId: current.user.id, client };
         await tx.authEvent.create({ data: authEventData(event) });
-        return { kind: "rotated", user: current.user, sessionId: current.id, refresh, event };
+        return { kind: "rotated", user: current.user, session: sessionProof(current), refresh, event };
       }
     }
 
@@ -72,7 +74,7 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
     const { session } = rotated;
     const latest = session.rotatedTokens[0]?.hash === hash;
     if (latest && now.getTime() - rotated.rotatedAt.getTime() <= ROTATION_GRACE_MS && !deadReason(session, now)) {
-      return { kind: "grace", user: session.user, sessionId: session.id };
+      return { kind: "grace", user: session.user, session: sessionProof(session) };
     }
     // A rotated token came back: whoever holds it copied it. End the session for everyone.
     await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
@@ -88,8 +90,8 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
  */
 export async function refreshSession(token: string | undefined, client: ClientInfo, now = new Date()): Promise<StartedSession> {
   if (!token) throw new ApiError("token_missing");
-  if (!isWellFormedRefreshToken(token)) throw new ApiError("invalid_token");
-  const outcome = await exchange(hashRefreshToken(token), client, now);
+  if (!isWellFormedOpaqueToken(token)) throw new ApiError("invalid_token");
+  const outcome = await exchange(hashOpaqueToken(token), client, now);
   switch (outcome.kind) {
     case "refused":
       throw new ApiError(outcome.code);
@@ -98,12 +100,12 @@ export async function refreshSession(token: string | undefined, client: ClientIn
       logAuthEvent(outcome.event);
       throw new ApiError("token_revoked", "This refresh token was already used; the session has been ended.");
     case "grace":
-      return { user: publicUser(outcome.user), token: await issueAccessToken(outcome.user, outcome.sessionId) };
+      return { user: publicUser(outcome.user), token: await issueAccessToken(outcome.user, outcome.session) };
     case "rotated":
       logAuthEvent(outcome.event);
       return {
         user: publicUser(outcome.user),
-        token: await issueAccessToken(outcome.user, outcome.sessionId),
+        token: await issueAccessToken(outcome.user, outcome.session),
         refresh: { token: outcome.refresh.token, maxAge: outcome.refresh.maxAge },
       };
   }

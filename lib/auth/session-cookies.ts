@@ -10,7 +10,9 @@ import {
   cookieName,
   cookieOptions,
   CookieConflictError,
+  acceptedCookieNames,
   isHttpsRequest,
+  parseCookieHeader,
   isSecureCookie,
   readSessionCookies,
   type AnyCookieKind,
@@ -26,7 +28,7 @@ async function cookieSecurity() {
   return { settings, https, secure: isSecureCookie(settings, https) };
 }
 
-async function setCookie(kind: AnyCookieKind, value: string, maxAge: number): Promise<void> {
+export async function setCookie(kind: AnyCookieKind, value: string, maxAge: number): Promise<void> {
   const { settings, https, secure } = await cookieSecurity();
   (await cookies()).set(cookieName(kind, secure), value, cookieOptions(kind, settings, https, maxAge));
 }
@@ -75,6 +77,16 @@ export async function clearSessionCookies(): Promise<void> {
   if ((await sentSessionCookies()).conflict) return;
   await setCookie("access", "", 0);
   await setCookie("refresh", "", 0);
+}
+
+/**
+ * The value of one of the other cookies (device, a sign-in step's), by either
+ * accepted name; undefined when absent or sent twice (a planted cookie is never used).
+ */
+export async function requestCookie(kind: Exclude<AnyCookieKind, "access" | "refresh">): Promise<string | undefined> {
+  const jar = parseCookieHeader((await headers()).get("cookie"));
+  const values = acceptedCookieNames(kind, config().production).flatMap((name) => jar.get(name) ?? []);
+  return values.length === 1 ? values[0] : undefined;
 }
 
 /** The refresh token this request carries (only the auth routes receive it). */

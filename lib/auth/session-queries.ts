@@ -12,7 +12,7 @@ import { authEventData, logAuthEvent } from "@/lib/auth/audit-events";
 import { describeDevice } from "@/lib/auth/device-name";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { forgetSession, forgetUser } from "@/lib/auth/process-session-cache";
-import { hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
 import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -68,6 +68,12 @@ export async function liveSessionUser(
   if (!row) return null;
   const { _count: counts, ...user } = row;
   return { user, liveAtHorizon: counts.sessions > 0 };
+}
+
+/** When the user of session `sessionId` last proved who they are (sign-in or re-authentication); null for no such session. */
+export async function sessionAuthTime(sessionId: string): Promise<Date | null> {
+  const row = await db.session.findUnique({ where: { id: sessionId }, select: { authTime: true } });
+  return row?.authTime ?? null;
 }
 
 /** Live sessions only, newest first: revoked, expired and idle ones are gone from the list as from the gate. */
@@ -151,9 +157,9 @@ export async function endAllSessionsOf(userId: string, admin: Actor, client: Cli
 
 /** The live session a refresh token belongs to, for sign-out after the access token has expired. */
 export async function sessionByRefreshToken(token: string | undefined): Promise<{ id: string; user: Actor } | null> {
-  if (!token || !isWellFormedRefreshToken(token)) return null;
+  if (!token || !isWellFormedOpaqueToken(token)) return null;
   return db.session.findFirst({
-    where: { refreshTokenHash: hashRefreshToken(token), revokedAt: null },
+    where: { refreshTokenHash: hashOpaqueToken(token), revokedAt: null },
     select: { id: true, user: { select: { id: true, username: true } } },
   });
 }

@@ -9,9 +9,9 @@ import { config } from "@/lib/edge/config";
 import type { IssuedDevice } from "@/lib/auth/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/edge/keys";
-import { signAccessToken, type IssuedToken, type Role } from "@/lib/edge/tokens";
+import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role } from "@/lib/edge/tokens";
 import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/audit-events";
-import { generateRefreshToken, hashRefreshToken } from "@/lib/auth/refresh-token";
+import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import type { ClientInfo } from "@/lib/http/client-info";
 
@@ -21,11 +21,37 @@ export interface SessionUser {
   role: Role;
 }
 
-export function issueAccessToken(user: SessionUser, sessionId: string): Promise<IssuedToken> {
+/** A session as its access tokens name it: its row, and how and when the user proved who they are. */
+export interface SessionProof {
+  id: string;
+  amr: AuthMethod[];
+  authTime: Date;
+}
+
+/** The columns of a Session row that make its proof. */
+export const sessionProofSelect = { id: true, amr: true, authTime: true } as const;
+
+/** Authentication method names as stored: the database holds only values this code wrote; anything else is dropped. */
+export function authMethods(values: readonly string[]): AuthMethod[] {
+  return values.filter((value): value is AuthMethod => (AMR_VALUES as readonly string[]).includes(value));
+}
+
+/** A Session row's proof. */
+export function sessionProof(row: { id: string; amr: string[]; authTime: Date }): SessionProof {
+  const amr = authMethods(row.amr);
+  return { id: row.id, amr: amr.length > 0 ? amr : ["pwd"], authTime: row.authTime };
+}
+
+/** The proof of session `sessionId` as the database has it now (a re-authentication moves it on). */
+export async function currentProof(sessionId: string): Promise<SessionProof> {
+  return sessionProof(await db.session.findUniqueOrThrow({ where: { id: sessionId }, select: sessionProofSelect }));
+}
+
+export function issueAccessToken(user: SessionUser, session: SessionProof): Promise<IssuedToken> {
   const { issuer, audience, accessTokenTtl } = config().jwt;
   return keySet().then((keys) =>
     signAccessToken(
-      { userId: user.id, username: user.username, role: user.role, sessionId },
+      { userId: user.id, username: user.username, role: user.role, sessionId: session.id, amr: session.amr, authTime: session.authTime },
       keys,
       { issuer, audience, ttlSeconds: accessTokenTtl },
     ),
@@ -40,9 +66,9 @@ export interface IssuedRefreshToken {
 
 /** A fresh refresh token and its hash; the token goes to the client, only the hash to the database. */
 export function newRefreshToken(sessionExpiresAt: Date, now = Date.now()): IssuedRefreshToken & { hash: string } {
-  const token = generateRefreshToken();
+  const token = generateOpaqueToken();
   const untilSessionEnd = Math.floor((sessionExpiresAt.getTime() - now) / 1000);
-  return { token, hash: hashRefreshToken(token), maxAge: Math.max(0, Math.min(config().refreshTokenTtl, untilSessionEnd)) };
+  return { token, hash: hashOpaqueToken(token), maxAge: Math.max(0, Math.min(config().refreshTokenTtl, untilSessionEnd)) };
 }
 
 export interface StartedSession {
@@ -66,6 +92,8 @@ export interface StartOptions {
   newUser?: NewUserRow;
   /** Further writes that belong to this sign-in (remembering the browser as a device): committed with it or not at all. */
   writes?: Prisma.PrismaPromise<unknown>[];
+  /** How the user proved who they are; a password by default. */
+  amr?: AuthMethod[];
 }
 
 /**
@@ -81,10 +109,10 @@ export async function startSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
-  { newUser, writes = [] }: StartOptions = {},
+  { newUser, writes = [], amr = ["pwd"] }: StartOptions = {},
 ): Promise<StartedSession> {
-  const sessionId = crypto.randomUUID();
-  const token = await issueAccessToken(user, sessionId);
+  const proof: SessionProof = { id: crypto.randomUUID(), amr, authTime: new Date() };
+  const token = await issueAccessToken(user, proof);
   const bearer = eventType === "token_issued";
   const expiresAt = bearer ? token.expiresAt : new Date(Date.now() + config().sessionMaxAge * 1000);
   const refresh = bearer ? undefined : newRefreshToken(expiresAt);
@@ -92,7 +120,16 @@ export async function startSession(
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
   const [session] = await db.$transaction([
     db.session.create({
-      data: { id: sessionId, user: owner, expiresAt, refreshTokenHash: refresh?.hash ?? null, ip: client.ip, userAgent: client.userAgent },
+      data: {
+        id: proof.id,
+        user: owner,
+        expiresAt,
+        refreshTokenHash: refresh?.hash ?? null,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        amr: proof.amr,
+        authTime: proof.authTime,
+      },
       select: { user: { select: publicUserSelect } },
     }),
     db.authEvent.create({ data: authEventData(event) }),

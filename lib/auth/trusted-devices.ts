@@ -41,7 +41,7 @@ import { db } from "@/lib/db/client";
 import { config } from "@/lib/edge/config";
 import { acceptedCookieNames } from "@/lib/edge/cookies";
 // A device token is the same kind of secret as a refresh token: random, opaque, stored as a hash.
-import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from "@/lib/auth/refresh-token";
+import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
 import type { Prisma } from "@/lib/db/generated/client";
 
 export const DEVICE_TTL_SECONDS = 180 * 24 * 3600;
@@ -69,9 +69,9 @@ export async function requestDeviceToken(): Promise<string | undefined> {
 
 /** The device `token` names, if it belongs to `username` and is still fresh. */
 export async function trustedDevice(token: string | undefined, username: string, now = new Date()): Promise<TrustedDevice | null> {
-  if (!token || !isWellFormedRefreshToken(token)) return null;
+  if (!token || !isWellFormedOpaqueToken(token)) return null;
   const device = await db.device.findUnique({
-    where: { tokenHash: hashRefreshToken(token) },
+    where: { tokenHash: hashOpaqueToken(token) },
     select: { id: true, lastUsedAt: true, user: { select: { username: true } } },
   });
   const fresh = device && device.lastUsedAt.getTime() > now.getTime() - DEVICE_TTL_SECONDS * 1000;
@@ -96,12 +96,12 @@ export function rememberDevice(
       writes: [db.device.updateMany({ where: { id: known.id, userId }, data: { lastUsedAt: now } })],
     };
   }
-  const token = generateRefreshToken();
+  const token = generateOpaqueToken();
   const staleBefore = new Date(now.getTime() - DEVICE_TTL_SECONDS * 1000);
   return {
     device: { token, maxAge: DEVICE_TTL_SECONDS },
     writes: [
-      db.device.create({ data: { userId, tokenHash: hashRefreshToken(token), lastUsedAt: now }, select: { id: true } }),
+      db.device.create({ data: { userId, tokenHash: hashOpaqueToken(token), lastUsedAt: now }, select: { id: true } }),
       db.$executeRaw`
         DELETE FROM "Device" WHERE "userId" = ${userId}::uuid AND (
           "lastUsedAt" <= ${staleBefore}::timestamp(3)

@@ -60,6 +60,32 @@ function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema);
 }
 
+/** 32 bytes, base64: `openssl rand -base64 32`. */
+function base64Key(name: string) {
+  return unsetWhenEmpty(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || decodedLength(value) === 32, `${name} must be 32 random bytes in base64: openssl rand -base64 32`),
+  );
+}
+
+function decodedLength(base64: string): number {
+  try {
+    return atob(base64.trim()).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** A WebAuthn relying party ID: a bare host name (no scheme, port or path). */
+const rpIdSchema = unsetWhenEmpty(
+  z
+    .string()
+    .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "WEBAUTHN_RP_ID must be a host name such as example.com, without scheme or port")
+    .optional(),
+);
+
 function postgresUrl(name: string) {
   return unsetWhenEmpty(z.string().regex(/^postgres(ql)?:\/\//, `${name} must be a postgres:// or postgresql:// URL`).optional());
 }
@@ -186,10 +212,30 @@ const envSchema = z
       .transform((value) => (value ? value === "on" : undefined)),
     // Set by Vercel on its functions, which freeze between requests: a listening connection cannot stay open there.
     VERCEL: z.string().optional(),
+    STEP_UP_MAX_AGE: duration("STEP_UP_MAX_AGE", "10m"),
+    TOTP_ENCRYPTION_KEY: base64Key("TOTP_ENCRYPTION_KEY"),
+    WEBAUTHN_RP_ID: rpIdSchema,
+    WEBAUTHN_ORIGIN: unsetWhenEmpty(
+      z
+        .string()
+        .refine(isOrigin, "WEBAUTHN_ORIGIN must be an origin such as https://app.example.com")
+        .optional(),
+    ),
     RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
     RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
   })
   .superRefine(migrateUrlNeedsDatabaseUrl)
+  .superRefine((env, ctx) => {
+    if (env.WEBAUTHN_ORIGIN && env.WEBAUTHN_RP_ID) {
+      const host = new URL(env.WEBAUTHN_ORIGIN).hostname;
+      if (host !== env.WEBAUTHN_RP_ID && !host.endsWith(`.${env.WEBAUTHN_RP_ID}`)) {
+        ctx.addIssue({ code: "custom", message: `WEBAUTHN_RP_ID (${env.WEBAUTHN_RP_ID}) must be WEBAUTHN_ORIGIN's host (${host}) or a domain it belongs to` });
+      }
+    }
+    if (Boolean(env.WEBAUTHN_ORIGIN) !== Boolean(env.WEBAUTHN_RP_ID)) {
+      ctx.addIssue({ code: "custom", message: "Set WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN together, or neither" });
+    }
+  })
   .superRefine(
     (env, ctx) => {
       const keys = keyMaterial(env);
@@ -213,6 +259,12 @@ const envSchema = z
     /** Whether the data-access layer may answer from its session cache (lib/auth/session-cache.ts); off by default on Vercel. */
     sessionCache: env.SESSION_CACHE ?? !env.VERCEL,
     corsOrigins: env.CORS_ORIGINS,
+    /** Seconds a sign-in or re-authentication lets the user make sensitive changes (lib/auth/step-up.ts). */
+    stepUpMaxAge: env.STEP_UP_MAX_AGE,
+    /** AES-256-GCM key for TOTP secrets at rest, base64; without it nobody can turn TOTP on. */
+    totpEncryptionKey: env.TOTP_ENCRYPTION_KEY?.trim(),
+    /** The passkeys' relying party; unset, it is derived from each request outside production (lib/auth/webauthn-party.ts). */
+    webauthn: env.WEBAUTHN_RP_ID && env.WEBAUTHN_ORIGIN ? { rpId: env.WEBAUTHN_RP_ID, origin: env.WEBAUTHN_ORIGIN } : undefined,
     rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
   }));
 

@@ -12,8 +12,13 @@ import { ApiError } from "@/lib/edge/errors";
 
 /** The session's cookies. */
 export type CookieKind = "access" | "refresh";
-/** Every cookie set at sign-in: the session's, and the device cookie that outlives sessions. */
-export type AnyCookieKind = CookieKind | "device";
+/**
+ * Every cookie Tessera sets: the session's; the device cookie that outlives
+ * sessions; and the two of a sign-in step in progress (lib/auth/ceremonies.ts),
+ * `pending` for a password that waits for its second factor, `challenge` for a
+ * WebAuthn challenge. Those two live 5 minutes.
+ */
+export type AnyCookieKind = CookieKind | "device" | "pending" | "challenge";
 
 interface CookieSpec {
   base: string;
@@ -32,6 +37,9 @@ const COOKIES: Record<AnyCookieKind, CookieSpec> = {
   // A browser that has signed in to an account before (lib/auth/trusted-devices.ts). Path=/ as
   // sign-in is posted to several paths (and `__Host-` demands it); SameSite as for the session.
   device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
+  // Path=/ as the pages' server actions read them as well as the API routes.
+  pending: { base: "tessera_pending", securePrefix: "__Host-", path: "/" },
+  challenge: { base: "tessera_challenge", securePrefix: "__Host-", path: "/" },
 };
 
 export interface CookieOptions {

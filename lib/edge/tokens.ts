@@ -20,6 +20,16 @@ export const roleSchema = z.enum(["USER", "ADMIN"]);
 export type Role = z.infer<typeof roleSchema>;
 
 /**
+ * How the user proved who they are, as RFC 8176 names it: `pwd` a password,
+ * `otp` a one-time code (TOTP or a backup code), `hwk` a hardware-bound
+ * passkey, `swk` a synced one, `mfa` more than one factor (a passkey with
+ * user verification counts as two: the device and its PIN or biometric).
+ */
+export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "mfa"] as const;
+export const amrSchema = z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length);
+export type AuthMethod = (typeof AMR_VALUES)[number];
+
+/**
  * The exact shape of our claims. A token signed with our key is still checked:
  * a key leak, a bug or an old format must not put a non-UUID `sid` in front of
  * the database (a 500 instead of a 401) or a surprising `username` on a page.
@@ -31,6 +41,8 @@ export const accessClaimsSchema = z.object({
   username: z.string().regex(/^[a-z0-9_.-]{2,64}$/),
   role: roleSchema,
   sid: z.uuid(),
+  amr: amrSchema,
+  auth_time: z.number().int(),
   jti: z.string().min(1).max(64),
   iat: z.number().int(),
   exp: z.number().int(),
@@ -42,6 +54,9 @@ export interface TokenSubject {
   username: string;
   role: Role;
   sessionId: string;
+  amr: AuthMethod[];
+  /** When the user last proved who they are in this session. */
+  authTime: Date;
 }
 
 export interface TokenSettings {
@@ -70,12 +85,14 @@ export async function signAccessToken(
     username: subject.username,
     role: subject.role,
     sid: subject.sessionId,
+    amr: subject.amr,
+    auth_time: Math.floor(subject.authTime.getTime() / 1000),
     jti: crypto.randomUUID(),
     iat,
     exp: iat + settings.ttlSeconds,
   };
   const { current } = keys;
-  const token = await new SignJWT({ username: claims.username, role: claims.role, sid: claims.sid })
+  const token = await new SignJWT({ username: claims.username, role: claims.role, sid: claims.sid, amr: claims.amr, auth_time: claims.auth_time })
     .setProtectedHeader({ alg: current.alg, typ: ACCESS_TOKEN_TYPE, kid: current.kid })
     .setIssuer(claims.iss)
     .setAudience(settings.audience)

@@ -5,18 +5,24 @@
  * parses its request and maps the result; the checks live here.
  */
 import "server-only";
-import { openSession } from "@/lib/auth/credentials";
+import { completeSignIn, openSession, pendingSignIn } from "@/lib/auth/credentials";
+import { checkSecondFactor } from "@/lib/auth/second-factor";
 import type { StartedSession } from "@/lib/auth/session";
 import { setSessionCookies } from "@/lib/auth/session-cookies";
 import type { IssuedToken } from "@/lib/edge/tokens";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
-import { credentialsSchema, uidCredentialsSchema } from "@/lib/schemas";
+import { credentialsSchema, secondFactorSchema, uidCredentialsSchema } from "@/lib/schemas";
 
 /** The seeds' `{uid, password}` is the same sign-in under other names. */
 export type CredentialsShape = "username" | "uid";
 
-/** Checks `{username, password}` (or `{uid, password}`), opens a session and sets its cookies. */
+/**
+ * Checks `{username, password}` (or `{uid, password}`), opens a session and
+ * sets its cookies. For a user with TOTP on, `code` or `backupCode` completes
+ * it in the same request; without one it is `mfa_required`, with a pending
+ * sign-in for `completeSignInWithCode`.
+ */
 export async function signIn(input: unknown, client: ClientInfo, shape: CredentialsShape = "username"): Promise<StartedSession> {
   const credentials = validate(shape === "uid" ? uidCredentialsSchema : credentialsSchema, input);
   const started = await openSession(credentials, client, "login_success");
@@ -24,7 +30,17 @@ export async function signIn(input: unknown, client: ClientInfo, shape: Credenti
   return started;
 }
 
-/** Checks `{username, password}` and issues a Bearer token for an API client: a session of its own, no cookie. */
+/** Completes this browser's pending sign-in with `{code}` or `{backupCode}` and sets the session cookies. */
+export async function completeSignInWithCode(input: unknown, client: ClientInfo): Promise<StartedSession> {
+  const factor = validate(secondFactorSchema, input);
+  const pending = await pendingSignIn();
+  const methods = await checkSecondFactor(pending.user, factor, client, pending.device);
+  const started = await completeSignIn(pending, methods, client);
+  await setSessionCookies(started);
+  return started;
+}
+
+/** Checks `{username, password}` (and `code` for a user with TOTP on) and issues a Bearer token for an API client: a session of its own, no cookie. */
 export async function issueBearerToken(input: unknown, client: ClientInfo): Promise<IssuedToken> {
   const { token } = await openSession(validate(credentialsSchema, input), client, "token_issued");
   return token;

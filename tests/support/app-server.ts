@@ -29,7 +29,7 @@ export function temporaryDir(prefix = "tessera-app-"): string {
 }
 
 /** Settings of the app that the runner's own environment must not leak into. */
-const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX"];
+const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "TOTP_ENCRYPTION_KEY", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX"];
 
 /** How long a terminated app may take to exit before it is killed. */
 const TERMINATE_WITHIN_MS = 15_000;
@@ -95,6 +95,7 @@ export class AppServer {
 
   static readonly defaultEnv = (): Record<string, string> => ({
     JWT_SECRET: randomBytes(48).toString("base64"),
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     BCRYPT_COST: "10",
     // Clients pick their address with X-Forwarded-For, so load and storms do not trip the per-IP limit.
     TRUST_PROXY: "1",

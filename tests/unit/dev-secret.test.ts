@@ -15,6 +15,16 @@ describe("development secret", () => {
     expect(env.COOKIE_SAMESITE).toBe("Strict");
     expect(Buffer.from(env.JWT_SECRET!, "base64").length).toBe(48);
     expect(parseConfig(env).jwt.secret).toBe(env.JWT_SECRET);
+    expect(Buffer.from(parseConfig(env).totpEncryptionKey!, "base64").length).toBe(32);
+  });
+
+  it("adds the TOTP key to a checkout that already has its JWT secret, keeping the secret", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tessera-secret-"));
+    writeFileSync(path.join(dir, ".env.local"), "JWT_SECRET=kept-secret-kept-secret-kept-secret-0000\n");
+    ensureDevSecret(withEnvFiles({}, "development", dir), dir);
+    const env = withEnvFiles({}, "development", dir);
+    expect(env.JWT_SECRET).toBe("kept-secret-kept-secret-kept-secret-0000");
+    expect(Buffer.from(env.TOTP_ENCRYPTION_KEY!, "base64").length).toBe(32);
   });
 
   it("gives every checkout its own secret and never replaces one", () => {

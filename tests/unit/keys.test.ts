@@ -13,7 +13,7 @@ import { codeOf } from "../support/outcome";
 const ALGORITHMS: JwtAlgorithm[] = ["HS256", "RS256", "ES256", "EdDSA"];
 const ASYMMETRIC: JwtAlgorithm[] = ["RS256", "ES256", "EdDSA"];
 const settings: TokenSettings = { issuer: "tessera", audience: "tessera", ttlSeconds: 900 };
-const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" };
+const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", amr: ["pwd" as const], authTime: new Date() };
 
 type Env = Record<string, string | undefined>;
 
@@ -70,7 +70,7 @@ function forgeHs256(header: Record<string, unknown>, secret: Uint8Array | string
   const part = (value: object) => base64url.encode(JSON.stringify(value));
   const signingInput = [
     part({ alg: "HS256", typ: "at+jwt", ...header }),
-    part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "ADMIN", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", jti: "j", iat: now, exp: now + 300 }),
+    part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "ADMIN", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", amr: ["pwd"], auth_time: now, jti: "j", iat: now, exp: now + 300 }),
   ].join(".");
   return `${signingInput}.${base64url.encode(createHmac("sha256", secret).update(signingInput).digest())}`;
 }

@@ -51,7 +51,7 @@ const USER_ID = "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1";
 const SESSION_ID = "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f";
 
 function claimsFor(role: "USER" | "ADMIN"): AccessClaims {
-  return { iss: "tessera", aud: "tessera", sub: USER_ID, username: "toby", role, sid: SESSION_ID, jti: "j", iat: 1, exp: 2 };
+  return { iss: "tessera", aud: "tessera", sub: USER_ID, username: "toby", role, sid: SESSION_ID, amr: ["pwd"], auth_time: 1, jti: "j", iat: 1, exp: 2 };
 }
 
 function row(role: "USER" | "ADMIN"): PublicUserRow {

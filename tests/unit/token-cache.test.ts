@@ -15,7 +15,7 @@ function keys(secret = SECRET): Promise<KeySet> {
 }
 
 function subject(n = 0) {
-  return { userId: crypto.randomUUID(), username: `user${n}`, role: "USER" as const, sessionId: crypto.randomUUID() };
+  return { userId: crypto.randomUUID(), username: `user${n}`, role: "USER" as const, sessionId: crypto.randomUUID(), amr: ["pwd" as const], authTime: new Date() };
 }
 
 async function tokenFor(set: KeySet, n = 0, issuedAt = T0, ttlSeconds = settings.ttlSeconds): Promise<string> {

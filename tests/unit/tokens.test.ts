@@ -9,7 +9,7 @@ import { codeOf } from "../support/outcome";
 
 const SECRET = "x".repeat(24) + "-a-test-secret-of-48-bytes-xxxx";
 const settings: TokenSettings = { issuer: "tessera", audience: "tessera", ttlSeconds: 900 };
-const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f" };
+const subject = { userId: "7f1e0c43-8a55-4f6f-9a39-0b4c1ea5d2a1", username: "toby", role: "USER" as const, sessionId: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", amr: ["pwd" as const], authTime: new Date() };
 
 async function keys(secret = SECRET): Promise<KeySet> {
   return buildKeySet({ alg: "HS256", secret, issuer: "tessera", audience: "tessera", accessTokenTtl: 900 });
@@ -21,7 +21,7 @@ describe("access tokens", () => {
     const { token, claims } = await signAccessToken(subject, set, settings);
     const verified = await verifyAccessToken(token, set, settings);
     expect(verified).toEqual(claims);
-    expect(Object.keys(verified).sort()).toEqual(["aud", "exp", "iat", "iss", "jti", "role", "sid", "sub", "username"]);
+    expect(Object.keys(verified).sort()).toEqual(["amr", "aud", "auth_time", "exp", "iat", "iss", "jti", "role", "sid", "sub", "username"]);
     expect(verified.exp - verified.iat).toBe(900);
   });
 
@@ -98,7 +98,7 @@ describe("access tokens", () => {
     const part = (value: object) => base64url.encode(JSON.stringify(value));
     const signingInput = [
       part({ alg: "HS256", typ: "at+jwt", kid: set.current.kid, ...header }),
-      part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "USER", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", jti: "j", iat: now, exp: now + 300, ...claims }),
+      part({ iss: "tessera", aud: "tessera", sub: subject.userId, username: "toby", role: "USER", sid: "0b9d3c5e-2f41-4e8a-9c1d-5a6b7c8d9e0f", amr: ["pwd"], auth_time: now, jti: "j", iat: now, exp: now + 300, ...claims }),
     ].join(".");
     const signature = base64url.encode(createHmac("sha256", SECRET).update(signingInput).digest());
     return codeOf(verifyAccessToken(`${signingInput}.${signature}`, set, settings));
@@ -123,6 +123,9 @@ describe("access tokens", () => {
     ["a sub that is not a UUID", {}, { sub: "1" }],
     ["a username outside the username rule", {}, { username: "<script>" }],
     ["a numeric sid", {}, { sid: 1 }],
+    ["an amr value outside RFC 8176's list", {}, { amr: ["pwd", "magic"] }],
+    ["an empty amr", {}, { amr: [] }],
+    ["an auth_time that is not a number", {}, { auth_time: "yesterday" }],
   ])("rejects a token with %s", async (_case, header, claims) => {
     expect(await forge(header, claims)).toBe("invalid_token");
   });

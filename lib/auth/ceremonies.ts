@@ -1,0 +1,115 @@
+/**
+ * Sign-in steps in progress ("ceremonies", as WebAuthn calls them): a WebAuthn
+ * challenge waiting for the authenticator's answer, or a password accepted
+ * that waits for its second factor. Each is an AuthChallenge row known by the
+ * random token of an httpOnly cookie (only the token's hash is stored), bound
+ * to its purpose, its user and session where it has them, and gone after 5
+ * minutes. A WebAuthn challenge is taken exactly once, whether the answer
+ * checks out or not; a pending sign-in stays while wrong codes are tried
+ * (each counts against the sign-in limits) and ends with the right one.
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/edge/errors";
+import type { AuthMethod } from "@/lib/edge/tokens";
+import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
+import { requestCookie, setCookie } from "@/lib/auth/session-cookies";
+import { authMethods } from "@/lib/auth/session";
+
+/** How long a ceremony may take, from its start. */
+export const CEREMONY_TTL_SECONDS = 5 * 60;
+
+export type WebAuthnPurpose = "passkey-register" | "passkey-sign-in" | "passkey-second-factor" | "passkey-reauth";
+export type CeremonyPurpose = WebAuthnPurpose | "second-factor";
+
+/** Which cookie carries a ceremony: a pending sign-in and a passkey challenge for it can run side by side. */
+function cookieFor(purpose: CeremonyPurpose): "pending" | "challenge" {
+  return purpose === "second-factor" ? "pending" : "challenge";
+}
+
+export interface Ceremony {
+  id: string;
+  purpose: CeremonyPurpose;
+  /** The WebAuthn challenge, base64url (the passkey purposes). */
+  challenge: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  /** Factors already proved (`pwd` for a sign-in waiting for its second factor). */
+  amr: AuthMethod[];
+  expiresAt: Date;
+}
+
+export interface CeremonyStart {
+  challenge?: string;
+  userId?: string;
+  sessionId?: string;
+  amr?: AuthMethod[];
+}
+
+/**
+ * Starts a ceremony: stores it and sets its cookie, replacing any earlier one
+ * of the same cookie (which is then orphaned, and expires unused).
+ */
+export async function beginCeremony(purpose: CeremonyPurpose, start: CeremonyStart = {}, now = new Date()): Promise<Ceremony> {
+  const token = generateOpaqueToken();
+  const row = await db.authChallenge.create({
+    data: {
+      tokenHash: hashOpaqueToken(token),
+      purpose,
+      challenge: start.challenge ?? null,
+      userId: start.userId ?? null,
+      sessionId: start.sessionId ?? null,
+      amr: start.amr ?? [],
+      expiresAt: new Date(now.getTime() + CEREMONY_TTL_SECONDS * 1000),
+    },
+    select: ceremonySelect,
+  });
+  await setCookie(cookieFor(purpose), token, CEREMONY_TTL_SECONDS);
+  return toCeremony(row);
+}
+
+const ceremonySelect = { id: true, purpose: true, challenge: true, userId: true, sessionId: true, amr: true, expiresAt: true } as const;
+
+function toCeremony(row: { id: string; purpose: string; challenge: string | null; userId: string | null; sessionId: string | null; amr: string[]; expiresAt: Date }): Ceremony {
+  return { ...row, purpose: row.purpose as CeremonyPurpose, amr: authMethods(row.amr) };
+}
+
+async function findCeremony(purposes: readonly CeremonyPurpose[], now: Date) {
+  const cookie = purposes[0] && (await requestCookie(cookieFor(purposes[0])));
+  if (!cookie || !isWellFormedOpaqueToken(cookie)) return null;
+  const row = await db.authChallenge.findUnique({ where: { tokenHash: hashOpaqueToken(cookie) }, select: ceremonySelect });
+  if (!row || !purposes.includes(row.purpose as CeremonyPurpose) || row.expiresAt <= now) return null;
+  return row;
+}
+
+/**
+ * This request's ceremony of one of `purposes`, without ending it (a pending
+ * sign-in, while codes are tried), or null when there is none, it expired or
+ * it has ended.
+ */
+export async function currentCeremony(purposes: readonly CeremonyPurpose[], now = new Date()): Promise<Ceremony | null> {
+  const row = await findCeremony(purposes, now);
+  return row && toCeremony(row);
+}
+
+/**
+ * Takes this request's ceremony of one of `purposes`, once: of two requests
+ * that present the same cookie, exactly one gets it. Anything else (no
+ * cookie, an unknown, used or expired one, another purpose) is
+ * `invalid_challenge`. The cookie is cleared either way.
+ */
+export async function takeCeremony(purposes: readonly CeremonyPurpose[], now = new Date()): Promise<Ceremony> {
+  const row = await findCeremony(purposes, now);
+  if (purposes[0]) await setCookie(cookieFor(purposes[0]), "", 0);
+  if (!row) throw new ApiError("invalid_challenge");
+  const { count } = await db.authChallenge.deleteMany({ where: { id: row.id } });
+  if (count !== 1) throw new ApiError("invalid_challenge");
+  return toCeremony(row);
+}
+
+/** Ends a ceremony that was only looked at (a pending sign-in, once completed); clears its cookie. Idempotent. */
+export async function endCeremony(ceremony: Pick<Ceremony, "id" | "purpose">): Promise<boolean> {
+  await setCookie(cookieFor(ceremony.purpose), "", 0);
+  const { count } = await db.authChallenge.deleteMany({ where: { id: ceremony.id } });
+  return count === 1;
+}

@@ -1,0 +1,61 @@
+/**
+ * Re-authentication ("step-up") before a sensitive change: the signed-in user
+ * proves who they are again, and the session row's `authTime` (which the
+ * data-access layer's `requireRecentAuth` reads) and `amr` move on to this
+ * proof. A fresh access token carries them to the pages.
+ *
+ * What counts: a passkey (lib/auth/passkeys.ts) for anyone; otherwise the
+ * strongest factor the account has. With TOTP on, a code or backup code, not
+ * the password, so a stolen password and a stolen session together still
+ * cannot turn the second factor off.
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/edge/errors";
+import type { AuthMethod } from "@/lib/edge/tokens";
+import type { VerifiedSession } from "@/lib/auth/dal";
+import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
+import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
+import { issueAccessToken, sessionProof, sessionProofSelect } from "@/lib/auth/session";
+import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { forgetSession } from "@/lib/auth/process-session-cache";
+import type { ClientInfo } from "@/lib/http/client-info";
+
+export interface ReauthInput extends SecondFactorInput {
+  password?: string | undefined;
+}
+
+/** Records that the user of `session` just proved who they are with `amr`, and sets a fresh access token. */
+export async function confirmReauth(session: VerifiedSession, amr: AuthMethod[], client: ClientInfo): Promise<void> {
+  const { count } = await db.session.updateMany({ where: { id: session.sessionId, revokedAt: null }, data: { authTime: new Date(), amr } });
+  if (count !== 1) throw new ApiError("token_revoked");
+  forgetSession(session.sessionId);
+  const row = await db.session.findUniqueOrThrow({ where: { id: session.sessionId }, select: sessionProofSelect });
+  await recordAuthEvent({ type: "reauth", username: session.user.username, userId: session.user.id, client });
+  await setSessionCookies({ token: await issueAccessToken(session.user, sessionProof(row)) });
+}
+
+/** What a re-authentication of this user must include: a code when TOTP is on, else the password. */
+export async function reauthFactor(userId: string): Promise<"code" | "password"> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { totpEnabledAt: true } });
+  return user?.totpEnabledAt ? "code" : "password";
+}
+
+/** Re-authenticates the user of `session` with their password or, with TOTP on, a code or backup code. */
+export async function reauthenticate(session: VerifiedSession, input: ReauthInput, client: ClientInfo): Promise<void> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id }, select: { id: true, username: true, passwordHash: true, totpEnabledAt: true } });
+  const failed = async (code: "invalid_credentials" | "invalid_code", field: string, message: string): Promise<never> => {
+    await recordAuthEvent({ type: "reauth_failure", username: user.username, userId: user.id, client });
+    throw new ApiError(code, message, { fields: { [field]: message } });
+  };
+  if (user.totpEnabledAt) {
+    if (!hasSecondFactor(input)) return failed("invalid_code", "code", "Enter the code from your authenticator app or a backup code.");
+    // A wrong code is `invalid_code` and an `mfa_failure` event, as at sign-in.
+    return confirmReauth(session, await checkSecondFactor(user, input, client, null), client);
+  }
+  if (!input.password) return failed("invalid_credentials", "password", "Enter your password.");
+  const { valid } = await checkPasswordWithinLimits(user.username, input.password, user.passwordHash, client);
+  if (!valid) return failed("invalid_credentials", "password", "That password is not right.");
+  return confirmReauth(session, ["pwd"], client);
+}
