@@ -4,8 +4,8 @@
  * judged like `/dashboard`: a guard that a spelling can skip guards nothing.
  */
 
-const PROTECTED_PAGES = ["/dashboard", "/admin"];
-const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/users", "/api/posts", "/api/admin"];
+const PROTECTED_PAGES = ["/dashboard", "/admin", "/reauth"];
+const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/users", "/api/posts", "/api/admin"];
 /** Public endpoints that live under a protected prefix. */
 const PUBLIC_EXCEPTIONS = ["/api/users/authenticate"];
 
