@@ -79,7 +79,7 @@ export const uidCredentialsSchema = z
 
 /** Re-authentication before a sensitive change: the password, or a TOTP or backup code. */
 export const reauthSchema = z
-  .object({ password: passwordInputSchema.optional(), ...secondFactorFields })
+  .object({ password: z.preprocess((value) => (value === "" ? undefined : value), passwordInputSchema.optional()), ...secondFactorFields })
   .refine((input) => input.password || input.code || input.backupCode, { message: "Enter your password or a code.", path: ["password"] });
 
 export const registerSchema = z.object({

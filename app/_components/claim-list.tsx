@@ -1,4 +1,4 @@
-/** A token's claims as a definition list: who, which role, issued, expires, time left. */
+/** A token's claims as a definition list: who, which role, how and when they signed in, issued, expires, time left. */
 import type { ClaimSummary } from "@/lib/auth/describe";
 
 export function ClaimList({ summary }: { summary: ClaimSummary }) {
@@ -10,6 +10,12 @@ export function ClaimList({ summary }: { summary: ClaimSummary }) {
       <dd>{summary.username}</dd>
       <dt>role</dt>
       <dd>{summary.role}</dd>
+      <dt>signed in with (amr)</dt>
+      <dd>
+        {summary.signedInWith} <code>{summary.amr}</code>
+      </dd>
+      <dt>signed in at (auth_time)</dt>
+      <dd>{summary.authTime}</dd>
       <dt>issued (iat)</dt>
       <dd>{summary.issuedAt}</dd>
       <dt>expires (exp)</dt>

@@ -1,8 +1,8 @@
 /**
- * Human-readable token details for the pages: `iat`/`exp` as dates and the
- * time left. Pure, so it is unit-tested without a browser.
+ * Human-readable token details for the pages: `iat`/`exp` as dates, the time
+ * left, and how the user signed in. Pure, so it is unit-tested without a browser.
  */
-import type { AccessClaims } from "@/lib/edge/tokens";
+import type { AccessClaims, AuthMethod } from "@/lib/edge/tokens";
 import { formatDateTime } from "@/lib/format";
 
 export interface ClaimSummary {
@@ -12,6 +12,25 @@ export interface ClaimSummary {
   issuedAt: string;
   expiresAt: string;
   timeLeft: string;
+  /** The `amr` claim as sent, e.g. "pwd otp mfa". */
+  amr: string;
+  /** The same in words, e.g. "password + authenticator code (two factors)". */
+  signedInWith: string;
+  /** `auth_time`: when the user last proved who they are. */
+  authTime: string;
+}
+
+const METHOD_NAMES: Record<Exclude<AuthMethod, "mfa">, string> = {
+  pwd: "password",
+  otp: "one-time code",
+  hwk: "passkey (on this device)",
+  swk: "passkey (synced)",
+};
+
+/** `amr` in words: the methods, and whether they make more than one factor. */
+export function describeMethods(amr: readonly AuthMethod[]): string {
+  const names = amr.filter((method): method is Exclude<AuthMethod, "mfa"> => method !== "mfa").map((method) => METHOD_NAMES[method]);
+  return `${names.join(" + ") || "unknown"}${amr.includes("mfa") ? " (two factors)" : ""}`;
 }
 
 export function formatInstant(seconds: number): string {
@@ -36,5 +55,8 @@ export function summarizeClaims(claims: AccessClaims, now = Date.now()): ClaimSu
     issuedAt: formatInstant(claims.iat),
     expiresAt: formatInstant(claims.exp),
     timeLeft: formatTimeLeft(claims.exp - Math.floor(now / 1000)),
+    amr: claims.amr.join(" "),
+    signedInWith: describeMethods(claims.amr),
+    authTime: formatInstant(claims.auth_time),
   };
 }

@@ -81,3 +81,8 @@ export function errorResponse(error: ApiError): Response {
     headers,
   });
 }
+
+/** The standard message of a known error code (a page's `?error=`), or undefined for anything else. */
+export function errorMessageOf(code: unknown): string | undefined {
+  return typeof code === "string" && Object.hasOwn(ERROR_STATUS, code) ? DEFAULT_MESSAGE[code as ErrorCode] : undefined;
+}

@@ -51,6 +51,16 @@ export function loginRedirectPath(pathname: string, search: string): string {
   return `/login?${new URLSearchParams({ next: returnPath(pathname, search) })}`;
 }
 
+/** `/login/verify?next=…`: the second step of a sign-in that waits for a code or a passkey. */
+export function secondStepPath(next: string): string {
+  return `/login/verify?${new URLSearchParams({ next })}`;
+}
+
+/** `/reauth?next=…`: confirm who you are before a sensitive change, then go back to `next`. */
+export function reauthPath(next: string): string {
+  return `/reauth?${new URLSearchParams({ next })}`;
+}
+
 /**
  * `/api/auth/refresh?next=…`: a page request without a usable access token
  * goes by the refresh route first, the only place the refresh cookie is sent;

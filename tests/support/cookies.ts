@@ -5,6 +5,8 @@
 export const SESSION_COOKIE = "__Host-tessera_session";
 export const REFRESH_COOKIE = "__Secure-tessera_refresh";
 export const DEVICE_COOKIE = "__Host-tessera_device";
+/** A password accepted that waits for its second factor. */
+export const PENDING_COOKIE = "__Host-tessera_pending";
 
 export interface SetCookie {
   name: string;

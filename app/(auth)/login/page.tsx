@@ -1,22 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/app/_components/login-form";
-import { ERROR_STATUS, errorBody, type ErrorCode } from "@/lib/edge/errors";
+import { errorMessageOf } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 /** `?error=` comes from a form post to /api/auth/login; only known codes are shown, as their standard message. */
-function messageFor(code: string | string[] | undefined): string | undefined {
-  return typeof code === "string" && code in ERROR_STATUS ? errorBody(code as ErrorCode).message : undefined;
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   return (
     <>
       <h1>Sign in</h1>
-      <LoginForm next={safeNextPath(params.next)} initialMessage={messageFor(params.error)} />
+      <LoginForm next={safeNextPath(params.next)} initialMessage={errorMessageOf(params.error)} />
       <p>
         No account yet? <Link href="/register">Register</Link>
       </p>

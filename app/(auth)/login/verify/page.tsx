@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { SecondFactorForm } from "@/app/_components/second-factor-form";
+import { currentCeremony } from "@/lib/auth/ceremonies";
+import { errorMessageOf } from "@/lib/edge/errors";
+import { safeNextPath } from "@/lib/schemas";
+
+export const metadata: Metadata = { title: "Two-step sign-in" };
+
+/** The second step of signing in, for a user with TOTP on; without a pending sign-in, back to the first. */
+export default async function SecondStepPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const next = safeNextPath(params.next);
+  if (!(await currentCeremony(["second-factor"]))) redirect(`/login?${new URLSearchParams({ error: "invalid_challenge", next })}`);
+  return (
+    <>
+      <h1>Two-step sign-in</h1>
+      <p>Your password was right. Now enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
+      <SecondFactorForm next={next} initialMessage={errorMessageOf(params.error)} />
+      <p>
+        <Link href="/login">Start again</Link>
+      </p>
+    </>
+  );
+}
