@@ -3,10 +3,13 @@
  * weak setting stops the server now with a clear message, instead of failing
  * on the first request; then the hourly prune of ended sessions, old auth
  * events and passed rate-limit windows begins (lib/maintenance/schedule.ts).
+ * Optional features that production leaves off without their settings are
+ * named once in the log, so an operator sees why their routes answer 503.
  */
 import { config, ConfigError } from "@/lib/edge/config";
 import { keySet } from "@/lib/edge/keys";
 import { startPruning } from "@/lib/maintenance/schedule";
+import { log } from "@/lib/log";
 
 try {
   config();
@@ -18,5 +21,9 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+
+const { production, totpEncryptionKey, webauthn } = config();
+if (production && !totpEncryptionKey) log.warn("TOTP_ENCRYPTION_KEY is not set: nobody can turn on two-factor sign-in (setup answers 503)");
+if (production && !webauthn) log.warn("WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN are not set: passkeys are off (their routes answer 503)");
 
 startPruning();

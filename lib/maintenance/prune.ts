@@ -8,6 +8,7 @@
  *   while: a refresh token stolen from one is still recognised as reuse.
  * - Auth events older than EVENT_RETENTION.
  * - Rate-limit windows that have passed (they would be reset on their next hit).
+ * - Sign-in steps (WebAuthn challenges, pending sign-ins) past their 5 minutes.
  *
  * The server runs this every hour (lib/maintenance/schedule.ts); `npm run
  * db:prune` runs it once. Several instances may try at the same moment: a
@@ -35,6 +36,8 @@ export interface PruneCounts {
   rotatedRefreshTokens: number;
   authEvents: number;
   rateLimits: number;
+  /** Sign-in steps (WebAuthn challenges, pending sign-ins) past their 5 minutes, never completed. */
+  ceremonies: number;
   /** False when the time budget ran out with rows left to delete. */
   complete: boolean;
 }
@@ -101,12 +104,18 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
       (await tx.rateLimit.findMany({ where: { windowStart: { lte: windowsFrom } }, select: { key: true }, take: BATCH_SIZE })).map((row) => row.key),
     (keys) => tx.rateLimit.deleteMany({ where: { key: { in: keys }, windowStart: { lte: windowsFrom } } }),
   );
+  const ceremonies = await inBatches(
+    deadline,
+    async () => (await tx.authChallenge.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
+    (ids) => tx.authChallenge.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
+  );
   return {
     sessions: sessions.count,
     rotatedRefreshTokens: rotated.count,
     authEvents: events.count,
     rateLimits: rateLimits.count,
-    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete,
+    ceremonies: ceremonies.count,
+    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete,
   };
 }
 

@@ -58,6 +58,15 @@ async function addRateLimit(key: string, windowStart: Date): Promise<void> {
   await query(`INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 3, ${utc(2)})`, [key, windowStart.toISOString()]);
 }
 
+/** A sign-in step (a pending sign-in) of `userId` that expires at `expiresAt`; returns its id. */
+async function addCeremony(userId: string, expiresAt: Date): Promise<string> {
+  const [row] = await query<{ id: string }>(
+    `INSERT INTO "AuthChallenge" ("id", "tokenHash", "purpose", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, 'second-factor', $2, ${utc(3)}) RETURNING "id"`,
+    [crypto.randomUUID(), userId, expiresAt.toISOString()],
+  );
+  return row!.id;
+}
+
 const sessionIds = async (userId: string) =>
   new Set((await query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = $1`, [userId])).map((row) => row.id));
 
@@ -67,6 +76,7 @@ describe("npm run db:prune", () => {
   const past = (seconds: number) => secondsAgo(seconds + HOUR);
   const recent = (seconds: number) => secondsAgo(seconds - DAY);
   const sessions: Record<string, string> = {};
+  let ceremonies: { expired: string; pending: string };
 
   beforeAll(async () => {
     ({ id: userId, username } = await registerUser("retention"));
@@ -83,6 +93,7 @@ describe("npm run db:prune", () => {
     await addEvent(username, recent(retention.events));
     await addRateLimit(`user:${username}-passed`, past(retention.rateLimitWindow));
     await addRateLimit(`user:${username}-open`, new Date());
+    ceremonies = { expired: await addCeremony(userId, new Date(Date.now() - 1000)), pending: await addCeremony(userId, new Date(Date.now() + 300_000)) };
   });
 
   it("deletes what ended long enough ago, and keeps live and recently ended sessions", async () => {
@@ -103,6 +114,8 @@ describe("npm run db:prune", () => {
     expect(events).toHaveLength(1);
     const limits = await query<{ key: string }>(`SELECT "key" FROM "RateLimit" WHERE "key" LIKE $1`, [`user:${username}-%`]);
     expect(limits.map((row) => row.key)).toEqual([`user:${username}-open`]);
+    const steps = await query<{ id: string }>(`SELECT "id" FROM "AuthChallenge" WHERE "userId" = $1`, [userId]);
+    expect(steps.map((row) => row.id)).toEqual([ceremonies.pending]);
   }, PRUNE_RUN_MS);
 
   it("runs twice at the same moment without failing: one prunes, the other prunes nothing or skips", async () => {
