@@ -45,3 +45,22 @@ export function UsernameField({ state }: { state: FormState }) {
     <Field name="username" label="Username" autoComplete="username" required defaultValue={state.values?.username} error={state.fields?.username} />
   );
 }
+
+/** The second factor's two fields: a code from the authenticator app, or one of the backup codes. */
+export function CodeFields({ state }: { state: FormState }) {
+  return (
+    <>
+      <Field
+        name="code"
+        label="Code from your authenticator app"
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        pattern="[0-9]{6}"
+        maxLength={6}
+        autoFocus
+        error={state.fields?.code}
+      />
+      <Field name="backupCode" label="Or one of your backup codes" autoComplete="off" spellCheck={false} error={state.fields?.backupCode} />
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { reauthAction } from "@/app/_actions/auth";
 import type { FormState } from "@/lib/http/form-state";
-import { Field, FormError } from "@/app/_components/field";
+import { CodeFields, Field, FormError } from "@/app/_components/field";
 
 /** Confirms who you are: the password, or (with TOTP on) a code or backup code. */
 export function ReauthForm({ next, factor }: { next: string; factor: "password" | "code" }) {
@@ -14,19 +14,7 @@ export function ReauthForm({ next, factor }: { next: string; factor: "password" 
       {factor === "password" ? (
         <Field name="password" label="Password" type="password" autoComplete="current-password" autoFocus required error={state.fields?.password} />
       ) : (
-        <>
-          <Field
-            name="code"
-            label="Code from your authenticator app"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            autoFocus
-            error={state.fields?.code}
-          />
-          <Field name="backupCode" label="Or one of your backup codes" autoComplete="off" spellCheck={false} error={state.fields?.backupCode} />
-        </>
+        <CodeFields state={state} />
       )}
       <button type="submit" disabled={pending}>
         Confirm

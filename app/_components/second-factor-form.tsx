@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { secondFactorAction } from "@/app/_actions/auth";
 import type { FormState } from "@/lib/http/form-state";
-import { Field, FormError } from "@/app/_components/field";
+import { CodeFields, FormError } from "@/app/_components/field";
 
 /** The second step of signing in: a code from the authenticator app, or one of the backup codes. */
 export function SecondFactorForm({ next, initialMessage }: { next: string; initialMessage?: string | undefined }) {
@@ -11,17 +11,7 @@ export function SecondFactorForm({ next, initialMessage }: { next: string; initi
     <form action={formAction} className="stack" noValidate>
       <FormError message={state.message} />
       <input type="hidden" name="next" value={state.values?.next ?? next} />
-      <Field
-        name="code"
-        label="Code from your authenticator app"
-        autoComplete="one-time-code"
-        inputMode="numeric"
-        pattern="[0-9]{6}"
-        maxLength={6}
-        autoFocus
-        error={state.fields?.code}
-      />
-      <Field name="backupCode" label="Or one of your backup codes" autoComplete="off" spellCheck={false} error={state.fields?.backupCode} />
+      <CodeFields state={state} />
       <button type="submit" disabled={pending}>
         Verify
       </button>
