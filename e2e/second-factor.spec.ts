@@ -28,7 +28,7 @@ test("with TOTP on, a right password leads to the code step, and the token shows
 
   await page.getByLabel("Code from your authenticator app").fill("000000");
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert")).toHaveText("That code is not valid.");
+  await expect(page.locator(".form-error")).toHaveText("That code is not valid.");
 
   await page.getByLabel("Code from your authenticator app").fill(totpCode(secret));
   await page.getByRole("button", { name: "Verify" }).click();
@@ -43,7 +43,7 @@ test("the re-authentication page takes the password and goes back to where the u
   await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Confirm" }).click();
-  await expect(page.getByRole("alert")).toHaveText("That password is not right.");
+  await expect(page.locator(".form-error")).toHaveText("That password is not right.");
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

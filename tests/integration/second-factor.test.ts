@@ -7,13 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
-import { call, registerUser, signIn } from "../support/http";
+import { call, signIn } from "../support/http";
 import { cookieHeader, PENDING_COOKIE, SESSION_COOKIE, setCookies } from "../support/cookies";
-import { query } from "../support/database";
+import { query, throwawayAccounts } from "../support/database";
 import { decodeClaims } from "../support/tokens";
 import { awayFromStepEdge, enrolTotp, totpCode, type Enrolled } from "../support/totp";
 
 const { perUsername } = parseConfig(process.env).rateLimits;
+const registerUser = throwawayAccounts();
 
 interface TotpUser extends Enrolled {
   username: string;

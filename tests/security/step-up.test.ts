@@ -7,13 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
-import { call, registerUser, signInFully, TEST_PASSWORD } from "../support/http";
+import { call, signInFully, TEST_PASSWORD } from "../support/http";
 import { cookieHeader, SESSION_COOKIE, setCookies } from "../support/cookies";
-import { query } from "../support/database";
+import { query, throwawayAccounts } from "../support/database";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { enrolTotp, totpCode } from "../support/totp";
 
 const { stepUpMaxAge } = parseConfig(process.env);
+const registerUser = throwawayAccounts();
 
 /** Moves the session's last proof of identity back past STEP_UP_MAX_AGE. */
 async function ageSignIn(sessionId: string): Promise<void> {
