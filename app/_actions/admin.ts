@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
+import { withStepUp } from "@/lib/http/step-up";
 import { endUserSessions } from "@/lib/use-cases/sessions";
 import { createUser, deleteUser } from "@/lib/use-cases/users";
 
@@ -21,7 +22,7 @@ export async function createUserAction(_previous: FormState, form: FormData): Pr
 }
 
 export async function deleteUserAction(form: FormData): Promise<void> {
-  await deleteUser({ id: form.get("id") });
+  await withStepUp("/admin", () => deleteUser({ id: form.get("id") }));
   revalidatePath("/admin");
 }
 
