@@ -19,7 +19,9 @@ function usePasskeyAutofill(next: string, onError: (message: string) => void) {
       await authenticateWithPasskey("sign-in", { autofill: true });
       window.location.assign(safeNextPath(next));
     })().catch((error: unknown) => {
-      if (active && error instanceof PasskeyError && error.code !== "cancelled") onError(error.message);
+      // Only a passkey the user picked and the server refused is worth a word; a browser or
+      // server without passkeys leaves the password form as it is.
+      if (active && error instanceof PasskeyError && (error.code === "passkey_rejected" || error.code === "invalid_challenge")) onError(error.message);
     });
     return () => {
       active = false;

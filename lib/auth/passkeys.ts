@@ -201,17 +201,13 @@ export interface VerifiedAssertion {
  * step, so of two assertions with one counter value only one counts.
  */
 export async function verifyAssertion(input: AuthenticationInput, client: ClientInfo): Promise<VerifiedAssertion> {
-  const subject: FailureSubject = {};
-  return recordingFailures(client, subject, async () => {
+  const { response } = input;
+  // Looked up first so that a failure, a replay included, is recorded against the key's owner.
+  const passkey = await db.passkey.findUnique({ where: { id: response.id }, include: { user: { select: { id: true, username: true, role: true } } } });
+  return recordingFailures(client, { userId: passkey?.userId, username: passkey?.user.username }, async () => {
     const ceremony = await takeCeremony(["passkey-sign-in", "passkey-second-factor", "passkey-reauth"]);
-    subject.userId = ceremony.userId;
     const purpose = PURPOSE_OF[ceremony.purpose];
-    if (!purpose || !ceremony.challenge) rejected();
-    const { response } = input;
-    const passkey = await db.passkey.findUnique({ where: { id: response.id }, include: { user: { select: { id: true, username: true, role: true } } } });
-    if (!passkey) rejected();
-    subject.userId = passkey.userId;
-    subject.username = passkey.user.username;
+    if (!purpose || !ceremony.challenge || !passkey) rejected();
     if (ceremony.userId && ceremony.userId !== passkey.userId) rejected();
     // A discoverable credential names its user: it must be the key's owner.
     if (purpose === "sign-in" && decodedUserHandle(response.response.userHandle) !== passkey.userId) rejected();
