@@ -59,14 +59,19 @@ async function expectRefused(bend: Bend, status: number, code: string) {
   const answer = await verify(jar, authenticator.assert(options, bend));
   expect(answer.status).toBe(status);
   expect(await errorOf(answer)).toBe(code);
-  expect([...jar.header.matchAll(/tessera_session=/g)]).toHaveLength(0);
+  expect(accessClaimsOf(jar)).toBeUndefined();
   expect(await failures(userId)).toBe(before + 1);
 }
 
-function accessClaims(jar: CookieJar) {
+function accessClaimsOf(jar: CookieJar) {
   const token = /(?:^|; )(?:__Host-)?tessera_session=([^;]+)/.exec(jar.header)?.[1];
-  expect(token).toBeDefined();
-  return decodeClaims(token!);
+  return token ? decodeClaims(token) : undefined;
+}
+
+function accessClaims(jar: CookieJar) {
+  const claims = accessClaimsOf(jar);
+  expect(claims).toBeDefined();
+  return claims!;
 }
 
 describe("a passkey sign-in", () => {
@@ -192,7 +197,52 @@ describe("re-authenticating with a passkey", () => {
   });
 });
 
+describe("a passkey as the second step of a password sign-in", () => {
+  it("completes the pending sign-in of its own user only, with amr [pwd, hwk, mfa]", async () => {
+    const { username, userId, authenticator } = await userWithPasskey();
+    const other = await userWithPasskey();
+    // A second factor is on, as TOTP would turn it on: the password alone leaves a pending sign-in.
+    await query(`UPDATE "User" SET "totpEnabledAt" = now() WHERE "id" = $1`, [userId]);
+    const jar = new CookieJar();
+    const password = jar.keep(await call("/api/auth/login", { json: { username, password: TEST_PASSWORD } }));
+    expect(await errorOf(password)).toBe("mfa_required");
+
+    const first = await signInOptions("second-factor", jar);
+    expect(first.options.allowCredentials?.map(({ id }) => id)).toEqual([authenticator.id]);
+    const wrong = await verify(jar, other.authenticator.assert(first.options));
+    expect(await errorOf(wrong)).toBe("passkey_rejected");
+    expect(accessClaimsOf(jar)).toBeUndefined();
+
+    const { options } = await signInOptions("second-factor", jar);
+    const answer = await verify(jar, authenticator.assert(options));
+    expect(answer.status).toBe(200);
+    expect(accessClaims(jar).amr).toEqual(["pwd", "hwk", "mfa"]);
+  });
+
+  it("needs a pending sign-in: without one, options are 400 invalid_challenge", async () => {
+    const answer = await call("/api/auth/passkeys/sign-in/options", { json: { purpose: "second-factor" } });
+    expect(answer.status).toBe(400);
+    expect(await errorOf(answer)).toBe("invalid_challenge");
+  });
+});
+
 describe("managing passkeys", () => {
+  it("needs a recent sign-in to add or remove one: 403 reauth_required", async () => {
+    const { jar, authenticator } = await userWithPasskey();
+    const sid = String(accessClaims(jar).sid);
+    await query(`UPDATE "Session" SET "authTime" = now() - interval '1 day' WHERE "id" = $1`, [sid]);
+    const add = await call("/api/auth/passkeys/register/options", { method: "POST", json: {}, cookie: jar.header });
+    expect(add.status).toBe(403);
+    expect(await errorOf(add)).toBe("reauth_required");
+    const remove = await call(`/api/auth/passkeys/${authenticator.id}`, { method: "DELETE", cookie: jar.header });
+    expect(await errorOf(remove)).toBe("reauth_required");
+    // Re-authenticating with the passkey itself opens the window again.
+    const { options } = await signInOptions("reauth", jar);
+    expect((await verify(jar, authenticator.assert(options))).status).toBe(200);
+    expect((await call(`/api/auth/passkeys/${authenticator.id}`, { method: "DELETE", cookie: jar.header })).status).toBe(204);
+  });
+
+
   it("refuses registration without a signed-in user, and another user's passkey is not found", async () => {
     expect((await call("/api/auth/passkeys/register/options", { method: "POST", json: {} })).status).toBe(401);
     const owner = await userWithPasskey();
