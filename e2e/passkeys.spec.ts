@@ -7,6 +7,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { registerThroughForm } from "@/tests/support/pages";
 import { uniqueName } from "@/tests/support/http";
+import pg from "pg";
+import { runningEmbeddedUrl } from "@/tools/embedded-database";
 
 test.use({ baseURL: (process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000").replace("127.0.0.1", "localhost") });
 
@@ -26,6 +28,18 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
+/** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
+const usernames: string[] = [];
+test.afterAll(async () => {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL ?? runningEmbeddedUrl(process.env.EMBEDDED_DATA_DIR ?? ".data") });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]);
+  } finally {
+    await client.end();
+  }
+});
+
 const passkeys = (page: Page) => page.getByRole("table", { name: "Passkeys" });
 
 /** A browser that offers no passkeys in autofill (no conditional UI), where the button is the way in. */
@@ -37,7 +51,9 @@ async function withoutAutofill(page: Page) {
 
 /** Registers a fresh account (a fresh sign-in: no re-authentication needed) and adds a passkey from the dashboard. */
 async function userWithPasskey(page: Page, name: string) {
-  await registerThroughForm(page, uniqueName("passkey"), name);
+  const username = uniqueName("passkey");
+  usernames.push(username);
+  await registerThroughForm(page, username, name);
   await expect(page.getByText("No passkeys yet.")).toBeVisible();
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Passkey added." })).toBeVisible();

@@ -6,10 +6,10 @@
  * refused, and recorded as a `passkey_failure` event; a passkey that checks
  * out signs in with `amr` ["hwk", "mfa"].
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { BASE_URL, call, TEST_PASSWORD, uniqueName } from "../support/http";
 import { CookieJar } from "../support/cookies";
-import { query } from "../support/database";
+import { deleteUsers, query } from "../support/database";
 import { FLAGS, SoftAuthenticator, type Bend } from "../support/soft-authenticator";
 import { decodeClaims } from "../support/tokens";
 
@@ -19,13 +19,24 @@ const RP_ID = new URL(ORIGIN).hostname;
 
 const errorOf = async (response: Response) => (await response.json()).error;
 
-/** A fresh account, signed in (a fresh sign-in counts as recent), with one passkey registered. */
-async function userWithPasskey() {
-  const jar = new CookieJar();
+/** The accounts this file made, deleted once it has run, so they push no other test's user onto another admin page. */
+const accounts: string[] = [];
+afterAll(() => deleteUsers(accounts));
+
+/** A fresh account, signed in through the given jar. */
+async function freshAccount(jar: CookieJar): Promise<{ username: string; userId: string }> {
   const username = uniqueName("passkey");
   const registered = jar.keep(await call("/api/auth/register", { json: { username, password: TEST_PASSWORD, name: "Passkey User" } }));
   expect(registered.status).toBe(201);
   const userId: string = (await registered.json()).data.user.id;
+  accounts.push(userId);
+  return { username, userId };
+}
+
+/** A fresh account, signed in (a fresh sign-in counts as recent), with one passkey registered. */
+async function userWithPasskey() {
+  const jar = new CookieJar();
+  const { username, userId } = await freshAccount(jar);
   const authenticator = new SoftAuthenticator(RP_ID, ORIGIN);
   const options = jar.keep(await call("/api/auth/passkeys/register/options", { method: "POST", json: {}, cookie: jar.header }));
   expect(options.status).toBe(200);
@@ -256,8 +267,7 @@ describe("managing passkeys", () => {
 
   it("refuses a registration answered for another origin, and records it", async () => {
     const jar = new CookieJar();
-    const registered = jar.keep(await call("/api/auth/register", { json: { username: uniqueName("passkey"), password: TEST_PASSWORD, name: "Passkey User" } }));
-    const userId: string = (await registered.json()).data.user.id;
+    const { userId } = await freshAccount(jar);
     const options = jar.keep(await call("/api/auth/passkeys/register/options", { method: "POST", json: {}, cookie: jar.header }));
     const response = new SoftAuthenticator(RP_ID, ORIGIN).register((await options.json()).data.options, { origin: "https://evil.example" });
     const answer = await call("/api/auth/passkeys/register/verify", { json: { response }, cookie: jar.header });
