@@ -34,7 +34,7 @@ test("sign-in sends the user back to the page they asked for", async ({ page }) 
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
   await page.getByLabel("Username").fill("niko");
   await page.getByLabel("Password").fill("123niko");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText("#### Nicholas Tesla Test Note ####")).toBeVisible();
 });

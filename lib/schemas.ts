@@ -150,6 +150,62 @@ export const createPostSchema = z.object({
     .optional(),
 });
 
+/** A passkey's own name, as its owner calls it in the list. */
+export const passkeyNameSchema = z
+  .string({ error: "Name is required." })
+  .trim()
+  .min(1, "Name is required.")
+  .max(64, "Name must be at most 64 characters.");
+
+/** base64url, as WebAuthn's JSON encodes binary; a credential ID is at most 1023 bytes. */
+const base64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, "Not base64url.");
+
+/** A passkey's id in a path: its credential ID. */
+export const passkeyIdSchema = z.object({ id: base64url(1400).min(1, "Not a valid id.") });
+
+/**
+ * The browser's answers to a WebAuthn ceremony, shaped as
+ * @simplewebauthn/browser sends them; only their shape is checked here, the
+ * signatures and everything they cover in lib/auth/passkeys.ts.
+ */
+const credentialFields = {
+  id: base64url(1400).min(1),
+  rawId: base64url(1400).min(1),
+  type: z.literal("public-key"),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  clientExtensionResults: z.looseObject({}).default({}),
+};
+
+export const passkeyRegistrationSchema = z.object({
+  response: z.object({
+    ...credentialFields,
+    response: z.looseObject({
+      clientDataJSON: base64url(4096),
+      attestationObject: base64url(8192),
+      transports: z.array(z.string().max(32)).max(10).optional(),
+    }),
+  }),
+  name: passkeyNameSchema.optional(),
+});
+
+export const passkeyAuthenticationSchema = z.object({
+  response: z.object({
+    ...credentialFields,
+    response: z.looseObject({
+      clientDataJSON: base64url(4096),
+      authenticatorData: base64url(4096),
+      signature: base64url(1024),
+      userHandle: base64url(128).optional(),
+    }),
+  }),
+});
+
+/** Which ceremony a passkey is asked for: signing in, a sign-in's second step, or re-authenticating. */
+export const PASSKEY_PURPOSES = ["sign-in", "second-factor", "reauth"] as const;
+export const passkeyOptionsSchema = z.object({ purpose: z.enum(PASSKEY_PURPOSES).default("sign-in") });
+
+export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
+
 export const AUTH_EVENT_TYPES = [
   "register",
   "login_success",

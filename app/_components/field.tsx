@@ -39,10 +39,13 @@ export function Field({ name, label, error, ...input }: FieldProps) {
   );
 }
 
-/** The username field of the sign-in and registration forms, refilled after a refused post. */
-export function UsernameField({ state }: { state: FormState }) {
+/**
+ * The username field of the sign-in and registration forms, refilled after a
+ * refused post. On sign-in its autofill also offers passkeys ("username webauthn").
+ */
+export function UsernameField({ state, autoComplete = "username" }: { state: FormState; autoComplete?: string }) {
   return (
-    <Field name="username" label="Username" autoComplete="username" required defaultValue={state.values?.username} error={state.fields?.username} />
+    <Field name="username" label="Username" autoComplete={autoComplete} required defaultValue={state.values?.username} error={state.fields?.username} />
   );
 }
 

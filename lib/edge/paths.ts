@@ -5,9 +5,9 @@
  */
 
 const PROTECTED_PAGES = ["/dashboard", "/admin", "/reauth"];
-const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/users", "/api/posts", "/api/admin"];
-/** Public endpoints that live under a protected prefix. */
-const PUBLIC_EXCEPTIONS = ["/api/users/authenticate"];
+const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/auth/passkeys", "/api/users", "/api/posts", "/api/admin"];
+/** Public endpoints that live under a protected prefix (a passkey sign-in starts signed out). */
+const PUBLIC_EXCEPTIONS = ["/api/users/authenticate", "/api/auth/passkeys/sign-in"];
 
 /** Decodes percent-escapes (repeatedly, so double encoding cannot hide a path), folds case, collapses slashes. */
 export function normalizePath(pathname: string): string {

@@ -146,7 +146,7 @@ describe("GET /api/auth/me", () => {
   });
 
   it("answers token_revoked for a well-signed token whose session is not in the database", async () => {
-    const token = await forgeToken({ sub: crypto.randomUUID(), username: "ghost", role: "ADMIN", sid: crypto.randomUUID() });
+    const token = await forgeToken({ sub: crypto.randomUUID(), username: "ghost", role: "ADMIN", sid: crypto.randomUUID(), amr: ["pwd"], auth_time: Math.floor(Date.now() / 1000) });
     const response = await call("/api/auth/me", { cookie: `${SESSION_COOKIE}=${token}` });
     expect(response.status).toBe(401);
     expect((await response.json()).error).toBe("token_revoked");

@@ -50,3 +50,26 @@ export function deviceCookie(response: Response): string | undefined {
   const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
   return cookie && cookieHeader(cookie);
 }
+
+/** The cookies one client holds across requests, as a browser keeps them: set, replaced, and dropped when cleared. */
+export class CookieJar {
+  private readonly held = new Map<string, string>();
+
+  /** Takes in a response's `Set-Cookie` lines; returns the response. */
+  keep(response: Response): Response {
+    for (const cookie of setCookies(response)) {
+      if (cookie.value === "" || cookie.attributes["max-age"] === "0") this.held.delete(cookie.name);
+      else this.held.set(cookie.name, cookie.value);
+    }
+    return response;
+  }
+
+  get(name: string): string | undefined {
+    return this.held.get(name);
+  }
+
+  /** The `Cookie` header this client sends. */
+  get header(): string {
+    return [...this.held].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+}

@@ -6,7 +6,7 @@ export async function signInThroughForm(page: Page, username: string, password: 
   await page.goto(path);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Registers through the form with TEST_PASSWORD (which signs in) and waits for the dashboard. */

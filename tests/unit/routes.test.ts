@@ -9,14 +9,14 @@ describe("protected paths", () => {
     },
   );
 
-  it.each(["/api/auth/me", "/API/auth/me/", "/api/users", "/api/users/42", "/api/posts", "/api/auth/sessions/1", "/api/admin/events", "/api/%75sers"])(
+  it.each(["/api/auth/me", "/API/auth/me/", "/api/users", "/api/users/42", "/api/posts", "/api/auth/sessions/1", "/api/admin/events", "/api/%75sers", "/api/auth/passkeys", "/api/auth/passkeys/abc", "/api/auth/passkeys/register/options"])(
     "guards the API %j",
     (path) => {
       expect(protectionOf(path)).toBe("api");
     },
   );
 
-  it.each(["/", "/login", "/register", "/api/auth/login", "/api/auth/token", "/api/auth/register", "/api/health", "/api/users/authenticate", "/dashboardx", "/administrator"])(
+  it.each(["/", "/login", "/register", "/api/auth/login", "/api/auth/token", "/api/auth/register", "/api/health", "/api/users/authenticate", "/api/auth/passkeys/sign-in/options", "/api/auth/passkeys/sign-in/verify", "/dashboardx", "/administrator"])(
     "leaves %j public",
     (path) => {
       expect(protectionOf(path)).toBeNull();

@@ -6,6 +6,7 @@ import { summarizeClaims } from "@/lib/auth/describe";
 import { listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/session-queries";
 import { SessionList } from "@/app/_components/session-list";
+import { PasskeyList } from "@/app/_components/passkey-list";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -55,6 +56,10 @@ export default async function DashboardPage() {
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>
         <SessionList sessions={sessions} />
+      </section>
+      <section aria-labelledby="passkeys-heading">
+        <h2 id="passkeys-heading">Passkeys</h2>
+        <PasskeyList />
       </section>
       <form action={signOutAction} className="actions">
         <button type="submit">Sign out</button>

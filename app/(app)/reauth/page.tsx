@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { PasskeyAlternative } from "@/app/_components/passkey-button";
 import { ReauthForm } from "@/app/_components/reauth-form";
 import { requirePageSession } from "@/lib/auth/dal";
+import { hasPasskeys } from "@/lib/auth/passkeys";
 import { reauthFactor } from "@/lib/auth/reauth";
 import { safeNextPath } from "@/lib/schemas";
 
@@ -11,7 +13,7 @@ export default async function ReauthPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const next = safeNextPath(params.next);
   const { user } = await requirePageSession(`/reauth?${new URLSearchParams({ next })}`);
-  const factor = await reauthFactor(user.id);
+  const [factor, passkeys] = await Promise.all([reauthFactor(user.id), hasPasskeys(user.id)]);
   return (
     <>
       <h1>Confirm it is you</h1>
@@ -20,6 +22,7 @@ export default async function ReauthPage({ searchParams }: { searchParams: Promi
         you go back to where you were.
       </p>
       <ReauthForm next={next} factor={factor} />
+      {passkeys ? <PasskeyAlternative purpose="reauth" next={next} /> : null}
     </>
   );
 }

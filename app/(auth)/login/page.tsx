@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/app/_components/login-form";
+import { PasskeyButton } from "@/app/_components/passkey-button";
 import { errorMessageOf } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/schemas";
 
@@ -9,10 +10,15 @@ export const metadata: Metadata = { title: "Sign in" };
 /** `?error=` comes from a form post to /api/auth/login; only known codes are shown, as their standard message. */
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
+  const next = safeNextPath(params.next);
   return (
     <>
       <h1>Sign in</h1>
-      <LoginForm next={safeNextPath(params.next)} initialMessage={errorMessageOf(params.error)} />
+      <LoginForm next={next} initialMessage={errorMessageOf(params.error)} />
+      <PasskeyButton purpose="sign-in" next={next} />
+      <noscript>
+        <p className="hint">Passkeys need JavaScript; sign in with your password instead.</p>
+      </noscript>
       <p>
         No account yet? <Link href="/register">Register</Link>
       </p>

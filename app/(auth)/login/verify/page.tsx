@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { PasskeyAlternative } from "@/app/_components/passkey-button";
 import { SecondFactorForm } from "@/app/_components/second-factor-form";
 import { currentCeremony } from "@/lib/auth/ceremonies";
+import { hasPasskeys } from "@/lib/auth/passkeys";
 import { errorMessageOf } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/schemas";
 
@@ -12,12 +14,17 @@ export const metadata: Metadata = { title: "Two-step sign-in" };
 export default async function SecondStepPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(params.next);
-  if (!(await currentCeremony(["second-factor"]))) redirect(`/login?${new URLSearchParams({ error: "invalid_challenge", next })}`);
+  const pending = await currentCeremony(["second-factor"]);
+  if (!pending?.userId) redirect(`/login?${new URLSearchParams({ error: "invalid_challenge", next })}`);
+  const passkeys = await hasPasskeys(pending.userId);
   return (
     <>
       <h1>Two-step sign-in</h1>
-      <p>Your password was right. Now enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
+      <p>
+        Your password was right. Now enter the 6-digit code from your authenticator app, or one of your backup codes{passkeys ? ", or use a passkey" : ""}.
+      </p>
       <SecondFactorForm next={next} initialMessage={errorMessageOf(params.error)} />
+      {passkeys ? <PasskeyAlternative purpose="second-factor" next={next} /> : null}
       <p>
         <Link href="/login">Start again</Link>
       </p>

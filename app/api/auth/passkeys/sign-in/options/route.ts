@@ -1,0 +1,11 @@
+import { handlers, ok } from "@/lib/http/route";
+import { readInput } from "@/lib/http/validate";
+import { startPasskeyAuthentication } from "@/lib/use-cases/passkeys";
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
+  /** POST /api/auth/passkeys/sign-in/options — `{purpose}`: sign-in, second-factor or reauth. */
+  async POST(request) {
+    const { input } = await readInput(request);
+    return ok({ options: await startPasskeyAuthentication(input) });
+  },
+});

@@ -1,0 +1,14 @@
+import { clientInfo } from "@/lib/http/client-info";
+import { handlers, ok } from "@/lib/http/route";
+import { readInput } from "@/lib/http/validate";
+import { finishPasskeyAuthentication } from "@/lib/use-cases/passkeys";
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
+  /** POST /api/auth/passkeys/sign-in/verify — `{response}` completes the ceremony that options started. */
+  async POST(request) {
+    const { input } = await readInput(request);
+    const outcome = await finishPasskeyAuthentication(input, clientInfo(request.headers));
+    if (outcome.purpose === "reauth") return ok({ reauthenticated: true });
+    return ok({ user: outcome.started.user, expiresAt: outcome.started.token.expiresAt.toISOString() });
+  },
+});

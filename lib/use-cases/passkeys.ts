@@ -1,0 +1,98 @@
+/**
+ * Passkeys for the route handlers: who may start which ceremony, and what a
+ * checked passkey opens (a session, the rest of a pending sign-in, or a
+ * re-authentication). The WebAuthn checks themselves: lib/auth/passkeys.ts.
+ */
+import "server-only";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { requireRecentAuth, verifySession } from "@/lib/auth/dal";
+import { completeSignIn, pendingSignIn, startCookieSession } from "@/lib/auth/credentials";
+import {
+  authenticationOptions,
+  listPasskeys,
+  registerPasskey,
+  registrationOptions,
+  removePasskey,
+  renamePasskey,
+  verifyAssertion,
+  type PasskeyPurpose,
+  type PasskeyView,
+} from "@/lib/auth/passkeys";
+import { confirmReauth } from "@/lib/auth/reauth";
+import type { StartedSession } from "@/lib/auth/session";
+import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
+import { ApiError } from "@/lib/edge/errors";
+import type { ClientInfo } from "@/lib/http/client-info";
+import { validate } from "@/lib/http/validate";
+import { passkeyAuthenticationSchema, passkeyIdSchema, passkeyOptionsSchema, passkeyRegistrationSchema, renamePasskeySchema } from "@/lib/schemas";
+
+export async function myPasskeys(): Promise<PasskeyView[]> {
+  const { user } = await verifySession();
+  return listPasskeys(user.id);
+}
+
+/** Adding a passkey is a sensitive change: it needs a recent sign-in or re-authentication. */
+export async function startPasskeyRegistration(): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  return registrationOptions(await requireRecentAuth());
+}
+
+export async function finishPasskeyRegistration(input: unknown, client: ClientInfo): Promise<PasskeyView> {
+  const session = await verifySession();
+  return registerPasskey(session, validate(passkeyRegistrationSchema, input), client);
+}
+
+/** `{purpose}`: a second factor needs this browser's pending sign-in, a re-authentication a signed-in user. */
+export async function startPasskeyAuthentication(input: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { purpose } = validate(passkeyOptionsSchema, input);
+  if (purpose === "second-factor") return authenticationOptions({ purpose, userId: (await pendingSignIn()).user.id });
+  if (purpose === "reauth") {
+    const session = await verifySession();
+    return authenticationOptions({ purpose, userId: session.user.id, sessionId: session.sessionId });
+  }
+  return authenticationOptions({ purpose });
+}
+
+/** What a checked passkey did: opened a session (sign-in, second factor) or re-authenticated this one. */
+export type PasskeyOutcome = { purpose: Exclude<PasskeyPurpose, "reauth">; started: StartedSession } | { purpose: "reauth" };
+
+/**
+ * Checks `{response}` against this browser's passkey ceremony and completes
+ * it. A passkey proves possession and, with user verification, a second
+ * factor: a sign-in with it alone is `[hwk|swk, mfa]`.
+ */
+export async function finishPasskeyAuthentication(input: unknown, client: ClientInfo): Promise<PasskeyOutcome> {
+  const assertion = await verifyAssertion(validate(passkeyAuthenticationSchema, input), client);
+  const { purpose, user, method, ceremony } = assertion;
+  if (purpose === "reauth") {
+    const session = await verifySession();
+    if (session.sessionId !== ceremony.sessionId || session.user.id !== user.id) throw new ApiError("passkey_rejected");
+    await confirmReauth(session, [method, "mfa"], client);
+    return { purpose };
+  }
+  let started: StartedSession;
+  if (purpose === "second-factor") {
+    const pending = await pendingSignIn();
+    if (pending.user.id !== user.id) throw new ApiError("passkey_rejected");
+    started = await completeSignIn(pending, [method], client);
+  } else {
+    const device = await trustedDevice(await requestDeviceToken(), user.username);
+    started = await startCookieSession(user, client, "login_success", device, { amr: [method, "mfa"] });
+  }
+  await setSessionCookies(started);
+  return { purpose, started };
+}
+
+export async function renameMyPasskey(params: unknown, input: unknown): Promise<void> {
+  const { user } = await verifySession();
+  const { id } = validate(passkeyIdSchema, params);
+  const { name } = validate(renamePasskeySchema, input);
+  await renamePasskey(user.id, id, name);
+}
+
+/** Removing a passkey is a sensitive change, as adding one is. */
+export async function removeMyPasskey(params: unknown, client: ClientInfo): Promise<void> {
+  const { user } = await requireRecentAuth();
+  const { id } = validate(passkeyIdSchema, params);
+  await removePasskey(user, id, client);
+}
