@@ -1,11 +1,18 @@
 "use server";
-/** The admin page's forms: create a user, delete a user, end a user's sessions. ADMIN is checked against the database each time. */
+/**
+ * The admin page's forms: create a user, delete a user, end a user's
+ * sessions, turn a user's two-factor sign-in off. ADMIN is checked against the
+ * database each time; deleting and turning TOTP off need a recent sign-in
+ * (/reauth and back).
+ */
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
+import { orReauth } from "@/lib/http/reauth-redirect";
 import { endUserSessions } from "@/lib/use-cases/sessions";
+import { disableTotpOf } from "@/lib/use-cases/totp";
 import { createUser, deleteUser } from "@/lib/use-cases/users";
 
 export async function createUserAction(_previous: FormState, form: FormData): Promise<FormState> {
@@ -21,7 +28,13 @@ export async function createUserAction(_previous: FormState, form: FormData): Pr
 }
 
 export async function deleteUserAction(form: FormData): Promise<void> {
-  await deleteUser({ id: form.get("id") });
+  await orReauth("/admin", () => deleteUser({ id: form.get("id") }));
+  revalidatePath("/admin");
+}
+
+export async function disableTotpOfAction(form: FormData): Promise<void> {
+  const client = clientInfo(await headers());
+  await orReauth("/admin", () => disableTotpOf({ id: form.get("id") }, client));
   revalidatePath("/admin");
 }
 

@@ -29,7 +29,8 @@ export async function expectResult(page: Page, text: string): Promise<void> {
  * paged (oldest first), so a user made late in a test run may be pages away.
  */
 export async function openAdminPageOf(page: Page, username: string): Promise<void> {
-  const cell = page.getByRole("cell", { name: username, exact: true });
+  // The users table only: the events table below names the same user in its rows.
+  const cell = page.getByRole("table", { name: "Users" }).getByRole("cell", { name: username, exact: true });
   for (let pages = 0; pages < 50 && (await cell.count()) === 0; pages++) {
     const next = page.getByRole("link", { name: "Next page" });
     if ((await next.count()) === 0) break;

@@ -6,6 +6,7 @@ import { summarizeClaims } from "@/lib/auth/describe";
 import { listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/session-queries";
 import { SessionList } from "@/app/_components/session-list";
+import { TwoFactorSection } from "@/app/_components/two-factor-section";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -52,6 +53,7 @@ export default async function DashboardPage() {
           </ul>
         )}
       </section>
+      <TwoFactorSection user={user} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>
         <SessionList sessions={sessions} />
