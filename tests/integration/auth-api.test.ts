@@ -125,7 +125,7 @@ describe("POST /api/auth/token", () => {
     expect(me.status).toBe(200);
     const { data: meData } = await me.json();
     expect(meData.claims).toMatchObject({ username: "niko", role: "USER", iss: "tessera", aud: "tessera" });
-    expect(Object.keys(meData.claims).sort()).toEqual(["aud", "exp", "iat", "iss", "jti", "role", "sid", "sub", "username"]);
+    expect(Object.keys(meData.claims).sort()).toEqual(["amr", "aud", "auth_time", "exp", "iat", "iss", "jti", "role", "sid", "sub", "username"]);
   });
 });
 

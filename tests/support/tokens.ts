@@ -14,7 +14,7 @@ let serverKeys: ReturnType<typeof buildKeySet> | undefined;
 export async function forgeToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
   const { current } = await (serverKeys ??= buildKeySet(parseConfig(process.env).jwt));
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, ...claims })
+  return new SignJWT({ iss: "tessera", aud: "tessera", jti: crypto.randomUUID(), iat: now, exp: now + 900, amr: ["pwd"], auth_time: now, ...claims })
     .setProtectedHeader({ alg: current.alg, typ: "at+jwt", kid: current.kid, ...header })
     .sign(current.key);
 }
