@@ -193,6 +193,13 @@ describe("signing in with TOTP on", () => {
     expect((await eventsOf(account.id, "mfa_failure")).length).toBe(2);
   });
 
+  it("lets only one of two parallel sign-ins with the same code through", async () => {
+    const account = await enrolled("totp-race");
+    const code = codeAt(account.secret, account.step + 1);
+    const statuses = (await Promise.all([token(account.username, { code }), token(account.username, { code })])).map((response) => response.status);
+    expect(statuses.sort()).toEqual([200, 401]);
+  });
+
   it("signs in through /api/users/authenticate with uid, password and code", async () => {
     const account = await enrolled("totp-uid");
     const response = await call("/api/users/authenticate", { json: { uid: account.username, password: TEST_PASSWORD, code: codeAt(account.secret, account.step + 1) } });
