@@ -7,7 +7,11 @@ import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
 async function adminRow(page: Page, username: string): Promise<Locator> {
   await page.goto("/admin");
   for (;;) {
-    const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: username, exact: true }) });
+    // The users table only: the events table names the user too.
+    const row = page
+      .getByRole("table", { name: "Users" })
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: username, exact: true }) });
     if ((await row.count()) > 0) return row;
     const next = page.getByRole("link", { name: "Next page" });
     if ((await next.count()) === 0) throw new Error(`${username} is on no page of /admin`);

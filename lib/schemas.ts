@@ -77,6 +77,14 @@ export const uidCredentialsSchema = z
   .object({ uid: usernameSchema, password: passwordInputSchema, ...secondFactorFields })
   .transform(({ uid, ...rest }) => ({ username: uid, ...rest }));
 
+/** Turning TOTP on: the app's current code, spaces allowed (apps show "123 456"). */
+export const totpCodeSchema = z.object({
+  code: z.preprocess(
+    (value) => (typeof value === "string" ? value.replace(/\s/g, "") : value),
+    z.string({ error: "Enter the code from your authenticator app." }).min(1, "Enter the code from your authenticator app.").max(20, "The code is too long."),
+  ),
+});
+
 /** Re-authentication before a sensitive change: the password, or a TOTP or backup code. */
 export const reauthSchema = z
   .object({ password: z.preprocess((value) => (value === "" ? undefined : value), passwordInputSchema.optional()), ...secondFactorFields })

@@ -57,3 +57,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** An `update` or `delete` whose `where` matched no row (P2025): the row is gone or no longer in the state it was read in. */
+export function isRecordMissing(error: unknown): boolean {
+  for (const link of chain(error)) {
+    if (link.code === "P2025") return true;
+  }
+  return false;
+}

@@ -5,11 +5,11 @@
  * (lib/users/access.ts).
  */
 import "server-only";
-import { requireAdmin, verifySession } from "@/lib/auth/dal";
+import { requireAdmin, requireRecentAuth, verifySession } from "@/lib/auth/dal";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { createUserSchema, idSchema, paginationSchema, updateUserSchema } from "@/lib/schemas";
-import type { PublicUser, UserView } from "@/lib/users/access";
+import { assertMayChangeRole, assertMayManage, type PublicUser, type UserView } from "@/lib/users/access";
 import * as users from "@/lib/users/queries";
 
 /** Signed in: users oldest first, `{limit?, cursor?}`, each as the caller may see them. */
@@ -24,10 +24,19 @@ export async function getUser(input: unknown): Promise<UserView> {
   return users.getUser(user, validate(idSchema, input).id);
 }
 
-/** Changes `{name?, dob?, password?, currentPassword?, role?}` of user `id`: yourself, or anyone for an ADMIN. */
+/**
+ * Changes `{name?, dob?, password?, currentPassword?, role?}` of user `id`:
+ * yourself, or anyone for an ADMIN. A new password or role needs a recent
+ * sign-in (`reauth_required`), checked after who may do it at all.
+ */
 export async function updateUser(id: unknown, changes: unknown, client: ClientInfo): Promise<UserView> {
   const editor = await verifySession();
-  return users.updateUser(editor, validate(idSchema, { id }).id, validate(updateUserSchema, changes), client);
+  const target = validate(idSchema, { id }).id;
+  const valid = validate(updateUserSchema, changes);
+  assertMayManage(editor.user, target);
+  if (valid.role !== undefined) assertMayChangeRole(editor.user);
+  if (valid.password !== undefined || valid.role !== undefined) await requireRecentAuth(editor);
+  return users.updateUser(editor, target, valid, client);
 }
 
 /** ADMIN: creates `{username, name, password?, dob?}`. */
@@ -36,8 +45,8 @@ export async function createUser(input: unknown): Promise<PublicUser> {
   return users.createUser(validate(createUserSchema, input));
 }
 
-/** ADMIN: deletes user `{id}`; their sessions end with them. */
+/** ADMIN, recently signed in: deletes user `{id}`; their sessions end with them. */
 export async function deleteUser(input: unknown): Promise<void> {
-  await requireAdmin();
+  await requireRecentAuth(await requireAdmin());
   await users.deleteUser(validate(idSchema, input).id);
 }

@@ -148,3 +148,18 @@ export async function deleteUser(id: string): Promise<void> {
   forgetUser(id);
   if (count === 0) throw new ApiError("not_found", "No such user.");
 }
+
+/** What an ADMIN sees of how a user signs in: whether TOTP is on and how many passkeys they have, never a secret or key. */
+export interface SignInMethods {
+  totp: boolean;
+  passkeys: number;
+}
+
+/** Sign-in methods of these users, for an ADMIN (the type asks for one: nobody else may see them). */
+export async function signInMethodsOf(_admin: AdminViewer, userIds: string[]): Promise<Map<string, SignInMethods>> {
+  const rows = await db.user.findMany({
+    where: { id: { in: userIds } },
+    select: { id: true, totpEnabledAt: true, _count: { select: { passkeys: true } } },
+  });
+  return new Map(rows.map((row) => [row.id, { totp: row.totpEnabledAt !== null, passkeys: row._count.passkeys }]));
+}

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { deleteUserAction, endSessionsAction } from "@/app/_actions/admin";
+import { deleteUserAction, disableTotpOfAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
 import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { requireAdminPageWith } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
-import { listUsers } from "@/lib/users/queries";
+import { listUsers, signInMethodsOf } from "@/lib/users/queries";
 import type { AdminViewer } from "@/lib/users/access";
 import { liveSessionCounts } from "@/lib/auth/session-queries";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
@@ -16,19 +16,21 @@ export const metadata: Metadata = { title: "Admin" };
 
 const PAGE_SIZE = 50;
 
-/** A page of users, and how many live sessions each has. */
+/** A page of users, how many live sessions each has, and whether they have TOTP on and passkeys. */
 async function usersWithSessionCounts(admin: AdminViewer, cursor: string | undefined) {
   const page = await listUsers(admin, { limit: PAGE_SIZE, cursor });
-  return { ...page, sessions: await liveSessionCounts(page.users.map((user) => user.id)) };
+  const ids = page.users.map((user) => user.id);
+  const [sessions, methods] = await Promise.all([liveSessionCounts(ids), signInMethodsOf(admin, ids)]);
+  return { ...page, sessions, methods };
 }
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { cursor } = await searchParams;
   const query = paginationSchema.safeParse({ cursor });
-  // The session check, the events and the page of users start at once; only the live-session counts wait, for the users' ids.
+  // The session check, the events and the page of users start at once; only the live-session counts and sign-in methods wait, for the users' ids.
   const {
     user: me,
-    data: [{ users, nextCursor, sessions }, events],
+    data: [{ users, nextCursor, sessions, methods }, events],
   } = await renderWhenAvailable("/admin", () =>
     requireAdminPageWith("/admin", (admin) => Promise.all([usersWithSessionCounts(admin, query.success ? query.data.cursor : undefined), latestAuthEvents()])),
   );
@@ -37,7 +39,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <h1>Admin</h1>
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <DataTable columns={["Username", "Name", "Role", "Date of birth", "Created", "Live sessions", { hidden: "Actions" }]}>
+        <DataTable label="Users" columns={["Username", "Name", "Role", "Date of birth", "Created", "Live sessions", "Two-factor", "Passkeys", { hidden: "Actions" }]}>
           {users.map((user) => (
             <tr key={user.id}>
               <td>{user.username}</td>
@@ -46,8 +48,18 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               <td>{user.dob ?? "—"}</td>
               <td>{user.createdAt.slice(0, 10)}</td>
               <td>{sessions.get(user.id) ?? 0}</td>
+              <td>{methods.get(user.id)?.totp ? "On" : "Off"}</td>
+              <td>{methods.get(user.id)?.passkeys ?? 0}</td>
               <td>
                 <div className="row-actions">
+                  {methods.get(user.id)?.totp ? (
+                    <form action={disableTotpOfAction}>
+                      <input type="hidden" name="id" value={user.id} />
+                      <button type="submit" className="secondary" aria-label={`Turn off two-factor for ${user.username}`}>
+                        Turn off two-factor
+                      </button>
+                    </form>
+                  ) : null}
                   <form action={endSessionsAction}>
                     <input type="hidden" name="id" value={user.id} />
                     <button type="submit" className="secondary" aria-label={`End sessions of ${user.username}`}>

@@ -7,6 +7,7 @@ import { listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/session-queries";
 import { SessionList } from "@/app/_components/session-list";
 import { PasskeyList } from "@/app/_components/passkey-list";
+import { TwoFactorSection } from "@/app/_components/two-factor-section";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -53,6 +54,7 @@ export default async function DashboardPage() {
           </ul>
         )}
       </section>
+      <TwoFactorSection user={user} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>
         <SessionList sessions={sessions} />

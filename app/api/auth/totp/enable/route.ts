@@ -1,0 +1,12 @@
+import { clientInfo } from "@/lib/http/client-info";
+import { handlers, ok } from "@/lib/http/route";
+import { readInput } from "@/lib/http/validate";
+import { enableTotp } from "@/lib/use-cases/totp";
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
+  /** POST /api/auth/totp/enable — `{code}`: turns TOTP on; answers the ten backup codes, once. */
+  async POST(request) {
+    const { input } = await readInput(request);
+    return ok(await enableTotp(input, clientInfo(request.headers)));
+  },
+});

@@ -1,0 +1,124 @@
+/**
+ * Turning TOTP on and off for an account. Setting up stores a new secret,
+ * sealed (lib/auth/secret-box.ts), that is not in force until a code from the
+ * app proves the user copied it; only then is TOTP on, with fresh backup
+ * codes, in one transaction. The secret is handed out once, by the set-up
+ * response; afterwards only the dashboard reads it back, to draw the QR code,
+ * and only while it is still unconfirmed.
+ */
+import "server-only";
+import QRCode from "qrcode";
+import { db } from "@/lib/db/client";
+import { isRecordMissing } from "@/lib/db/errors";
+import { ApiError } from "@/lib/edge/errors";
+import type { ClientInfo } from "@/lib/http/client-info";
+import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
+import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/backup-codes";
+import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/secret-box";
+import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/totp";
+
+interface Account {
+  id: string;
+  username: string;
+}
+
+/** What the user copies into the authenticator app: the secret typed by hand, or the otpauth:// URL as a QR code. */
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
+}
+
+function alreadyOn(): ApiError {
+  return new ApiError("conflict", "Two-factor sign-in is already on. Turn it off first to set up a new authenticator app.");
+}
+
+/**
+ * A new secret for `account`, replacing one set up but never confirmed. While
+ * TOTP is on this is a 409: a stolen session must not swap the secret.
+ */
+export async function beginTotpSetup(account: Account): Promise<TotpSetup> {
+  const secret = newTotpSecret();
+  const sealed = sealSecret(secret, account.id);
+  const { count } = await db.user.updateMany({ where: { id: account.id, totpEnabledAt: null }, data: { totpSecret: sealed, totpLastStep: null } });
+  if (count === 0) throw alreadyOn();
+  return { secret, otpauthUrl: totpFor(secret, account.username).toString() };
+}
+
+/**
+ * Turns TOTP on for `account` when `code` matches the secret set up last. The
+ * code's time step is recorded as used, so the same code cannot also sign in.
+ * Returns the backup codes, which exist in plain text only in this answer.
+ */
+export async function confirmTotp(account: Account, code: string, client: ClientInfo, now = Date.now()): Promise<string[]> {
+  const row = await db.user.findUnique({ where: { id: account.id }, select: { totpSecret: true, totpEnabledAt: true } });
+  if (row?.totpEnabledAt) throw alreadyOn();
+  if (!row?.totpSecret) throw new ApiError("conflict", "Set up an authenticator app first.");
+  const step = matchingStep(totpFor(openSecret(row.totpSecret, account.id), account.username), code, now);
+  if (step === null) {
+    throw new ApiError("validation_error", "That code does not match. Check the app shows Tessera and your phone's clock is right.", {
+      fields: { code: "That code is not valid." },
+    });
+  }
+  const { codes, writes } = replaceBackupCodes(account.id);
+  const event: AuthEventInput = { type: "totp_enabled", username: account.username, userId: account.id, client };
+  try {
+    await db.$transaction([
+      // Only the secret this code was checked against, and only if still off: a set-up in between makes this one void.
+      db.user.update({
+        where: { id: account.id, totpSecret: row.totpSecret, totpEnabledAt: null },
+        data: { totpEnabledAt: new Date(now), totpLastStep: step },
+      }),
+      ...writes,
+      db.authEvent.create({ data: authEventData(event) }),
+    ]);
+  } catch (error) {
+    if (isRecordMissing(error)) throw new ApiError("conflict", "The authenticator app was set up again meanwhile. Use the newest code.");
+    throw error;
+  }
+  logAuthEvent(event);
+  return codes;
+}
+
+/**
+ * Turns TOTP off for user `userId` (or drops a secret never confirmed): the
+ * secret, the used step and the backup codes go. Records `totp_disabled` when
+ * it was on, naming `actor` in the log when an ADMIN did it. An unknown user
+ * is `not_found`.
+ */
+export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Account): Promise<void> {
+  const event = await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true, totpEnabledAt: true } });
+    if (!user) throw new ApiError("not_found", "No such user.");
+    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } });
+    await tx.backupCode.deleteMany({ where: { userId } });
+    if (!user.totpEnabledAt) return null;
+    const event: AuthEventInput = { type: "totp_disabled", username: user.username, userId: user.id, client, ...(actor ? { actor: actor.username } : {}) };
+    await tx.authEvent.create({ data: authEventData(event) });
+    return event;
+  });
+  if (event) logAuthEvent(event);
+}
+
+/** The dashboard's view of one account's two-factor sign-in; a pending secret only while it is unconfirmed. */
+export type TotpStatus =
+  | { state: "off"; available: boolean }
+  | { state: "pending"; secret: string; otpauthUrl: string; qrSvg: string }
+  | { state: "on"; since: string; backupCodesLeft: number };
+
+export async function totpStatus(account: Account): Promise<TotpStatus> {
+  const row = await db.user.findUnique({ where: { id: account.id }, select: { totpSecret: true, totpEnabledAt: true } });
+  if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: await remainingBackupCodes(account.id) };
+  const secret = row?.totpSecret && canSealSecrets() ? openPending(row.totpSecret, account.id) : null;
+  if (!secret) return { state: "off", available: canSealSecrets() };
+  const otpauthUrl = totpFor(secret, account.username).toString();
+  return { state: "pending", secret, otpauthUrl, qrSvg: await QRCode.toString(otpauthUrl, { type: "svg", margin: 1 }) };
+}
+
+/** An unconfirmed secret sealed under a key since replaced cannot be shown: the user sets up again. */
+function openPending(sealed: string, ownerId: string): string | null {
+  try {
+    return openSecret(sealed, ownerId);
+  } catch {
+    return null;
+  }
+}
