@@ -5,10 +5,9 @@
  * `localhost`, so the pages are opened on the test server's port as localhost.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { registerThroughForm } from "@/tests/support/pages";
-import { uniqueName } from "@/tests/support/http";
-import pg from "pg";
-import { runningEmbeddedUrl } from "@/tools/embedded-database";
+import { browserSessionId, registerThroughForm, signInThroughForm, turnOnTotpThroughApi } from "@/tests/support/pages";
+import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { ageSignIn, query } from "@/tests/support/sql";
 
 test.use({ baseURL: (process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000").replace("127.0.0.1", "localhost") });
 
@@ -30,15 +29,7 @@ async function signOut(page: Page) {
 
 /** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
 const usernames: string[] = [];
-test.afterAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL ?? runningEmbeddedUrl(process.env.EMBEDDED_DATA_DIR ?? ".data") });
-  await client.connect();
-  try {
-    await client.query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]);
-  } finally {
-    await client.end();
-  }
-});
+test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
 
 const passkeys = (page: Page) => page.getByRole("table", { name: "Passkeys" });
 
@@ -50,7 +41,7 @@ async function withoutAutofill(page: Page) {
 }
 
 /** Registers a fresh account (a fresh sign-in: no re-authentication needed) and adds a passkey from the dashboard. */
-async function userWithPasskey(page: Page, name: string) {
+async function userWithPasskey(page: Page, name: string): Promise<string> {
   const username = uniqueName("passkey");
   usernames.push(username);
   await registerThroughForm(page, username, name);
@@ -58,6 +49,7 @@ async function userWithPasskey(page: Page, name: string) {
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Passkey added." })).toBeVisible();
   await expect(passkeys(page).getByRole("row")).toHaveCount(2);
+  return username;
 }
 
 test("add a passkey, see it listed, sign in with it by the button, rename it and remove it", async ({ page }) => {
@@ -112,4 +104,26 @@ test("a passkey the server no longer knows is refused, and the page says so", as
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.locator(".form-error")).toHaveText("The passkey could not be verified.");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("a passkey stands in for the code after a password, and re-authenticates an aged sign-in", async ({ page }) => {
+  await withoutAutofill(page);
+  await virtualAuthenticator(page);
+  const username = await userWithPasskey(page, "Second Factor");
+  await turnOnTotpThroughApi(page);
+  await signOut(page);
+
+  await signInThroughForm(page, username, TEST_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify/);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByLabel("Token claims")).toContainText("pwd hwk mfa");
+
+  await ageSignIn(await browserSessionId(page), 3600);
+  await page.goto("/reauth?next=%2Fdashboard");
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByLabel("Token claims")).toContainText("hwk mfa");
+  await passkeys(page).getByRole("button", { name: /^Remove / }).click();
+  await expect(page.getByText("No passkeys yet.")).toBeVisible();
 });

@@ -1,24 +1,27 @@
-import { expect, test, type Page } from "@playwright/test";
-import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+/**
+ * The second step of signing in and re-authentication, in a real Chromium:
+ * a TOTP user's password leads to the code step; an aged sign-in is sent to
+ * /reauth before turning TOTP off, confirms with a code, and comes back.
+ */
+import { expect, test } from "@playwright/test";
+import { browserSessionId, registerThroughForm, signInThroughForm, turnOnTotpThroughApi } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
-import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
+import { ageSignIn, query } from "@/tests/support/sql";
+import { totpCode } from "@/tests/support/totp";
 
-/** Turns TOTP on for the signed-in browser's account through the API, as the dashboard does; returns the secret. */
-async function turnOnTotp(page: Page): Promise<string> {
-  const origin = new URL(page.url()).origin;
-  await awayFromStepEdge();
-  const setup = await page.request.post("/api/auth/totp/setup", { headers: { origin } });
-  expect(setup.status()).toBe(200);
-  const { secret } = (await setup.json()).data as { secret: string };
-  const enable = await page.request.post("/api/auth/totp/enable", { headers: { origin }, data: { code: totpCode(secret, -1) } });
-  expect(enable.status()).toBe(200);
-  return secret;
-}
+/** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
+const usernames: string[] = [];
+const newUsername = (prefix: string) => {
+  const username = uniqueName(prefix);
+  usernames.push(username);
+  return username;
+};
+test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
 
 test("with TOTP on, a right password leads to the code step, and the token shows both factors", async ({ page }) => {
-  const username = uniqueName("e2e-mfa");
+  const username = newUsername("e2e-mfa");
   await registerThroughForm(page, username);
-  const secret = await turnOnTotp(page);
+  const secret = await turnOnTotpThroughApi(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
 
@@ -38,7 +41,7 @@ test("with TOTP on, a right password leads to the code step, and the token shows
 });
 
 test("the re-authentication page takes the password and goes back to where the user was", async ({ page }) => {
-  await registerThroughForm(page, uniqueName("e2e-reauth"));
+  await registerThroughForm(page, newUsername("e2e-reauth"));
   await page.goto("/reauth?next=%2Fdashboard");
   await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
   await page.getByLabel("Password").fill("not-the-password");
@@ -47,4 +50,24 @@ test("the re-authentication page takes the password and goes back to where the u
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("an aged sign-in confirms with a code before turning TOTP off, then comes back and turns it off", async ({ page }) => {
+  await registerThroughForm(page, newUsername("e2e-stepup"));
+  const secret = await turnOnTotpThroughApi(page);
+  await ageSignIn(await browserSessionId(page), 3600);
+  await page.reload();
+  await expect(page.getByText(/^On since /)).toBeVisible();
+
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await expect(page).toHaveURL(/\/reauth\?next=%2Fdashboard$/);
+  // With TOTP on, the password alone does not re-authenticate: the page asks for a code.
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await page.getByLabel("Code from your authenticator app").fill(totpCode(secret));
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByLabel("Token claims")).toContainText("one-time code");
+
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await expect(page.getByText(/^Off\. /)).toBeVisible();
 });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Secret, TOTP } from "otpauth";
 import { parseConfig } from "@/lib/edge/config";
 import { cookieHeader, sessionCookie, setCookies } from "../support/cookies";
-import { deleteUsers, query, secondsAgo, utc } from "../support/database";
+import { ageSignIn, deleteUsers, query } from "../support/database";
 import { call, signInFully, TEST_PASSWORD, uniqueName } from "../support/http";
 import { decodeClaims } from "../support/tokens";
 
@@ -73,9 +73,7 @@ function token(username: string, factor: Record<string, string> = {}) {
 }
 
 /** Moves a session's last proof of identity back, as if signed in an hour ago. */
-async function ageSession(sessionId: string): Promise<void> {
-  await query(`UPDATE "Session" SET "authTime" = ${utc(2)} WHERE "id" = $1`, [sessionId, secondsAgo(3600).toISOString()]);
-}
+const ageSession = (sessionId: string) => ageSignIn(sessionId, 3600);
 
 async function userRow(id: string) {
   const [row] = await query<{ totpSecret: string | null; totpEnabledAt: Date | null; totpLastStep: number | null }>(

@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { BASE_URL, call, TEST_PASSWORD, uniqueName } from "../support/http";
 import { CookieJar } from "../support/cookies";
-import { deleteUsers, query } from "../support/database";
+import { ageSignIn, deleteUsers, query } from "../support/database";
 import { FLAGS, SoftAuthenticator, type Bend } from "../support/soft-authenticator";
 import { decodeClaims } from "../support/tokens";
 
@@ -241,7 +241,7 @@ describe("managing passkeys", () => {
   it("needs a recent sign-in to add or remove one: 403 reauth_required", async () => {
     const { jar, authenticator } = await userWithPasskey();
     const sid = String(accessClaims(jar).sid);
-    await query(`UPDATE "Session" SET "authTime" = now() - interval '1 day' WHERE "id" = $1`, [sid]);
+    await ageSignIn(sid, 24 * 3600);
     const add = await call("/api/auth/passkeys/register/options", { method: "POST", json: {}, cookie: jar.header });
     expect(add.status).toBe(403);
     expect(await errorOf(add)).toBe("reauth_required");

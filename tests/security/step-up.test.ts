@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
 import { call, signInFully, TEST_PASSWORD } from "../support/http";
 import { cookieHeader, SESSION_COOKIE, setCookies } from "../support/cookies";
-import { query, throwawayAccounts } from "../support/database";
+import { ageSignIn, query, throwawayAccounts } from "../support/database";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { enrolTotp, totpCode } from "../support/totp";
 
@@ -17,9 +17,7 @@ const { stepUpMaxAge } = parseConfig(process.env);
 const registerUser = throwawayAccounts();
 
 /** Moves the session's last proof of identity back past STEP_UP_MAX_AGE. */
-async function ageSignIn(sessionId: string): Promise<void> {
-  await query(`UPDATE "Session" SET "authTime" = now() - make_interval(secs => $2) WHERE "id" = $1`, [sessionId, stepUpMaxAge + 60]);
-}
+const ageSignInPastStepUp = (sessionId: string) => ageSignIn(sessionId, stepUpMaxAge + 60);
 
 const changePassword = (userId: string, cookie: string) =>
   call(`/api/users/${userId}`, { method: "PATCH", json: { password: "another-good-password", currentPassword: TEST_PASSWORD }, cookie });
@@ -38,7 +36,7 @@ function newSessionCookie(response: Response): string | undefined {
 describe("step-up before sensitive changes", () => {
   it("refuses a password change when the sign-in is older than STEP_UP_MAX_AGE", async () => {
     const { user, signed, sessionId } = await freshAccount("stepup-aged");
-    await ageSignIn(sessionId);
+    await ageSignInPastStepUp(sessionId);
     const response = await changePassword(user.id, signed.access);
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: "reauth_required", data: null });
@@ -46,14 +44,14 @@ describe("step-up before sensitive changes", () => {
 
   it("reads the sign-in time from the session row: a token that claims a fresh auth_time does not help", async () => {
     const { user, signed, sessionId } = await freshAccount("stepup-forged");
-    await ageSignIn(sessionId);
+    await ageSignInPastStepUp(sessionId);
     const forged = await forgeToken({ ...decodeClaims(signed.token), auth_time: Math.floor(Date.now() / 1000) });
     expect((await changePassword(user.id, `${SESSION_COOKIE}=${forged}`)).status).toBe(403);
   });
 
   it("lets the change through after re-authenticating with the password, with a new token that carries the new auth_time", async () => {
     const { user, signed, sessionId } = await freshAccount("stepup-reauth");
-    await ageSignIn(sessionId);
+    await ageSignInPastStepUp(sessionId);
     const reauth = await call("/api/auth/reauth", { json: { password: user.password }, cookie: signed.access });
     expect(reauth.status).toBe(204);
     const cookie = newSessionCookie(reauth)!;
@@ -65,7 +63,7 @@ describe("step-up before sensitive changes", () => {
 
   it("does not re-authenticate with a wrong password, and records the failure", async () => {
     const { user, signed, sessionId } = await freshAccount("stepup-wrong");
-    await ageSignIn(sessionId);
+    await ageSignInPastStepUp(sessionId);
     const reauth = await call("/api/auth/reauth", { json: { password: "not-the-password" }, cookie: signed.access });
     expect(reauth.status).toBe(401);
     expect((await reauth.json()).error).toBe("invalid_credentials");
@@ -78,7 +76,7 @@ describe("step-up before sensitive changes", () => {
   it("does not take the password alone from an account with TOTP on: a code re-authenticates it", async () => {
     const { user, signed, sessionId } = await freshAccount("stepup-totp");
     const { secret } = await enrolTotp(signed.access);
-    await ageSignIn(sessionId);
+    await ageSignInPastStepUp(sessionId);
     const withPassword = await call("/api/auth/reauth", { json: { password: user.password }, cookie: signed.access });
     expect(withPassword.status).toBe(401);
     expect((await withPassword.json()).error).toBe("invalid_code");

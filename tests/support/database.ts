@@ -1,17 +1,13 @@
 /**
- * The test run's database, reached directly: for setting up what no API can
- * (a weak password hash, an exhausted counter) and for reading what the server
- * stored. One short-lived connection per query.
+ * The test run's database for vitest suites: the plain queries of ./sql.ts,
+ * and the set-ups built on them (a weak password hash, an exhausted counter,
+ * accounts deleted after a file's tests).
  */
-import pg from "pg";
 import { afterAll } from "vitest";
-import { runningEmbeddedUrl } from "@/tools/embedded-database";
+import { query } from "./sql";
 import { registerUser } from "./http";
 
-/** DATABASE_URL when the run uses a server; otherwise the embedded database the test server started. */
-export function databaseUrl(): string {
-  return process.env.DATABASE_URL ?? runningEmbeddedUrl(process.env.EMBEDDED_DATA_DIR ?? ".data");
-}
+export { ageSignIn, databaseUrl, query } from "./sql";
 
 /**
  * Deletes accounts a test made, with their sessions and devices, so that many
@@ -30,16 +26,6 @@ export function throwawayAccounts(register: typeof registerUser = registerUser):
     ids.push(user.id);
     return user;
   };
-}
-
-export async function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 export interface SessionTimes {

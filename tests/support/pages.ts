@@ -1,6 +1,8 @@
 /** Steps through the real pages that browser tests share: sign in and register through the forms, read a page's result line. */
 import { expect, type Page } from "@playwright/test";
 import { TEST_PASSWORD } from "./http";
+import { decodeClaims } from "./tokens";
+import { awayFromStepEdge, totpCode } from "./totp";
 
 export async function signInThroughForm(page: Page, username: string, password: string, path = "/login"): Promise<void> {
   await page.goto(path);
@@ -41,4 +43,27 @@ export async function openAdminPageOf(page: Page, username: string): Promise<voi
     await expect(users).toBeVisible();
   }
   await expect(cell).toBeVisible();
+}
+
+/**
+ * Turns TOTP on for the signed-in browser's account through the API, as the
+ * dashboard's form does, and returns the secret: confirmed with the code of
+ * the step before now, so the current step's code is left for the test.
+ */
+export async function turnOnTotpThroughApi(page: Page): Promise<string> {
+  const origin = new URL(page.url()).origin;
+  await awayFromStepEdge();
+  const setup = await page.request.post("/api/auth/totp/setup", { headers: { origin } });
+  expect(setup.status()).toBe(200);
+  const { secret } = (await setup.json()).data as { secret: string };
+  const enable = await page.request.post("/api/auth/totp/enable", { headers: { origin }, data: { code: totpCode(secret, -1) } });
+  expect(enable.status()).toBe(200);
+  return secret;
+}
+
+/** The id of the session the browser's access cookie belongs to. */
+export async function browserSessionId(page: Page): Promise<string> {
+  const cookie = (await page.context().cookies()).find(({ name }) => name.endsWith("tessera_session"));
+  if (!cookie) throw new Error("the browser holds no session cookie");
+  return String(decodeClaims(cookie.value).sid);
 }
