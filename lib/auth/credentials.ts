@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
+import { clearPasswordChecks, guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
 import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/edge/errors";
@@ -175,6 +175,8 @@ export async function pendingSignIn(): Promise<PendingSignIn> {
  */
 export async function completeSignIn(pending: PendingSignIn, methods: AuthMethod[], client: ClientInfo): Promise<StartedSession> {
   if (!(await endCeremony(pending.ceremony))) throw new ApiError("invalid_challenge");
+  // The password's check stayed counted until the second factor; a passkey clears it as a right code does.
+  await clearPasswordChecks(pending.user.username, pending.device?.id ?? null);
   const amr = [...new Set<AuthMethod>([...pending.ceremony.amr, ...methods, "mfa"])];
   return startCookieSession(pending.user, client, "login_success", pending.device, { amr });
 }

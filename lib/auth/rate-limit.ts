@@ -92,11 +92,16 @@ export async function reservePasswordCheck(
   now = new Date(),
 ): Promise<PasswordCheckSlot> {
   const { perUsername, windowSeconds } = config().rateLimits;
-  const key = deviceId ? `device:${deviceId}` : `user:${username}`;
+  const key = passwordCheckKey(username, deviceId);
   if (!(await take(key, perUsername, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
-  return {
-    passed: async () => {
-      await db.rateLimit.deleteMany({ where: { key } });
-    },
-  };
+  return { passed: () => clearPasswordChecks(username, deviceId) };
+}
+
+function passwordCheckKey(username: string, deviceId: string | null): string {
+  return deviceId ? `device:${deviceId}` : `user:${username}`;
+}
+
+/** Clears the count `reservePasswordCheck` keeps: the user proved who they are (a right password, or a sign-in completed). */
+export async function clearPasswordChecks(username: string, deviceId: string | null): Promise<void> {
+  await db.rateLimit.deleteMany({ where: { key: passwordCheckKey(username, deviceId) } });
 }

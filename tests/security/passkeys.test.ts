@@ -7,6 +7,7 @@
  * out signs in with `amr` ["hwk", "mfa"].
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/edge/config";
 import { BASE_URL, call, TEST_PASSWORD, uniqueName } from "../support/http";
 import { CookieJar } from "../support/cookies";
 import { ageSignIn, deleteUsers, query } from "../support/database";
@@ -18,6 +19,7 @@ const ORIGIN = BASE_URL.replace("127.0.0.1", "localhost");
 const RP_ID = new URL(ORIGIN).hostname;
 
 const errorOf = async (response: Response) => (await response.json()).error;
+const { perUsername } = parseConfig(process.env).rateLimits;
 
 /** The accounts this file made, deleted once it has run, so they push no other test's user onto another admin page. */
 const accounts: string[] = [];
@@ -228,6 +230,18 @@ describe("a passkey as the second step of a password sign-in", () => {
     const answer = await verify(jar, authenticator.assert(options));
     expect(answer.status).toBe(200);
     expect(accessClaims(jar).amr).toEqual(["pwd", "hwk", "mfa"]);
+  });
+
+  it("clears the password's count once it completes: sign-ins finished with a passkey never lock the owner out", async () => {
+    const { username, userId, authenticator } = await userWithPasskey();
+    await query(`UPDATE "User" SET "totpEnabledAt" = now() WHERE "id" = $1`, [userId]);
+    for (let round = 0; round <= perUsername; round++) {
+      const jar = new CookieJar();
+      const password = jar.keep(await call("/api/auth/login", { json: { username, password: TEST_PASSWORD } }));
+      expect(await errorOf(password), `round ${round}`).toBe("mfa_required");
+      const { options } = await signInOptions("second-factor", jar);
+      expect((await verify(jar, authenticator.assert(options))).status, `round ${round}`).toBe(200);
+    }
   });
 
   it("needs a pending sign-in: without one, options are 400 invalid_challenge", async () => {
