@@ -1,6 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signInThroughForm } from "@/tests/support/pages";
+import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { query } from "@/tests/support/sql";
+import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
 
 async function expectNoSeriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -37,4 +40,33 @@ test("the 403 page and a form with errors have no serious or critical accessibil
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/admin");
   await expectNoSeriousViolations(page);
+});
+
+test("two-factor set-up, backup codes, the second step and re-authentication have no serious or critical accessibility finding", async ({ page }) => {
+  test.setTimeout(90_000);
+  const username = uniqueName("a11y-mfa");
+  try {
+    await registerThroughForm(page, username);
+    await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+    const secret = (await page.locator("#totp-secret").textContent())!.trim();
+    await expectNoSeriousViolations(page);
+
+    await awayFromStepEdge();
+    await page.getByLabel("Code from the app").fill(totpCode(secret, -1));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await expect(page.getByRole("list", { name: "Backup codes" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    await page.goto("/reauth?next=%2Fdashboard");
+    await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    await page.goto("/dashboard");
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await signInThroughForm(page, username, TEST_PASSWORD);
+    await expect(page.getByRole("heading", { name: "Two-step sign-in" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+  } finally {
+    await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);
+  }
 });
