@@ -5,14 +5,14 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { Secret, TOTP } from "otpauth";
 import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
 import { uniqueName } from "@/tests/support/http";
+import { totpCode } from "@/tests/support/totp";
 
 /** What the user's authenticator app shows now for the key on the page. */
 async function codeFromPage(page: Page): Promise<string> {
   const secret = (await page.locator("#totp-secret").textContent())!.trim();
-  return new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+  return totpCode(secret);
 }
 
 /** From a fresh account's dashboard to TOTP on; returns the backup codes shown. */

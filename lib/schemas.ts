@@ -47,13 +47,9 @@ export const dobSchema = z
 const optionalDob = z.preprocess((value) => (value === "" || value === null ? undefined : value), dobSchema.optional());
 
 /**
- * Sign-in checks only the shape: the seeded accounts predate the password rule,
- * and a failed rule must not hint whether an account exists.
- */
-/**
  * A code from the authenticator app (`code`) or a backup code (`backupCode`):
  * the second step of signing in for a user with TOTP on, sent with the password
- * or after it. An empty field counts as absent (a form's blank input).
+ * or after it. A blank field counts as absent (a form's empty input).
  */
 const optionalCode = (max: number, message: string) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().max(max, message).optional());
@@ -70,6 +66,10 @@ const passwordInputSchema = z
   .min(1, "Password is required.")
   .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes.");
 
+/**
+ * Sign-in checks only the shape: the seeded accounts predate the password rule,
+ * and a failed rule must not hint whether an account exists.
+ */
 export const credentialsSchema = z.object({ username: usernameSchema, password: passwordInputSchema, ...secondFactorFields });
 
 /** The seeds' `{uid, password}` form of sign-in (POST /api/users/authenticate). */
@@ -87,6 +87,7 @@ export const totpCodeSchema = z.object({
 
 /** Re-authentication before a sensitive change: the password, or a TOTP or backup code. */
 export const reauthSchema = z
+  // An empty password field is absent (a code was sent instead); spaces are a password like any other.
   .object({ password: z.preprocess((value) => (value === "" ? undefined : value), passwordInputSchema.optional()), ...secondFactorFields })
   .refine((input) => input.password || input.code || input.backupCode, { message: "Enter your password or a code.", path: ["password"] });
 

@@ -10,9 +10,10 @@ import type { PasskeyView } from "@/lib/auth/passkeys";
 import { DataTable } from "@/app/_components/data-table";
 import { FormError } from "@/app/_components/field";
 import { addPasskey, callApi, PasskeyError } from "@/app/_components/passkey-client";
+import { reauthPath } from "@/lib/edge/paths";
 import { formatDateTime } from "@/lib/format";
 
-const REAUTH_PATH = "/reauth?next=/dashboard";
+const REAUTH_PATH = reauthPath("/dashboard");
 
 function kindOf(passkey: PasskeyView): string {
   if (passkey.deviceType === "multiDevice") return passkey.backedUp ? "Synced" : "Syncable";

@@ -88,9 +88,14 @@ export const optionalSession = cache(async (): Promise<VerifiedSession | null> =
  */
 export async function requireRecentAuth(session?: VerifiedSession, now = Date.now()): Promise<VerifiedSession> {
   const verified = session ?? (await verifySession());
-  const authTime = await sessionAuthTime(verified.sessionId);
-  if (!authTime || now - authTime.getTime() > config().stepUpMaxAge * 1000) throw new ApiError("reauth_required");
+  await assertRecentAuth(verified.sessionId, now);
   return verified;
+}
+
+/** `requireRecentAuth` for a session already verified, known by its id. */
+export async function assertRecentAuth(sessionId: string, now = Date.now()): Promise<void> {
+  const authTime = await sessionAuthTime(sessionId);
+  if (!authTime || now - authTime.getTime() > config().stepUpMaxAge * 1000) throw new ApiError("reauth_required");
 }
 
 /** A session whose user is an ADMIN according to the database. */

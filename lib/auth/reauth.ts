@@ -17,7 +17,7 @@ import type { VerifiedSession } from "@/lib/auth/dal";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
-import { issueAccessToken, sessionProof, sessionProofSelect } from "@/lib/auth/session";
+import { issueAccessToken, type SessionProof } from "@/lib/auth/session";
 import { setSessionCookies } from "@/lib/auth/session-cookies";
 import { forgetSession } from "@/lib/auth/process-session-cache";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -28,12 +28,12 @@ export interface ReauthInput extends SecondFactorInput {
 
 /** Records that the user of `session` just proved who they are with `amr`, and sets a fresh access token. */
 export async function confirmReauth(session: VerifiedSession, amr: AuthMethod[], client: ClientInfo): Promise<void> {
-  const { count } = await db.session.updateMany({ where: { id: session.sessionId, revokedAt: null }, data: { authTime: new Date(), amr } });
+  const proof: SessionProof = { id: session.sessionId, amr, authTime: new Date() };
+  const { count } = await db.session.updateMany({ where: { id: proof.id, revokedAt: null }, data: { authTime: proof.authTime, amr: proof.amr } });
   if (count !== 1) throw new ApiError("token_revoked");
-  forgetSession(session.sessionId);
-  const row = await db.session.findUniqueOrThrow({ where: { id: session.sessionId }, select: sessionProofSelect });
+  forgetSession(proof.id);
   await recordAuthEvent({ type: "reauth", username: session.user.username, userId: session.user.id, client });
-  await setSessionCookies({ token: await issueAccessToken(session.user, sessionProof(row)) });
+  await setSessionCookies({ token: await issueAccessToken(session.user, proof) });
 }
 
 /** What a re-authentication of this user must include: a code when TOTP is on, else the password. */

@@ -105,12 +105,13 @@ export type TotpStatus =
   | { state: "pending"; secret: string; otpauthUrl: string; qrSvg: string }
   | { state: "on"; since: string; backupCodesLeft: number };
 
-export async function totpStatus(account: Account): Promise<TotpStatus> {
-  const row = await db.user.findUnique({ where: { id: account.id }, select: { totpSecret: true, totpEnabledAt: true } });
-  if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: await remainingBackupCodes(account.id) };
-  const secret = row?.totpSecret && canSealSecrets() ? openPending(row.totpSecret, account.id) : null;
-  if (!secret) return { state: "off", available: canSealSecrets() };
-  const otpauthUrl = totpFor(secret, account.username).toString();
+/** User `userId`'s two-factor state: reads only, so the dashboard loads it beside its session check. */
+export async function totpStatus(userId: string): Promise<TotpStatus> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: { username: true, totpSecret: true, totpEnabledAt: true } });
+  if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: await remainingBackupCodes(userId) };
+  const secret = row?.totpSecret && canSealSecrets() ? openPending(row.totpSecret, userId) : null;
+  if (!row || !secret) return { state: "off", available: canSealSecrets() };
+  const otpauthUrl = totpFor(secret, row.username).toString();
   return { state: "pending", secret, otpauthUrl, qrSvg: await QRCode.toString(otpauthUrl, { type: "svg", margin: 1 }) };
 }
 

@@ -10,6 +10,7 @@ import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { forgetUser } from "@/lib/auth/process-session-cache";
+import { assertRecentAuth } from "@/lib/auth/dal";
 import {
   assertMayChangeRole,
   assertMayManage,
@@ -103,7 +104,9 @@ interface Editor {
 
 /**
  * PATCH /api/users/:id rules (docs/api.md): yourself or an ADMIN; only an ADMIN
- * changes roles; changing your own password needs the current one, and any
+ * changes roles; a new password or role needs a recent sign-in of the editor's
+ * session (`reauth_required`, checked after who may do it at all); changing
+ * your own password needs the current one, and any
  * password change ends the account's other sessions (all of them when an
  * admin resets someone else's) and forgets its trusted devices. A wrong
  * `currentPassword` counts against the same per-username limit as a failed
@@ -113,6 +116,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
   const self = editor.user.id === id;
   assertMayManage(editor.user, id);
   if (changes.role !== undefined) assertMayChangeRole(editor.user);
+  if (changes.password !== undefined || changes.role !== undefined) await assertRecentAuth(editor.sessionId);
 
   const target = await db.user.findUnique({ where: { id }, select: { id: true, username: true, passwordHash: true } });
   if (!target) throw new ApiError("not_found", "No such user.");

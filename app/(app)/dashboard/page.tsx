@@ -8,18 +8,21 @@ import { listSessions } from "@/lib/auth/session-queries";
 import { SessionList } from "@/app/_components/session-list";
 import { PasskeyList } from "@/app/_components/passkey-list";
 import { TwoFactorSection } from "@/app/_components/two-factor-section";
+import { totpStatus } from "@/lib/auth/totp-enrolment";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  // At once: the session check (no query when the session cache answers), the posts and the sessions list.
+  // At once: the session check (no query when the session cache answers), the posts, the sessions list and the two-factor state.
   const {
     user,
     claims,
-    data: [posts, sessions],
+    data: [posts, sessions, totp],
   } = await renderWhenAvailable("/dashboard", () =>
-    requirePageSessionWith("/dashboard", ({ userId, sessionId }) => Promise.all([listOwnPosts(userId), listSessions(userId, sessionId)])),
+    requirePageSessionWith("/dashboard", ({ userId, sessionId }) =>
+      Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId)]),
+    ),
   );
   return (
     <>
@@ -54,7 +57,7 @@ export default async function DashboardPage() {
           </ul>
         )}
       </section>
-      <TwoFactorSection user={user} />
+      <TwoFactorSection status={totp} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>
         <SessionList sessions={sessions} />
