@@ -235,6 +235,13 @@ export const AUTH_EVENT_TYPES = [
   "passkey_failure",
   "reauth",
   "reauth_failure",
+  "password_changed",
+  "password_reset",
+  "password_reset_requested",
+  "reset_link_issued",
+  "email_changed",
+  "email_verified",
+  "mail_failed",
 ] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

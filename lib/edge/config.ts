@@ -86,6 +86,14 @@ const rpIdSchema = unsetWhenEmpty(
     .optional(),
 );
 
+/** An SMTP server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. */
+const smtpUrlSchema = unsetWhenEmpty(
+  z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, "SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587")
+    .optional(),
+);
+
 function postgresUrl(name: string) {
   return unsetWhenEmpty(z.string().regex(/^postgres(ql)?:\/\//, `${name} must be a postgres:// or postgresql:// URL`).optional());
 }
@@ -221,6 +229,21 @@ const envSchema = z
         .refine(isOrigin, "WEBAUTHN_ORIGIN must be an origin such as https://app.example.com")
         .optional(),
     ),
+    SMTP_URL: smtpUrlSchema,
+    MAIL_FROM: unsetWhenEmpty(z.string().max(200, "MAIL_FROM is too long").optional()),
+    APP_URL: unsetWhenEmpty(
+      z
+        .string()
+        .transform((value) => value.replace(/\/+$/, ""))
+        .refine(isOrigin, "APP_URL must be the app's origin such as https://app.example.com (no path)")
+        .optional(),
+    ),
+    HIBP_ENABLED: flag,
+    HIBP_API_URL: z
+      .string()
+      .default("https://api.pwnedpasswords.com")
+      .transform((value) => value.replace(/\/+$/, ""))
+      .refine((value) => /^https?:\/\/[^/]/.test(value), "HIBP_API_URL must be an http(s) URL"),
     RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
     RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
   })
@@ -265,6 +288,12 @@ const envSchema = z
     totpEncryptionKey: env.TOTP_ENCRYPTION_KEY?.trim(),
     /** The passkeys' relying party; unset, it is derived from each request outside production (lib/auth/webauthn-party.ts). */
     webauthn: env.WEBAUTHN_RP_ID && env.WEBAUTHN_ORIGIN ? { rpId: env.WEBAUTHN_RP_ID, origin: env.WEBAUTHN_ORIGIN } : undefined,
+    /** Where links in mails and admin reset links point; never taken from a request's Host header. */
+    appUrl: env.APP_URL,
+    /** Outgoing mail; without SMTP_URL (or APP_URL for its links) the email features answer 503 email_unavailable. */
+    mail: env.SMTP_URL && env.APP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Tessera <no-reply@${new URL(env.APP_URL).hostname}>` } : undefined,
+    /** Ask Have I Been Pwned's range API (k-anonymity) about new passwords, besides the local list. */
+    pwnedPasswords: { enabled: env.HIBP_ENABLED, apiUrl: env.HIBP_API_URL },
     rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
   }));
 

@@ -19,10 +19,12 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  token_invalid: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   service_unavailable: 503,
+  email_unavailable: 503,
   internal_error: 500,
 } as const;
 
@@ -44,10 +46,12 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   not_found: "Not found.",
   method_not_allowed: "This method is not allowed here.",
   conflict: "That already exists.",
+  token_invalid: "This link has expired or was already used. Ask for a new one.",
   payload_too_large: "The request body is too large.",
   unsupported_media_type: "Send JSON with Content-Type: application/json.",
   rate_limited: "Too many attempts. Try again later.",
   service_unavailable: "The service is temporarily unavailable. Try again shortly.",
+  email_unavailable: "Email is not set up on this server, so no mail can be sent. Ask an administrator for a reset link.",
   internal_error: "Something went wrong.",
 };
 
