@@ -20,6 +20,17 @@ export const passwordSchema = z
   .refine((value) => utf8Length(value) >= 8, "Password must be at least 8 characters.")
   .refine((value) => utf8Length(value) <= 72, "Password must be at most 72 bytes.");
 
+/** Stored lower-case, so one address cannot sit on two accounts by its case. */
+export const emailSchema = z
+  .string({ error: "Email is required." })
+  .trim()
+  .toLowerCase()
+  .max(254, "Email must be at most 254 characters.")
+  .pipe(z.email("Enter an email address such as ada@example.com."));
+
+/** An empty form field means "no email". */
+const optionalEmail = z.preprocess((value) => (value === "" || value === null ? undefined : value), emailSchema.optional());
+
 export const nameSchema = z
   .string({ error: "Name is required." })
   .trim()
@@ -96,7 +107,36 @@ export const registerSchema = z.object({
   password: passwordSchema,
   name: nameSchema,
   dob: optionalDob,
+  email: optionalEmail,
 });
+
+/**
+ * "I forgot my password": `{username}` or `{email}`, or a form's one field
+ * `{account}` that holds either (an `@` makes it an email address). Only the
+ * shape is checked: whether such an account exists is never told.
+ */
+export const forgotPasswordSchema = z
+  .object({
+    username: z.string().max(254).optional(),
+    email: z.string().max(254).optional(),
+    account: z.string().max(254).optional(),
+  })
+  .transform((input, ctx) => {
+    const given = (input.email ?? input.username ?? input.account ?? "").trim().toLowerCase();
+    if (!given) {
+      ctx.addIssue({ code: "custom", message: "Enter your username or email address.", path: ["account"] });
+      return z.NEVER;
+    }
+    return given.includes("@") ? { email: given } : { username: given };
+  });
+
+/** A one-time link's token, as it arrives from the link's query string. */
+const linkTokenSchema = z.string({ error: "The link's token is missing." }).min(1, "The link's token is missing.").max(100, "The link's token is not valid.");
+
+/** Setting a new password with a reset link; with TOTP on, a code or backup code too. */
+export const resetPasswordSchema = z.object({ token: linkTokenSchema, password: passwordSchema, ...secondFactorFields });
+
+export const verifyEmailSchema = z.object({ token: linkTokenSchema });
 
 export const createUserSchema = z.object({
   username: usernameSchema,
@@ -142,6 +182,8 @@ export const updateUserSchema = z
   .object({
     name: nameSchema.optional(),
     dob: z.union([dobSchema, z.null()]).optional(),
+    /** Your own only; `null` removes it. A new address is unverified until its link is opened. */
+    email: z.preprocess((value) => (value === "" ? null : value), z.union([emailSchema, z.null()]).optional()),
     password: passwordSchema.optional(),
     currentPassword: z.string().max(1024).optional(),
     /** ADMIN only; a demoted admin loses ADMIN rights on their next request. */

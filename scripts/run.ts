@@ -117,7 +117,7 @@ async function runPrune(url: string, settings: MaintenanceConfig): Promise<void>
     }
     log(
       `Deleted ${result.sessions} ended session(s), ${result.rotatedRefreshTokens} rotated refresh-token hash(es), ` +
-        `${result.authEvents} auth event(s), ${result.rateLimits} passed rate-limit window(s), ${result.ceremonies} expired sign-in step(s).` +
+        `${result.authEvents} auth event(s), ${result.rateLimits} passed rate-limit window(s), ${result.ceremonies} expired sign-in step(s), ${result.accountTokens} expired email or reset link(s).` +
         (result.complete ? "" : " More remain: run it again."),
     );
   } finally {

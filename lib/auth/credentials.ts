@@ -12,7 +12,7 @@ import { clearPasswordChecks, guardClientAddress, reservePasswordCheck } from "@
 import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/edge/errors";
-import { usernameTaken } from "@/lib/users/queries";
+import { emailTaken, usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/ceremonies";
@@ -129,24 +129,35 @@ export interface NewUser {
   password: string;
   name: string;
   dob?: Date | undefined;
+  /** Optional; unverified until the link mailed to it is opened. */
+  email?: string | undefined;
+}
+
+/** A taken username or email address, whichever it is (the username first). */
+async function takenError(input: NewUser): Promise<ApiError | null> {
+  if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) return usernameTaken();
+  if (input.email && (await db.user.findUnique({ where: { email: input.email }, select: { id: true } }))) return emailTaken();
+  return null;
 }
 
 /**
  * Creates the account and its first session in one transaction; a taken
- * username is a 409. The look-up first spares the bcrypt work (and a failed
- * insert) for a name that is plainly taken; the unique index still decides a race.
+ * username or email address is a 409. The look-up first spares the bcrypt
+ * work (and a failed insert) for a name that is plainly taken; the unique
+ * indexes still decide a race.
  */
 export async function createAccount(input: NewUser, client: ClientInfo): Promise<StartedSession> {
   await guardClientAddress(client, null);
-  if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw usernameTaken();
+  const taken = await takenError(input);
+  if (taken) throw taken;
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {
     return await startCookieSession(user, client, "register", null, {
-      newUser: { id: user.id, username: input.username, name: input.name, dob: input.dob ?? null, passwordHash },
+      newUser: { id: user.id, username: input.username, name: input.name, dob: input.dob ?? null, email: input.email ?? null, passwordHash },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw usernameTaken();
+    if (isUniqueViolation(error)) throw (await takenError(input)) ?? usernameTaken();
     throw error;
   }
 }

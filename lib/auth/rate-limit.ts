@@ -75,6 +75,22 @@ export async function guardClientAddress(client: ClientInfo, username: string | 
   if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
 }
 
+/**
+ * Takes one of `limit` slots of `key` in the current 15-minute window; false
+ * once they are used up. For limits that must not answer 429, because the
+ * refusal itself would tell something: a reset mail not sent for an account
+ * that asked too often looks, from outside, like an account that does not exist.
+ */
+export async function withinAllowance(key: string, limit: number, now = new Date()): Promise<boolean> {
+  return (await take(key, limit, config().rateLimits.windowSeconds, now)) !== null;
+}
+
+/** Like `withinAllowance`, but a used-up allowance is 429 `rate_limited` with Retry-After (and a `rate_limited` event). */
+export async function guardAllowance(key: string, limit: number, username: string | null, client: ClientInfo, now = new Date()): Promise<void> {
+  const { windowSeconds } = config().rateLimits;
+  if (!(await take(key, limit, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+}
+
 /** A reserved password check; call `passed` when the password was right. */
 export interface PasswordCheckSlot {
   passed(): Promise<void>;

@@ -86,6 +86,7 @@ export interface NewUserRow {
   name: string;
   dob: Date | null;
   passwordHash: string;
+  email?: string | null;
 }
 
 export interface StartOptions {

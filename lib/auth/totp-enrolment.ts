@@ -82,10 +82,10 @@ export async function confirmTotp(account: Account, code: string, client: Client
 /**
  * Turns TOTP off for user `userId` (or drops a secret never confirmed): the
  * secret, the used step and the backup codes go. Records `totp_disabled` when
- * it was on, naming `actor` in the log when an ADMIN did it. An unknown user
- * is `not_found`.
+ * it was on, naming `actor` in the log when an ADMIN did it, and answers
+ * whether it was on. An unknown user is `not_found`.
  */
-export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Account): Promise<void> {
+export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Account): Promise<boolean> {
   const event = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true, totpEnabledAt: true } });
     if (!user) throw new ApiError("not_found", "No such user.");
@@ -97,6 +97,7 @@ export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Ac
     return event;
   });
   if (event) logAuthEvent(event);
+  return event !== null;
 }
 
 /** The dashboard's view of one account's two-factor sign-in; a pending secret only while it is unconfirmed. */

@@ -38,6 +38,8 @@ export interface PruneCounts {
   rateLimits: number;
   /** Sign-in steps (WebAuthn challenges, pending sign-ins) past their 5 minutes, never completed. */
   ceremonies: number;
+  /** Email and reset links past their lifetime, never used. */
+  accountTokens: number;
   /** False when the time budget ran out with rows left to delete. */
   complete: boolean;
 }
@@ -109,13 +111,19 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
     async () => (await tx.authChallenge.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
     (ids) => tx.authChallenge.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
   );
+  const accountTokens = await inBatches(
+    deadline,
+    async () => (await tx.accountToken.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
+    (ids) => tx.accountToken.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
+  );
   return {
     sessions: sessions.count,
     rotatedRefreshTokens: rotated.count,
     authEvents: events.count,
     rateLimits: rateLimits.count,
     ceremonies: ceremonies.count,
-    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete,
+    accountTokens: accountTokens.count,
+    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete && accountTokens.complete,
   };
 }
 

@@ -25,6 +25,7 @@ import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
+import { sendNotice } from "@/lib/mail/notices";
 import { passkeyAuthenticationSchema, passkeyIdSchema, passkeyOptionsSchema, passkeyRegistrationSchema, renamePasskeySchema } from "@/lib/schemas";
 
 export async function myPasskeys(): Promise<PasskeyView[]> {
@@ -37,9 +38,12 @@ export async function startPasskeyRegistration(): Promise<PublicKeyCredentialCre
   return registrationOptions(await requireRecentAuth());
 }
 
+/** The owner is told by mail (if their address is confirmed): a passkey added by someone else would sign in without the password. */
 export async function finishPasskeyRegistration(input: unknown, client: ClientInfo): Promise<PasskeyView> {
   const session = await verifySession();
-  return registerPasskey(session, validate(passkeyRegistrationSchema, input), client);
+  const passkey = await registerPasskey(session, validate(passkeyRegistrationSchema, input), client);
+  sendNotice(session.user.id, { kind: "passkey_added", passkeyName: passkey.name });
+  return passkey;
 }
 
 /** `{purpose}`: a second factor needs this browser's pending sign-in, a re-authentication a signed-in user. */

@@ -5,11 +5,18 @@ import type { StartedSession } from "@/lib/auth/session";
 import { setSessionCookies } from "@/lib/auth/session-cookies";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
+import { sendVerificationMail } from "@/lib/mail/verification";
 import { registerSchema } from "@/lib/schemas";
 
-/** Validates `{username, password, name, dob?}`, creates the account with its first session, and sets the cookies. */
+/**
+ * Validates `{username, password, name, dob?, email?}`, creates the account
+ * with its first session, and sets the cookies; an email address gets its
+ * verification mail.
+ */
 export async function register(input: unknown, client: ClientInfo): Promise<StartedSession> {
-  const started = await createAccount(validate(registerSchema, input), client);
+  const account = validate(registerSchema, input);
+  const started = await createAccount(account, client);
   await setSessionCookies(started);
+  if (account.email) await sendVerificationMail({ id: started.user.id, name: account.name, email: account.email });
   return started;
 }

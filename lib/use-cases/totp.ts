@@ -9,6 +9,7 @@ import { requireAdmin, requireRecentAuth, verifySession } from "@/lib/auth/dal";
 import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/totp-enrolment";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
+import { sendNotice } from "@/lib/mail/notices";
 import { idSchema, totpCodeSchema } from "@/lib/schemas";
 
 /**
@@ -28,15 +29,16 @@ export async function enableTotp(input: unknown, client: ClientInfo): Promise<{ 
   return { backupCodes: await confirmTotp(user, code, client) };
 }
 
-/** Turns the caller's TOTP off; needs a recent sign-in or re-authentication (`reauth_required`). */
+/** Turns the caller's TOTP off; needs a recent sign-in or re-authentication (`reauth_required`). The owner is told by mail. */
 export async function disableTotp(client: ClientInfo): Promise<void> {
   const { user } = await requireRecentAuth();
-  await turnOffTotp(user.id, client);
+  if (await turnOffTotp(user.id, client)) sendNotice(user.id, { kind: "totp_disabled", byAdmin: false });
 }
 
-/** ADMIN, recently re-authenticated: turns TOTP off for user `{id}`. */
+/** ADMIN, recently re-authenticated: turns TOTP off for user `{id}`, who is told by mail. */
 export async function disableTotpOf(input: unknown, client: ClientInfo): Promise<void> {
   const admin = await requireAdmin();
   await requireRecentAuth(admin);
-  await turnOffTotp(validate(idSchema, input).id, client, admin.user);
+  const { id } = validate(idSchema, input);
+  if (await turnOffTotp(id, client, admin.user)) sendNotice(id, { kind: "totp_disabled", byAdmin: id !== admin.user.id });
 }

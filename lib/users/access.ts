@@ -14,6 +14,8 @@ export const publicUserSelect = {
   username: true,
   name: true,
   dob: true,
+  email: true,
+  emailVerifiedAt: true,
   role: true,
   createdAt: true,
 } as const;
@@ -23,6 +25,8 @@ export interface PublicUserRow {
   username: string;
   name: string;
   dob: Date | null;
+  email: string | null;
+  emailVerifiedAt: Date | null;
   role: Role;
   createdAt: Date;
 }
@@ -32,6 +36,9 @@ export interface PublicUser {
   username: string;
   name: string;
   dob: string | null;
+  email: string | null;
+  /** Whether the owner opened the link mailed to `email`; recovery mail goes only to a confirmed address. */
+  emailVerified: boolean;
   role: Role;
   createdAt: string;
 }
@@ -42,6 +49,8 @@ export function publicUser(row: PublicUserRow): PublicUser {
     username: row.username,
     name: row.name,
     dob: row.dob ? row.dob.toISOString().slice(0, 10) : null,
+    email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
     role: row.role,
     createdAt: row.createdAt.toISOString(),
   };
@@ -75,6 +84,19 @@ export function userFor(viewer: Viewer, row: PublicUserRow): UserView {
 /** Reading or changing a user's own record: that user, or an ADMIN; anyone else gets 403. */
 export function assertMayManage(viewer: Viewer, userId: string): void {
   if (viewer.id !== userId && viewer.role !== "ADMIN") throw new ApiError("forbidden");
+}
+
+/**
+ * Only the account's owner sets its password or its email address: an admin
+ * who chose them would know the password, or control where reset links go.
+ * An ADMIN hands out a reset link instead (POST /api/users/:id/reset-link).
+ */
+export function assertMayChangeCredentials(viewer: Viewer, userId: string, changes: { password?: unknown; email?: unknown }): void {
+  if (viewer.id === userId) return;
+  if (changes.password !== undefined) {
+    throw new ApiError("forbidden", "Only the user can choose their password. Hand out a reset link instead (POST /api/users/:id/reset-link).");
+  }
+  if (changes.email !== undefined) throw new ApiError("forbidden", "Only the user can change their email address.");
 }
 
 /** Only an ADMIN changes roles. */

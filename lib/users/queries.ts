@@ -11,7 +11,12 @@ import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { forgetUser } from "@/lib/auth/process-session-cache";
 import { assertRecentAuth } from "@/lib/auth/dal";
+import { authEventData, recordAuthEvent } from "@/lib/auth/audit-events";
+import { assertMailAvailable } from "@/lib/mail/send";
+import { sendNotice } from "@/lib/mail/notices";
+import { sendVerificationMail } from "@/lib/mail/verification";
 import {
+  assertMayChangeCredentials,
   assertMayChangeRole,
   assertMayManage,
   publicUser,
@@ -19,6 +24,7 @@ import {
   userFor,
   type AdminViewer,
   type PublicUser,
+  type PublicUserRow,
   type UserView,
   type Viewer,
 } from "@/lib/users/access";
@@ -92,6 +98,7 @@ export async function getUser(viewer: Viewer, id: string): Promise<UserView> {
 export interface UserChanges {
   name?: string | undefined;
   dob?: Date | null | undefined;
+  email?: string | null | undefined;
   password?: string | undefined;
   currentPassword?: string | undefined;
   role?: "USER" | "ADMIN" | undefined;
@@ -102,29 +109,42 @@ interface Editor {
   sessionId: string;
 }
 
+/** The one answer to an email address another account already has. */
+export function emailTaken(): ApiError {
+  return new ApiError("conflict", "That email address is in use.", { fields: { email: "That email address is in use." } });
+}
+
 /**
  * PATCH /api/users/:id rules (docs/api.md): yourself or an ADMIN; only an ADMIN
- * changes roles; a new password or role needs a recent sign-in of the editor's
- * session (`reauth_required`, checked after who may do it at all); changing
- * your own password needs the current one, and any
- * password change ends the account's other sessions (all of them when an
- * admin resets someone else's) and forgets its trusted devices. A wrong
- * `currentPassword` counts against the same per-username limit as a failed
- * sign-in: whoever holds a stolen access token must not guess without limit.
+ * changes roles; only the owner sets the password or email address (an ADMIN
+ * hands out a reset link instead); a new password, email address or role
+ * needs a recent sign-in of the editor's session (`reauth_required`, checked
+ * after who may do it at all). Changing your password needs the current one
+ * and ends your other sessions and forgets the account's trusted devices. A
+ * wrong `currentPassword` counts against the same per-username limit as a
+ * failed sign-in: whoever holds a stolen access token must not guess without
+ * limit. A new address is unverified until its link is opened; the old one,
+ * if it was confirmed, is told. The owner is told of a new password too.
  */
 export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
-  const self = editor.user.id === id;
   assertMayManage(editor.user, id);
+  assertMayChangeCredentials(editor.user, id, changes);
   if (changes.role !== undefined) assertMayChangeRole(editor.user);
-  if (changes.password !== undefined || changes.role !== undefined) await assertRecentAuth(editor.sessionId);
+  if (changes.password !== undefined || changes.role !== undefined || changes.email !== undefined) await assertRecentAuth(editor.sessionId);
 
-  const target = await db.user.findUnique({ where: { id }, select: { id: true, username: true, passwordHash: true } });
+  const target = await db.user.findUnique({
+    where: { id },
+    select: { id: true, username: true, name: true, passwordHash: true, email: true, emailVerifiedAt: true },
+  });
   if (!target) throw new ApiError("not_found", "No such user.");
+
+  const newEmail = changes.email !== undefined && changes.email !== target.email ? { email: changes.email } : undefined;
+  if (newEmail?.email) assertMailAvailable();
 
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {
     const current = changes.currentPassword;
-    if (self && !(current && (await checkPasswordWithinLimits(target.username, current, target.passwordHash, client)).valid)) {
+    if (!(current && (await checkPasswordWithinLimits(target.username, current, target.passwordHash, client)).valid)) {
       throw new ApiError("validation_error", "Your current password is needed to set a new one.", {
         fields: { currentPassword: "Current password is incorrect." },
       });
@@ -132,17 +152,34 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     passwordHash = await hashPassword(changes.password);
   }
 
-  const [row] = await db.$transaction([
-    db.user.update({
-      where: { id },
-      data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash },
-      select: publicUserSelect,
-    }),
-    ...(passwordHash ? [revokeDevices(id)] : []),
-  ]);
+  let row: PublicUserRow;
+  try {
+    [row] = await db.$transaction([
+      db.user.update({
+        where: { id },
+        data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash, ...(newEmail ? { ...newEmail, emailVerifiedAt: null } : {}) },
+        select: publicUserSelect,
+      }),
+      ...(passwordHash ? [revokeDevices(id)] : []),
+      // Links mailed to the old address stop working with it.
+      ...(newEmail ? [db.accountToken.deleteMany({ where: { userId: id } })] : []),
+      ...(newEmail ? [db.authEvent.create({ data: authEventData({ type: "email_changed", username: target.username, userId: id, client }) })] : []),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
   // The session check reads the user's role and profile: this instance must not answer with the old ones.
   forgetUser(id);
-  if (passwordHash) await revokeSessions(target, client, self ? { except: editor.sessionId } : {});
+  if (passwordHash) {
+    await revokeSessions(target, client, { except: editor.sessionId });
+    await recordAuthEvent({ type: "password_changed", username: target.username, userId: id, client });
+    sendNotice(id, { kind: "password_changed" });
+  }
+  if (newEmail) {
+    if (target.email && target.emailVerifiedAt) sendNotice(id, { kind: "email_changed", newAddress: newEmail.email }, { to: target.email });
+    if (newEmail.email) await sendVerificationMail({ id, name: row.name, email: newEmail.email });
+  }
   return userFor(editor.user, row);
 }
 

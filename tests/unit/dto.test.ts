@@ -6,6 +6,8 @@ const grace: PublicUserRow = {
   username: "hop",
   name: "Grace Hopper",
   dob: new Date("1906-12-09T00:00:00Z"),
+  email: "grace@example.com",
+  emailVerifiedAt: new Date("2026-11-26T09:00:00Z"),
   role: "ADMIN",
   createdAt: new Date("2026-11-25T14:00:00Z"),
 };
@@ -16,7 +18,7 @@ describe("userFor", () => {
   });
 
   it("shows users all of their own fields, and an ADMIN all of anyone's", () => {
-    const full = { id: grace.id, username: "hop", name: "Grace Hopper", dob: "1906-12-09", role: "ADMIN", createdAt: "2026-11-25T14:00:00.000Z" };
+    const full = { id: grace.id, username: "hop", name: "Grace Hopper", dob: "1906-12-09", email: "grace@example.com", emailVerified: true, role: "ADMIN", createdAt: "2026-11-25T14:00:00.000Z" };
     expect(userFor({ id: grace.id, role: "ADMIN" }, grace)).toEqual(full);
     expect(userFor({ id: grace.id, role: "USER" }, grace)).toEqual(full);
     expect(userFor({ id: "another-admin", role: "ADMIN" }, grace)).toEqual(full);

@@ -55,7 +55,7 @@ function claimsFor(role: "USER" | "ADMIN"): AccessClaims {
 }
 
 function row(role: "USER" | "ADMIN"): PublicUserRow {
-  return { id: USER_ID, username: "toby", name: "Thomas Edison", dob: null, role, createdAt: new Date(0) };
+  return { id: USER_ID, username: "toby", name: "Thomas Edison", dob: null, email: null, emailVerifiedAt: null, role, createdAt: new Date(0) };
 }
 
 /** Lets every pending callback run. */

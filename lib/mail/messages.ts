@@ -1,0 +1,107 @@
+/**
+ * The mails Tessera sends, as plain text with a simple HTML twin. A link is
+ * the only thing in them that acts; every notice says what happened, when,
+ * and what to do if it was not you. No mail carries a password or a secret.
+ */
+import "server-only";
+import type { Mail } from "@/lib/mail/send";
+
+export type MailContent = Omit<Mail, "to">;
+
+const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => escapes[char]!);
+
+interface Parts {
+  subject: string;
+  greeting: string;
+  lines: string[];
+  link?: { url: string; label: string };
+  footer: string;
+}
+
+function compose({ subject, greeting, lines, link, footer }: Parts): MailContent {
+  const text = [greeting, "", ...lines, ...(link ? ["", `${link.label}: ${link.url}`] : []), "", footer, "", "— Tessera"].join("\n");
+  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n");
+  const button = link ? `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>\n<p style="color:#555">${escapeHtml(link.url)}</p>` : "";
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem">
+<p>${escapeHtml(greeting)}</p>
+${paragraphs}
+${button}
+<p style="color:#555">${escapeHtml(footer)}</p>
+<p>— Tessera</p>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+const NOT_YOU = "If this was not you, reset your password from the sign-in page at once, and tell your administrator.";
+
+function when(at: Date): string {
+  return at.toUTCString();
+}
+
+export function verifyEmailMail(name: string, url: string): MailContent {
+  return compose({
+    subject: "Confirm your email address for Tessera",
+    greeting: `Hello ${name},`,
+    lines: ["Please confirm that this is your email address. Once it is confirmed, you can reset your password with it if you ever forget it.", "The link works once, within 24 hours."],
+    link: { url, label: "Confirm your email address" },
+    footer: "If you did not add this address to a Tessera account, ignore this mail: nothing changes unless the link is opened.",
+  });
+}
+
+export function resetPasswordMail(name: string, url: string): MailContent {
+  return compose({
+    subject: "Reset your Tessera password",
+    greeting: `Hello ${name},`,
+    lines: ["Someone asked to reset the password of your Tessera account. If it was you, choose a new password here.", "The link works once, within 30 minutes. Resetting signs you out everywhere."],
+    link: { url, label: "Choose a new password" },
+    footer: "If you did not ask for this, ignore this mail: your password stays as it is.",
+  });
+}
+
+/** The security notices: something changed in how the account is signed in to. */
+export type Notice =
+  | { kind: "password_changed" }
+  | { kind: "password_reset" }
+  | { kind: "email_changed"; newAddress: string | null }
+  | { kind: "passkey_added"; passkeyName: string }
+  | { kind: "totp_disabled"; byAdmin: boolean };
+
+function noticeText(notice: Notice): { subject: string; line: string } {
+  switch (notice.kind) {
+    case "password_changed":
+      return { subject: "Your Tessera password was changed", line: "The password of your account was changed. Your other sessions were signed out." };
+    case "password_reset":
+      return { subject: "Your Tessera password was reset", line: "The password of your account was reset with a reset link. Every session was signed out." };
+    case "email_changed":
+      return {
+        subject: "The email address of your Tessera account changed",
+        line: notice.newAddress
+          ? `The email address of your account was changed to ${maskAddress(notice.newAddress)}. Mail about the account no longer comes here.`
+          : "The email address was removed from your account. Mail about the account no longer comes here.",
+      };
+    case "passkey_added":
+      return { subject: "A passkey was added to your Tessera account", line: `A passkey named "${notice.passkeyName}" was added to your account. It can sign in without your password.` };
+    case "totp_disabled":
+      return {
+        subject: "Two-factor sign-in was turned off on your Tessera account",
+        line: notice.byAdmin
+          ? "An administrator turned off two-factor sign-in for your account. Signing in now takes only your password or a passkey."
+          : "Two-factor sign-in was turned off for your account. Signing in now takes only your password or a passkey.",
+      };
+  }
+}
+
+export function noticeMail(name: string, notice: Notice, at: Date): MailContent {
+  const { subject, line } = noticeText(notice);
+  return compose({ subject, greeting: `Hello ${name},`, lines: [line, `When: ${when(at)}.`], footer: NOT_YOU });
+}
+
+/** `j•••@example.com`: enough for the owner to recognise, not a full address for whoever reads the old mailbox. */
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf("@");
+  if (at <= 0) return "•••";
+  return `${address[0]}•••${address.slice(at)}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * Getting back into an account without its password: "forgot password" mails
+ * a reset link to the account's confirmed address, an ADMIN can hand one out
+ * instead of choosing a password for someone, and the link sets a new password
+ * once. Nothing here tells whether an account exists: the forgot-password
+ * answer is the same, and as quick, for every input, since the look-up and the
+ * mail happen after the response.
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
+import { findAccountToken, issueAccountToken, takeAccountToken, dropAccountTokens } from "@/lib/auth/account-tokens";
+import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
+import { hashPassword } from "@/lib/auth/password";
+import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/rate-limit";
+import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor";
+import { forgetUser } from "@/lib/auth/process-session-cache";
+import { config } from "@/lib/edge/config";
+import { ApiError } from "@/lib/edge/errors";
+import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
+import { validate } from "@/lib/http/validate";
+import { resetPasswordMail } from "@/lib/mail/messages";
+import { sendNotice } from "@/lib/mail/notices";
+import { appLink, assertMailAvailable, deliver, sendLater } from "@/lib/mail/send";
+import { forgotPasswordSchema, idSchema, resetPasswordSchema } from "@/lib/schemas";
+
+/** Forgot-password requests per client address, and reset mails per account, in each 15-minute window. */
+const FORGOT_REQUESTS_PER_IP = 20;
+const RESET_MAILS_PER_ACCOUNT = 3;
+
+/** The one answer to every forgot-password request that is well formed. */
+export const FORGOT_PASSWORD_ANSWER =
+  "If that account exists and has a confirmed email address, a link to reset its password is on its way. It works once, for 30 minutes.";
+
+/**
+ * `{username}` or `{email}` (or a form's `{account}`): mails a reset link if
+ * the account exists, has a confirmed address and has not been sent three in
+ * this window. The caller answers 202 with FORGOT_PASSWORD_ANSWER whatever
+ * happened; only a malformed request, a busy client address (429) or a server
+ * without mail (503) is answered otherwise, alike for every account.
+ */
+export async function requestPasswordReset(input: unknown, client: ClientInfo): Promise<void> {
+  const account = validate(forgotPasswordSchema, input);
+  assertMailAvailable();
+  await guardAllowance(`forgot-ip:${clientAddressKey(client.ip)}`, FORGOT_REQUESTS_PER_IP, null, client);
+  sendLater(() => mailResetLink(account, client));
+}
+
+async function mailResetLink(account: { email: string } | { username: string }, client: ClientInfo): Promise<void> {
+  const user = await db.user.findUnique({
+    where: "email" in account ? { email: account.email } : { username: account.username },
+    select: { id: true, username: true, name: true, email: true, emailVerifiedAt: true },
+  });
+  if (!user?.email || !user.emailVerifiedAt) return;
+  if (!(await withinAllowance(`reset-mail:${user.id}`, RESET_MAILS_PER_ACCOUNT))) return;
+  const { token } = await issueAccountToken("reset-password", user.id);
+  await recordAuthEvent({ type: "password_reset_requested", username: user.username, userId: user.id, client });
+  await deliver({ to: user.email, ...resetPasswordMail(user.name, appLink("/reset-password", { token })) }, { kind: "reset-password", userId: user.id });
+}
+
+/** What the reset page needs before it shows its form: whether the link works, and whether it must ask for a code. */
+export interface ResetLinkStatus {
+  username: string;
+  secondFactor: boolean;
+}
+
+export async function resetLinkStatus(token: unknown): Promise<ResetLinkStatus | null> {
+  const link = await findAccountToken(token, "reset-password");
+  if (!link) return null;
+  const user = await db.user.findUnique({ where: { id: link.userId }, select: { username: true, totpEnabledAt: true } });
+  return user ? { username: user.username, secondFactor: user.totpEnabledAt !== null } : null;
+}
+
+/**
+ * `{token, password}` (and `code` or `backupCode` when the account has TOTP
+ * on): sets the new password, uses the link up, ends every session of the
+ * account and forgets its trusted devices, all in one transaction, and
+ * records `password_reset`. A used, expired or unknown link is 410 `token_invalid`.
+ */
+export async function resetPassword(input: unknown, client: ClientInfo): Promise<void> {
+  const { token, password, ...secondFactor } = validate(resetPasswordSchema, input);
+  const link = await findAccountToken(token, "reset-password");
+  const user = link ? await db.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, totpEnabledAt: true } }) : null;
+  if (!user) throw new ApiError("token_invalid");
+  if (user.totpEnabledAt) {
+    // The link proves the mailbox, not the second factor: a stolen mailbox alone must not open the account.
+    if (!hasSecondFactor(secondFactor)) {
+      throw new ApiError("mfa_required", "This account has two-factor sign-in on: enter a code from your authenticator app, or a backup code.", {
+        fields: { code: "Enter a code from your authenticator app, or a backup code." },
+      });
+    }
+    await checkSecondFactor(user, secondFactor, client, null);
+  }
+  const passwordHash = await hashPassword(password);
+  const event: AuthEventInput = { type: "password_reset", username: user.username, userId: user.id, client };
+  await db.$transaction(async (tx) => {
+    await takeAccountToken(tx, token, "reset-password");
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await dropAccountTokens(tx, user.id, "reset-password");
+    await tx.session.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.device.deleteMany({ where: { userId: user.id } });
+    await tx.authEvent.create({ data: authEventData(event) });
+  });
+  forgetUser(user.id);
+  logAuthEvent(event);
+  // The owner proved the mailbox: a lock-out by someone else's guesses must not keep them out now.
+  await clearPasswordChecks(user.username, null);
+  sendNotice(user.id, { kind: "password_reset" });
+}
+
+export interface ResetLink {
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * ADMIN, recently re-authenticated: a one-time reset link for user `{id}`, to
+ * hand over. The admin never learns the new password. Works without mail; an
+ * absolute URL needs APP_URL, and without it the link is a path on this site.
+ */
+export async function issueResetLink(params: unknown, client: ClientInfo): Promise<ResetLink> {
+  const admin = await requireRecentAuth(await requireAdmin());
+  const { id } = validate(idSchema, params);
+  const user = await db.user.findUnique({ where: { id }, select: { id: true, username: true } });
+  if (!user) throw new ApiError("not_found", "No such user.");
+  const { token, expiresAt } = await issueAccountToken("reset-password", user.id);
+  await recordAuthEvent({ type: "reset_link_issued", username: user.username, userId: user.id, client, actor: admin.user.username });
+  const url = config().appUrl ? appLink("/reset-password", { token }) : `/reset-password?${new URLSearchParams({ token })}`;
+  return { url, expiresAt: expiresAt.toISOString() };
+}
