@@ -191,6 +191,15 @@ export const updateUserSchema = z
   })
   .strict();
 
+/** The dashboard's "Email address" form. */
+export const myEmailSchema = updateUserSchema.pick({ email: true }).required();
+
+/** The dashboard's "Change password" form: both fields needed. */
+export const myPasswordSchema = z.object({
+  currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
+  password: passwordSchema,
+});
+
 export const createPostSchema = z.object({
   note: z.string({ error: "Note is required." }).trim().min(1, "Note is required.").max(2000, "Note must be at most 2000 characters."),
   image: z

@@ -61,7 +61,7 @@ export async function reauthAction(_previous: FormState, form: FormData): Promis
 }
 
 export async function registerAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const values = { username: formText(form, "username"), name: formText(form, "name"), dob: formText(form, "dob") };
+  const values = { username: formText(form, "username"), name: formText(form, "name"), dob: formText(form, "dob"), email: formText(form, "email") };
   const client = clientInfo(await headers());
   const failure = await attempt(values, () => register({ ...values, password: formText(form, "password") }, client));
   if (failure) return failure;

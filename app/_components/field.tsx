@@ -11,6 +11,18 @@ export function FormError({ message }: { message?: string | undefined }) {
   ) : null;
 }
 
+/** A form's answer: what happened once it worked (a status), or what went wrong (an alert). */
+export function FormOutcome({ state }: { state: FormState }) {
+  if (!state.message) return null;
+  return state.done ? (
+    <p className="form-status" role="status">
+      {state.message}
+    </p>
+  ) : (
+    <FormError message={state.message} />
+  );
+}
+
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
   label: string;

@@ -19,6 +19,14 @@ export function RegisterForm() {
         required
         error={state.fields?.password}
       />
+      <Field
+        name="email"
+        label="Email address (optional, to reset a forgotten password)"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        error={state.fields?.email}
+      />
       <Field name="dob" label="Date of birth (optional)" type="date" defaultValue={state.values?.dob} error={state.fields?.dob} />
       <button type="submit" disabled={pending}>
         Create account

@@ -6,6 +6,8 @@ import type { FieldErrors } from "@/lib/edge/errors";
 import { clientErrorOf } from "@/lib/http/client-errors";
 
 export interface FormState {
+  /** The action did what was asked; `message` then says what happened, not what went wrong. */
+  done?: boolean;
   message?: string;
   fields?: FieldErrors;
   values?: Record<string, string>;

@@ -10,6 +10,7 @@ import { verifySession } from "@/lib/auth/dal";
 import { takeAccountToken } from "@/lib/auth/account-tokens";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { guardAllowance } from "@/lib/auth/rate-limit";
+import { forgetUser } from "@/lib/auth/process-session-cache";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
@@ -36,6 +37,8 @@ export async function verifyEmail(input: unknown, client: ClientInfo): Promise<{
     await tx.authEvent.create({ data: authEventData(event) });
     return { email: user.email, event };
   });
+  // The session check reads the profile: this instance must not show the address as unconfirmed.
+  forgetUser(event.userId!);
   logAuthEvent(event);
   return { email };
 }

@@ -8,7 +8,7 @@ import "server-only";
 import { requireAdmin, requireRecentAuth, verifySession } from "@/lib/auth/dal";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
-import { createUserSchema, idSchema, paginationSchema, updateUserSchema } from "@/lib/schemas";
+import { createUserSchema, idSchema, myEmailSchema, myPasswordSchema, paginationSchema, updateUserSchema } from "@/lib/schemas";
 import type { PublicUser, UserView } from "@/lib/users/access";
 import * as users from "@/lib/users/queries";
 
@@ -25,13 +25,26 @@ export async function getUser(input: unknown): Promise<UserView> {
 }
 
 /**
- * Changes `{name?, dob?, password?, currentPassword?, role?}` of user `id`:
- * yourself, or anyone for an ADMIN; a new password or role also needs a
- * recent sign-in (lib/users/queries.ts has the rules).
+ * Changes `{name?, dob?, email?, password?, currentPassword?, role?}` of user
+ * `id`: yourself, or anyone for an ADMIN (but only you set your password and
+ * email address); a new password, email address or role also needs a recent
+ * sign-in (lib/users/queries.ts has the rules).
  */
 export async function updateUser(id: unknown, changes: unknown, client: ClientInfo): Promise<UserView> {
   const editor = await verifySession();
   return users.updateUser(editor, validate(idSchema, { id }).id, validate(updateUserSchema, changes), client);
+}
+
+/** The caller's own `{email}` (empty or null removes it), from the dashboard: a user change like any other. */
+export async function changeMyEmail(input: unknown, client: ClientInfo): Promise<UserView> {
+  const editor = await verifySession();
+  return users.updateUser(editor, editor.user.id, validate(myEmailSchema, input), client);
+}
+
+/** The caller's own `{currentPassword, password}`, from the dashboard. */
+export async function changeMyPassword(input: unknown, client: ClientInfo): Promise<UserView> {
+  const editor = await verifySession();
+  return users.updateUser(editor, editor.user.id, validate(myPasswordSchema, input), client);
 }
 
 /** ADMIN: creates `{username, name, password?, dob?}`. */

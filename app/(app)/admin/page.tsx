@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { deleteUserAction, disableTotpOfAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
+import { ResetLinkButton } from "@/app/_components/reset-link-button";
 import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { requireAdminPageWith } from "@/lib/auth/dal";
@@ -39,11 +40,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <h1>Admin</h1>
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <DataTable label="Users" columns={["Username", "Name", "Role", "Date of birth", "Created", "Live sessions", "Two-factor", "Passkeys", { hidden: "Actions" }]}>
+        <DataTable label="Users" columns={["Username", "Name", "Email", "Role", "Date of birth", "Created", "Live sessions", "Two-factor", "Passkeys", { hidden: "Actions" }]}>
           {users.map((user) => (
             <tr key={user.id}>
               <td>{user.username}</td>
               <td>{user.name}</td>
+              <td>{user.email ? `${user.email}${user.emailVerified ? "" : " (not confirmed)"}` : "—"}</td>
               <td>{user.role}</td>
               <td>{user.dob ?? "—"}</td>
               <td>{user.createdAt.slice(0, 10)}</td>
@@ -60,6 +62,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                       </button>
                     </form>
                   ) : null}
+                  <ResetLinkButton userId={user.id} username={user.username} />
                   <form action={endSessionsAction}>
                     <input type="hidden" name="id" value={user.id} />
                     <button type="submit" className="secondary" aria-label={`End sessions of ${user.username}`}>

@@ -10,6 +10,8 @@ import { PasskeyList } from "@/app/_components/passkey-list";
 import { TwoFactorSection } from "@/app/_components/two-factor-section";
 import { totpStatus } from "@/lib/auth/totp-enrolment";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
+import { SignInDetailsSection } from "@/app/_components/sign-in-details-section";
+import { mailAvailable } from "@/lib/mail/send";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -57,6 +59,7 @@ export default async function DashboardPage() {
           </ul>
         )}
       </section>
+      <SignInDetailsSection email={user.email} emailVerified={user.emailVerified} mail={mailAvailable()} />
       <TwoFactorSection status={totp} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>

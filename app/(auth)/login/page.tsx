@@ -14,11 +14,19 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Sign in</h1>
+      {params.reset === "done" ? (
+        <p className="form-status" role="status">
+          Your password is changed and every session was signed out. Sign in with the new password.
+        </p>
+      ) : null}
       <LoginForm next={next} initialMessage={errorMessageOf(params.error)} />
       <PasskeyButton purpose="sign-in" next={next} />
       <noscript>
         <p className="hint">Passkeys need JavaScript; sign in with your password instead.</p>
       </noscript>
+      <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
       <p>
         No account yet? <Link href="/register">Register</Link>
       </p>

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ResetPasswordForm } from "@/app/_components/reset-password-form";
+import { renderWhenAvailable } from "@/lib/http/unavailable";
+import { resetLinkStatus } from "@/lib/use-cases/recovery";
+
+export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
+
+/** Opening the link only shows the form: the link is used up when the new password is set, not by a look (mail scanners open links). */
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { token } = await searchParams;
+  const link = typeof token === "string" ? await renderWhenAvailable("/reset-password", () => resetLinkStatus(token)) : null;
+  if (typeof token !== "string" || !link) {
+    return (
+      <>
+        <h1>This link no longer works</h1>
+        <p>Reset links work once, for 30 minutes. This one has expired or was already used.</p>
+        <p>
+          <Link href="/forgot-password">Ask for a new link</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Choose a new password</h1>
+      <p>
+        For <strong>{link.username}</strong>. Setting it signs the account out everywhere.
+        {link.secondFactor ? " The account has two-factor sign-in on: enter a code from your authenticator app, or a backup code, too." : ""}
+      </p>
+      <ResetPasswordForm token={token} secondFactor={link.secondFactor} />
+    </>
+  );
+}

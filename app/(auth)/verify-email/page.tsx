@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { headers } from "next/headers";
+import { clientErrorOf } from "@/lib/http/client-errors";
+import { clientInfo } from "@/lib/http/client-info";
+import { verifyEmail } from "@/lib/use-cases/email";
+
+export const metadata: Metadata = { title: "Confirm your email address", referrer: "no-referrer" };
+
+/** Opening the link from the verification mail confirms the address it was sent to, once. */
+export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { token } = await searchParams;
+  let outcome: { email: string } | { problem: string };
+  try {
+    outcome = await verifyEmail({ token }, clientInfo(await headers()));
+  } catch (error) {
+    const clientError = clientErrorOf(error);
+    if (!clientError) throw error;
+    outcome = { problem: clientError.code === "validation_error" ? "This link is incomplete: open the whole link from the mail." : clientError.message };
+  }
+  return "email" in outcome ? (
+    <>
+      <h1>Email address confirmed</h1>
+      <p role="status">
+        <strong>{outcome.email}</strong> is confirmed. If you ever forget your password, you can reset it with this address.
+      </p>
+      <p>
+        <Link href="/dashboard">Go to your dashboard</Link>
+      </p>
+    </>
+  ) : (
+    <>
+      <h1>This link no longer works</h1>
+      <p>{outcome.problem}</p>
+      <p>
+        Links to confirm an address work once, for 24 hours. Send a new one from your <Link href="/dashboard">dashboard</Link>.
+      </p>
+    </>
+  );
+}
