@@ -4,6 +4,9 @@
  * one, started here and stopped when Next.js exits), applies pending
  * migrations, then runs Next.js (or the seed) with DATABASE_URL pointing at it:
  * `next dev`, or for `start` the production server in scripts/server/start.js.
+ * `dev` without SMTP_URL also starts a local inbox that catches every mail
+ * (tools/mail-catcher.ts); `start` never does: without SMTP_URL, production's
+ * email features answer 503 email_unavailable.
  * `prune` deletes what has ended long enough ago (lib/maintenance/prune.ts, which
  * the server also runs every hour) and changes no schema.
  *
@@ -131,14 +134,32 @@ function nextPort(args: string[], env: Env): string {
   return (index >= 0 ? args[index + 1] : undefined) ?? inline ?? env.PORT ?? "3000";
 }
 
+/**
+ * Development mail: without SMTP_URL, a local inbox (tools/mail-catcher.ts) on
+ * ports 1025 and 1080, or free ones when those are taken, catches every mail;
+ * APP_URL, where links in mails point, defaults to this dev server. Imported
+ * here only, so `npm start` never needs the catcher's development packages.
+ */
+async function devMail(env: Env, port: string): Promise<{ env: Env; close(): Promise<void> }> {
+  const appUrl = env.APP_URL ? {} : { APP_URL: `http://localhost:${port}` };
+  if (env.SMTP_URL) return { env: appUrl, close: async () => {} };
+  const { startMailCatcher } = await import("@/tools/mail-catcher");
+  const catcher = await startMailCatcher({ smtpPort: 1025, httpPort: 1080 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return startMailCatcher();
+  });
+  log(`Mail: http://localhost:${catcher.httpPort} (a local inbox catches every mail; set SMTP_URL to send real mail)`);
+  return { env: { ...appUrl, SMTP_URL: catcher.smtpUrl }, close: () => catcher.close() };
+}
+
 /** `next dev`, or the production server around Next.js (scripts/server/start.js, which takes `next start`'s -p and -H). */
-function spawnNext(command: "dev" | "start", args: string[], databaseEnv: Env): ChildProcess {
+function spawnNext(command: "dev" | "start", args: string[], launcherEnv: Env): ChildProcess {
   const program =
     command === "dev" ? [createRequire(import.meta.url).resolve("next/dist/bin/next"), "dev"] : [path.join(ROOT, "scripts/server/start.js")];
   return spawn(process.execPath, [...program, ...args], {
     cwd: ROOT,
-    // Next.js loads the .env files itself; only the database settings come from here.
-    env: { ...process.env, ...databaseEnv, NEXT_TELEMETRY_DISABLED: "1" },
+    // Next.js loads the .env files itself; only the database settings (and in development the mail's) come from here.
+    env: { ...process.env, ...launcherEnv, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
@@ -182,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "seed") assertSeedAllowed(settings.production);
 
   let database: ResolvedDatabase | undefined;
+  let mail: Awaited<ReturnType<typeof devMail>> | undefined;
   try {
     database = await timed("Database ready", () => resolveDatabase(settings));
     log(`Data: ${database.description}`);
@@ -205,11 +227,15 @@ async function main(argv: string[]): Promise<number> {
     if (command === "dev") await runSeed(url, settings, true);
     if (signals.received) return exitCodeFor(signals.received);
 
-    log(`App: http://localhost:${nextPort(args, env)}`);
-    const child = spawnNext(command, args, { DATABASE_URL: url });
+    const port = nextPort(args, env);
+    if (command === "dev") mail = await devMail(env, port);
+    if (signals.received) return exitCodeFor(signals.received);
+    log(`App: http://localhost:${port}`);
+    const child = spawnNext(command, args, { DATABASE_URL: url, ...mail?.env });
     signals.watch(child);
     return await exitOf(child);
   } finally {
+    await mail?.close();
     await database?.stop();
   }
 }

@@ -3,21 +3,34 @@
  * build, served by `npm start` on a fresh database (a temporary embedded one,
  * or DATABASE_URL when set), which the integration tests (real HTTP) and the
  * end-to-end tests (a real Chromium) run against; then the server is stopped.
+ * The server sends its mail to a local mail catcher (tools/mail-catcher.ts),
+ * whose inbox the tests read at TESSERA_MAIL_URL (tests/support/mailbox.ts).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
 import { freePort } from "../tools/free-port";
+import { startMailCatcher, type MailCatcher } from "../tools/mail-catcher";
 
 type Env = NodeJS.ProcessEnv;
 
-function run(title: string, command: string, args: string[], env: Env = process.env): boolean {
+/**
+ * Runs a suite and waits without blocking: the mail catcher serves from this
+ * process, and must answer the server and the tests while they run.
+ */
+function run(title: string, command: string, args: string[], env: Env = process.env): Promise<boolean> {
   console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, { stdio: "inherit", env });
-  return result.status === 0;
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.once("error", (error) => {
+      console.error(`Could not run ${command}: ${error.message}`);
+      resolve(false);
+    });
+    child.once("exit", (code) => resolve(code === 0));
+  });
 }
 
 /** Seeds the running server's database; false, with the reason printed, if that failed. */
@@ -43,20 +56,23 @@ const securityOnly = process.argv.includes("--security-only");
 async function main(): Promise<number> {
   const results: [string, boolean][] = [];
   if (!serverOnly) {
-    if (!securityOnly) results.push(["unit", run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
-    if (!run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" })) {
+    if (!securityOnly) results.push(["unit", await run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
+    if (!(await run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }))) {
       console.error("The build failed; integration and end-to-end tests need it.");
       return 1;
     }
   }
-  if (!securityOnly && !chromiumPath() && !run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"])) {
+  if (!securityOnly && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
 
   const dataDir = temporaryDir("tessera-test-");
   console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
+  let mail: MailCatcher | undefined;
   try {
+    mail = await startMailCatcher();
+    console.log(`\n▶ Mail catcher: SMTP ${mail.smtpUrl}, inbox ${mail.inboxUrl}`);
     // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
     const port = await freePort();
     server = await AppServer.start({
@@ -76,21 +92,25 @@ async function main(): Promise<number> {
         // so the per-IP sign-in limit can be tested without one test starving the rest.
         TRUST_PROXY: "1",
         CORS_ORIGINS: "https://front.tessera.test",
+        SMTP_URL: mail.smtpUrl,
+        // Links in mails point where the tests reach the server (server.url, known before it starts).
+        APP_URL: `http://127.0.0.1:${port}`,
       },
     });
-    const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile };
+    const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile, TESSERA_MAIL_URL: mail.inboxUrl };
     results.push(["seed", seed(server)]);
-    results.push(["security", run("Attack suite", "npx", ["vitest", "run", "--project", "security"], env)]);
+    results.push(["security", await run("Attack suite", "npx", ["vitest", "run", "--project", "security"], env)]);
     if (!securityOnly) {
-      results.push(["integration", run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
-      results.push(["e2e", run("End-to-end tests", "npx", ["playwright", "test"], env)]);
-      results.push(["logs", run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs"], env)]);
+      results.push(["integration", await run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
+      results.push(["e2e", await run("End-to-end tests", "npx", ["playwright", "test"], env)]);
+      results.push(["logs", await run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs"], env)]);
     }
   } catch (error) {
     console.error(String(error));
     results.push(["server", false]);
   } finally {
     await server?.terminate();
+    await mail?.close();
   }
 
   const failed = results.filter(([, passed]) => !passed).map(([name]) => name);

@@ -29,7 +29,7 @@ export function temporaryDir(prefix = "tessera-app-"): string {
 }
 
 /** Settings of the app that the runner's own environment must not leak into. */
-const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "TOTP_ENCRYPTION_KEY", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX"];
+const OWN_SETTINGS = ["DATABASE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "TOTP_ENCRYPTION_KEY", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "DB_TIMEOUT_MS", "DATABASE_POOL_MAX", "SMTP_URL", "MAIL_FROM", "APP_URL", "HIBP_ENABLED", "HIBP_API_URL"];
 
 /** How long a terminated app may take to exit before it is killed. */
 const TERMINATE_WITHIN_MS = 15_000;
