@@ -9,6 +9,7 @@ import { revalidatePath } from "next/cache";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { withStepUp } from "@/lib/http/step-up";
+import { mailAvailable } from "@/lib/mail/send";
 import { resendVerification } from "@/lib/use-cases/email";
 import { changeMyEmail, changeMyPassword } from "@/lib/use-cases/users";
 
@@ -16,13 +17,18 @@ export async function changeEmailAction(_previous: FormState, form: FormData): P
   const values = { email: formText(form, "email") };
   const client = clientInfo(await headers());
   try {
-    const user = await withStepUp("/dashboard", () => changeMyEmail(values, client));
+    const { email, changed } = await withStepUp("/dashboard", () => changeMyEmail(values, client));
     revalidatePath("/dashboard");
-    const email = "email" in user ? user.email : null;
-    return { done: true, message: email ? `We sent a link to ${email}. Open it to confirm the address.` : "Your email address is removed.", values };
+    return { done: true, message: emailChangeMessage(email, changed), values };
   } catch (error) {
     return formStateFrom(error, values);
   }
+}
+
+function emailChangeMessage(email: string | null, changed: boolean): string {
+  if (!email) return changed ? "Your email address is removed." : "There is no email address to remove.";
+  if (!changed) return `${email} is already your email address.`;
+  return mailAvailable() ? `We sent a link to ${email}. Open it to confirm the address.` : `Saved ${email}. This server cannot send mail yet, so it stays unconfirmed.`;
 }
 
 export async function resendVerificationAction(_previous: FormState): Promise<FormState> {

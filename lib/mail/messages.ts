@@ -65,6 +65,7 @@ export function resetPasswordMail(name: string, url: string): MailContent {
 export type Notice =
   | { kind: "password_changed" }
   | { kind: "password_reset" }
+  | { kind: "reset_link_issued" }
   | { kind: "email_changed"; newAddress: string | null }
   | { kind: "passkey_added"; passkeyName: string }
   | { kind: "totp_disabled"; byAdmin: boolean };
@@ -75,6 +76,11 @@ function noticeText(notice: Notice): { subject: string; line: string } {
       return { subject: "Your Tessera password was changed", line: "The password of your account was changed. Your other sessions were signed out." };
     case "password_reset":
       return { subject: "Your Tessera password was reset", line: "The password of your account was reset with a reset link. Every session was signed out." };
+    case "reset_link_issued":
+      return {
+        subject: "An administrator made a reset link for your Tessera account",
+        line: "An administrator made a one-time link to set a new password for your account, to hand to you. It works once, within 30 minutes.",
+      };
     case "email_changed":
       return {
         subject: "The email address of your Tessera account changed",

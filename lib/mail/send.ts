@@ -97,8 +97,14 @@ export async function deliver(mail: Mail, context: MailContext): Promise<boolean
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-  await db.authEvent.create({ data: { type: "mail_failed", userId: context.userId } }).catch(() => undefined);
+  await recordMailFailure(context.userId).catch(() => undefined);
   return false;
+}
+
+/** The audit trail's `mail_failed`, named by the account's username so the admin page shows whose mail it was. */
+async function recordMailFailure(userId: string): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { username: true } });
+  await db.authEvent.create({ data: { type: "mail_failed", userId, username: user?.username ?? null } });
 }
 
 /** Sends after the response has gone: `work` builds the mail (or decides there is none) and its failure is only logged. */

@@ -15,6 +15,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/rate-limit";
 import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor";
 import { forgetUser } from "@/lib/auth/process-session-cache";
+import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
 import { config } from "@/lib/edge/config";
 import { ApiError } from "@/lib/edge/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
@@ -89,7 +90,9 @@ export async function resetPassword(input: unknown, client: ClientInfo): Promise
         fields: { code: "Enter a code from your authenticator app, or a backup code." },
       });
     }
-    await checkSecondFactor(user, secondFactor, client, null);
+    // Counted like a sign-in's code: against this browser's own allowance when it is one of the account's devices,
+    // so that someone guessing at the username cannot keep the owner from resetting.
+    await checkSecondFactor(user, secondFactor, client, await trustedDevice(await requestDeviceToken(), user.username));
   }
   const passwordHash = await hashPassword(password);
   const event: AuthEventInput = { type: "password_reset", username: user.username, userId: user.id, client };
@@ -125,6 +128,7 @@ export async function issueResetLink(params: unknown, client: ClientInfo): Promi
   if (!user) throw new ApiError("not_found", "No such user.");
   const { token, expiresAt } = await issueAccountToken("reset-password", user.id);
   await recordAuthEvent({ type: "reset_link_issued", username: user.username, userId: user.id, client, actor: admin.user.username });
+  sendNotice(user.id, { kind: "reset_link_issued" });
   const url = config().appUrl ? appLink("/reset-password", { token }) : `/reset-password?${new URLSearchParams({ token })}`;
   return { url, expiresAt: expiresAt.toISOString() };
 }

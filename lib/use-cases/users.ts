@@ -35,10 +35,16 @@ export async function updateUser(id: unknown, changes: unknown, client: ClientIn
   return users.updateUser(editor, validate(idSchema, { id }).id, validate(updateUserSchema, changes), client);
 }
 
-/** The caller's own `{email}` (empty or null removes it), from the dashboard: a user change like any other. */
-export async function changeMyEmail(input: unknown, client: ClientInfo): Promise<UserView> {
+/**
+ * The caller's own `{email}` (empty or null removes it), from the dashboard: a
+ * user change like any other. Answers the address now on the account and
+ * whether it changed (the same address again changes nothing).
+ */
+export async function changeMyEmail(input: unknown, client: ClientInfo): Promise<{ email: string | null; changed: boolean }> {
   const editor = await verifySession();
-  return users.updateUser(editor, editor.user.id, validate(myEmailSchema, input), client);
+  const { email } = validate(myEmailSchema, input);
+  await users.updateUser(editor, editor.user.id, { email }, client);
+  return { email, changed: email !== editor.user.email };
 }
 
 /** The caller's own `{currentPassword, password}`, from the dashboard. */

@@ -12,7 +12,6 @@ import { revokeSessions } from "@/lib/auth/session-queries";
 import { forgetUser } from "@/lib/auth/process-session-cache";
 import { assertRecentAuth } from "@/lib/auth/dal";
 import { authEventData, recordAuthEvent } from "@/lib/auth/audit-events";
-import { assertMailAvailable } from "@/lib/mail/send";
 import { sendNotice } from "@/lib/mail/notices";
 import { sendVerificationMail } from "@/lib/mail/verification";
 import {
@@ -123,23 +122,22 @@ export function emailTaken(): ApiError {
  * and ends your other sessions and forgets the account's trusted devices. A
  * wrong `currentPassword` counts against the same per-username limit as a
  * failed sign-in: whoever holds a stolen access token must not guess without
- * limit. A new address is unverified until its link is opened; the old one,
- * if it was confirmed, is told. The owner is told of a new password too.
+ * limit. A new address is unverified until its link is opened (mailed when
+ * this server has mail); the old one, if it was confirmed, is told. The owner is told of a new password too.
  */
 export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
   assertMayManage(editor.user, id);
   assertMayChangeCredentials(editor.user, id, changes);
   if (changes.role !== undefined) assertMayChangeRole(editor.user);
-  if (changes.password !== undefined || changes.role !== undefined || changes.email !== undefined) await assertRecentAuth(editor.sessionId);
 
   const target = await db.user.findUnique({
     where: { id },
     select: { id: true, username: true, name: true, passwordHash: true, email: true, emailVerifiedAt: true },
   });
   if (!target) throw new ApiError("not_found", "No such user.");
-
+  // The address it already has is no change: nothing to confirm, nobody to tell.
   const newEmail = changes.email !== undefined && changes.email !== target.email ? { email: changes.email } : undefined;
-  if (newEmail?.email) assertMailAvailable();
+  if (changes.password !== undefined || changes.role !== undefined || newEmail) await assertRecentAuth(editor.sessionId);
 
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {

@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Choose a new password", referrer: "n
 /** Opening the link only shows the form: the link is used up when the new password is set, not by a look (mail scanners open links). */
 export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
-  const link = typeof token === "string" ? await renderWhenAvailable("/reset-password", () => resetLinkStatus(token)) : null;
+  // During an outage the 503 page comes back here, link and all.
+  const link = typeof token === "string" ? await renderWhenAvailable(`/reset-password?${new URLSearchParams({ token })}`, () => resetLinkStatus(token)) : null;
   if (typeof token !== "string" || !link) {
     return (
       <>

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
-import { clientErrorOf } from "@/lib/http/client-errors";
+import { ApiError } from "@/lib/edge/errors";
+import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { clientInfo } from "@/lib/http/client-info";
 import { verifyEmail } from "@/lib/use-cases/email";
 
@@ -10,14 +11,17 @@ export const metadata: Metadata = { title: "Confirm your email address", referre
 /** Opening the link from the verification mail confirms the address it was sent to, once. */
 export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
-  let outcome: { email: string } | { problem: string };
-  try {
-    outcome = await verifyEmail({ token }, clientInfo(await headers()));
-  } catch (error) {
-    const clientError = clientErrorOf(error);
-    if (!clientError) throw error;
-    outcome = { problem: clientError.code === "validation_error" ? "This link is incomplete: open the whole link from the mail." : clientError.message };
-  }
+  const client = clientInfo(await headers());
+  const here = typeof token === "string" ? `/verify-email?${new URLSearchParams({ token })}` : "/verify-email";
+  // During an outage the 503 page comes back here, link and all; a refused link is this page's answer.
+  const outcome = await renderWhenAvailable(here, async (): Promise<{ email: string } | { problem: string }> => {
+    try {
+      return await verifyEmail({ token }, client);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { problem: error.code === "validation_error" ? "This link is incomplete: open the whole link from the mail." : error.message };
+    }
+  });
   return "email" in outcome ? (
     <>
       <h1>Email address confirmed</h1>
