@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
 import { freePort } from "../tools/free-port";
+import { startPwnedStandin, type PwnedStandin } from "../tests/support/pwned-standin";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -56,7 +57,10 @@ async function main(): Promise<number> {
   const dataDir = temporaryDir("tessera-test-");
   console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
+  // Breached-password checks go to a local stand-in of Have I Been Pwned, never the real service.
+  let pwned: PwnedStandin | undefined;
   try {
+    pwned = await startPwnedStandin();
     // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
     const port = await freePort();
     server = await AppServer.start({
@@ -76,6 +80,8 @@ async function main(): Promise<number> {
         // so the per-IP sign-in limit can be tested without one test starving the rest.
         TRUST_PROXY: "1",
         CORS_ORIGINS: "https://front.tessera.test",
+        HIBP_ENABLED: "1",
+        HIBP_API_URL: pwned.url,
       },
     });
     const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile };
@@ -91,6 +97,7 @@ async function main(): Promise<number> {
     results.push(["server", false]);
   } finally {
     await server?.terminate();
+    await pwned?.close();
   }
 
   const failed = results.filter(([, passed]) => !passed).map(([name]) => name);
