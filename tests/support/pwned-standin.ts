@@ -3,11 +3,16 @@
  * reach the real service: it knows a given list of "breached" passwords,
  * answers GET /range/<prefix> as the service does (matching suffixes, plus
  * count-0 padding lines), records every path it was asked for, and can be
- * told to fail (500) or to hang.
+ * told to fail (500) or to hang. Run as a script, it serves BREACHED_PASSWORDS
+ * and prints its URL: a process of its own keeps answering while the test
+ * runner is blocked waiting for a suite (scripts/test.ts).
  */
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 /** Passwords the stand-in reports as breached; none of them is on the common list. */
 export const BREACHED_PASSWORDS = ["tessera-breached-1!", "tessera-breached-2!", "tessera-breached-3!"] as const;
@@ -64,4 +69,27 @@ export async function startPwnedStandin(breached: readonly string[] = BREACHED_P
         server.close(() => resolve());
       }),
   };
+}
+
+/** The stand-in in a child process (serving BREACHED_PASSWORDS), for a runner that blocks its own event loop. */
+export async function startPwnedStandinProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`the breached-password stand-in exited (${code})`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const standin = await startPwnedStandin();
+  console.log(standin.url);
+  process.once("SIGTERM", () => void standin.close().then(() => process.exit(0)));
 }
