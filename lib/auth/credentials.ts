@@ -7,6 +7,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
+import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { clearPasswordChecks, guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
 import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
@@ -142,7 +143,8 @@ async function takenError(input: NewUser): Promise<ApiError | null> {
 
 /**
  * Creates the account and its first session in one transaction; a taken
- * username or email address is a 409. The look-up first spares the bcrypt
+ * username or email address is a 409, a common or breached password a 400.
+ * The look-up first spares the bcrypt
  * work (and a failed insert) for a name that is plainly taken; the unique
  * indexes still decide a race.
  */
@@ -150,6 +152,7 @@ export async function createAccount(input: NewUser, client: ClientInfo): Promise
   await guardClientAddress(client, null);
   const taken = await takenError(input);
   if (taken) throw taken;
+  await assertPasswordAllowed(input.password);
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
   const passwordHash = await hashPassword(input.password);
   try {

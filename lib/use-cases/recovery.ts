@@ -12,6 +12,7 @@ import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
 import { findAccountToken, issueAccountToken, takeAccountToken, dropAccountTokens } from "@/lib/auth/account-tokens";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { hashPassword } from "@/lib/auth/password";
+import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/rate-limit";
 import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor";
 import { forgetUser } from "@/lib/auth/process-session-cache";
@@ -83,6 +84,8 @@ export async function resetPassword(input: unknown, client: ClientInfo): Promise
   const link = await findAccountToken(token, "reset-password");
   const user = link ? await db.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, totpEnabledAt: true } }) : null;
   if (!user) throw new ApiError("token_invalid");
+  // Before the code: a refused password must not use up a code or a backup code.
+  await assertPasswordAllowed(password);
   if (user.totpEnabledAt) {
     // The link proves the mailbox, not the second factor: a stolen mailbox alone must not open the account.
     if (!hasSecondFactor(secondFactor)) {

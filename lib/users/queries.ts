@@ -6,6 +6,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { hashPassword } from "@/lib/auth/password";
+import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
@@ -71,9 +72,11 @@ export interface CreateUserInput {
 
 /**
  * Creates a user. Without a password the account gets the hash of a random
- * secret nobody knows, so it cannot sign in until a password is set.
+ * secret nobody knows, so it cannot sign in until a password is set. A given
+ * password must pass the password policy (lib/auth/password-policy.ts).
  */
 export async function createUser(input: CreateUserInput): Promise<PublicUser> {
+  if (input.password !== undefined) await assertPasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password ?? crypto.randomUUID() + crypto.randomUUID());
   try {
     const row = await db.user.create({
@@ -147,6 +150,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
         fields: { currentPassword: "Current password is incorrect." },
       });
     }
+    await assertPasswordAllowed(changes.password);
     passwordHash = await hashPassword(changes.password);
   }
 

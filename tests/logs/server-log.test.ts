@@ -4,11 +4,15 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { TEST_PASSWORD } from "../support/http";
+import { BREACHED_PASSWORDS } from "../support/pwned-standin";
 
 const logFile = process.env.TESSERA_SERVER_LOG;
 const lines = logFile ? readFileSync(logFile, "utf8").split("\n") : [];
-const PASSWORDS_USED_IN_TESTS = ["123toby", "123niko", "123qwerty", "123hop", TEST_PASSWORD, "brand-new-password", "a-new-password"];
+const PASSWORDS_USED_IN_TESTS = ["123toby", "123niko", "123qwerty", "123hop", TEST_PASSWORD, "brand-new-password", "a-new-password", ...BREACHED_PASSWORDS];
+// The breached-password check hashes with SHA-1: no part of a hash beyond the 5 characters sent may be logged.
+const BREACHED_HASH_SUFFIXES = BREACHED_PASSWORDS.map((password) => createHash("sha1").update(password).digest("hex").slice(5));
 
 describe("the server's log after the whole test run", () => {
   it("was captured", () => {
@@ -30,6 +34,7 @@ describe("the server's log after the whole test run", () => {
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
     expect(text).not.toMatch(/\$2[aby]\$\d\d\$/);
     for (const password of PASSWORDS_USED_IN_TESTS) expect(text).not.toContain(password);
+    for (const suffix of BREACHED_HASH_SUFFIXES) expect(text.toLowerCase()).not.toContain(suffix);
     expect(text).not.toMatch(/tessera_refresh=|tessera_session=/);
   });
 });
