@@ -1,7 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { confirmEmailThroughMail, registerThroughForm, resetLinkThroughForm, signInThroughForm } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { uniqueAddress } from "@/tests/support/mailbox";
 import { query } from "@/tests/support/sql";
 import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
 
@@ -11,7 +12,7 @@ async function expectNoSeriousViolations(page: Page) {
   expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`)).toEqual([]);
 }
 
-for (const path of ["/", "/login", "/register"]) {
+for (const path of ["/", "/login", "/register", "/forgot-password"]) {
   test(`${path} has no serious or critical accessibility finding`, async ({ page }) => {
     await page.goto(path);
     await expectNoSeriousViolations(page);
@@ -65,6 +66,33 @@ test("two-factor set-up, backup codes, the second step and re-authentication hav
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await signInThroughForm(page, username, TEST_PASSWORD);
     await expect(page.getByRole("heading", { name: "Two-step sign-in" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+  } finally {
+    await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);
+  }
+});
+
+test("confirming an address, the email and password forms, and the reset link's form have no serious or critical accessibility finding", async ({ page }) => {
+  test.setTimeout(90_000);
+  const username = uniqueName("a11y-mail");
+  const email = uniqueAddress("a11y-mail");
+  try {
+    await registerThroughForm(page, username, "End To End", { email });
+    await confirmEmailThroughMail(page, email);
+    await expectNoSeriousViolations(page);
+
+    await page.goto("/dashboard");
+    const passwordForm = page.getByRole("form", { name: "Change password" });
+    await passwordForm.getByLabel("Current password").fill("not-the-password");
+    await passwordForm.getByLabel("New password (8–72 characters)").fill("a-brand-new-passphrase-7");
+    await passwordForm.getByRole("button", { name: "Change password" }).click();
+    await expect(passwordForm.locator(".form-error")).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    const link = await resetLinkThroughForm(page, username, email);
+    await expectNoSeriousViolations(page);
+    await page.goto(link);
+    await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
     await expectNoSeriousViolations(page);
   } finally {
     await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);

@@ -24,7 +24,7 @@ describe("GET /api/users", () => {
       const { data } = await response.json();
       expect(data.users.length).toBeLessThanOrEqual(2);
       for (const user of data.users) {
-        expect(Object.keys(user).sort()).toEqual(["createdAt", "dob", "id", "name", "role", "username"]);
+        expect(Object.keys(user).sort()).toEqual(["createdAt", "dob", "email", "emailVerified", "id", "name", "role", "username"]);
         seen.push(user.createdAt);
       }
       cursor = data.nextCursor;

@@ -5,6 +5,7 @@
  */
 import type { CaughtMail } from "@/tools/mail-catcher";
 import { eventually } from "./eventually";
+import { uniqueName } from "./http";
 
 export type { CaughtMail };
 
@@ -12,6 +13,11 @@ function mailUrl(): string {
   const url = process.env.TESSERA_MAIL_URL;
   if (!url) throw new Error("TESSERA_MAIL_URL is not set: run the tests through `npm test`, which starts the mail catcher.");
   return url.replace(/\/+$/, "");
+}
+
+/** An address no other test run has used, at a domain that is never delivered anywhere but the test's mail catcher. */
+export function uniqueAddress(prefix: string): string {
+  return `${uniqueName(prefix)}@example.test`;
 }
 
 /** Every caught mail, newest first. */

@@ -1,6 +1,11 @@
-/** Steps through the real pages that browser tests share: sign in and register through the forms, read a page's result line. */
+/**
+ * Steps through the real pages that browser tests share: sign in and register
+ * through the forms, read a page's result line, confirm an address and ask for
+ * a reset link through the mails the app really sent.
+ */
 import { expect, type Page } from "@playwright/test";
 import { TEST_PASSWORD } from "./http";
+import { linkIn, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";
 import { awayFromStepEdge, totpCode } from "./totp";
 
@@ -11,12 +16,13 @@ export async function signInThroughForm(page: Page, username: string, password: 
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
-/** Registers through the form with TEST_PASSWORD (which signs in) and waits for the dashboard. */
-export async function registerThroughForm(page: Page, username: string, name = "End To End"): Promise<void> {
+/** Registers through the form with TEST_PASSWORD (which signs in), and the optional email address, and waits for the dashboard. */
+export async function registerThroughForm(page: Page, username: string, name = "End To End", { email }: { email?: string } = {}): Promise<void> {
   await page.goto("/register");
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+  if (email) await page.getByLabel("Email address (optional, to reset a forgotten password)").fill(email);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 }
@@ -66,4 +72,26 @@ export async function browserSessionId(page: Page): Promise<string> {
   const cookie = (await page.context().cookies()).find(({ name }) => name.endsWith("tessera_session"));
   if (!cookie) throw new Error("the browser holds no session cookie");
   return String(decodeClaims(cookie.value).sid);
+}
+
+/** Opens the link of the newest "Confirm your email address" mail to `email` in the browser and waits for the confirmation. */
+export async function confirmEmailThroughMail(page: Page, email: string): Promise<void> {
+  const mail = await waitForMail(email, { subject: /confirm your email address/i });
+  await page.goto(linkIn(mail, "/verify-email"));
+  await expect(page.getByRole("heading", { name: "Email address confirmed" })).toBeVisible();
+}
+
+/**
+ * "Forgot your password?" from the sign-in page for `username`, and the reset
+ * link from the mail that then comes to `email` (only a mail sent after the ask).
+ */
+export async function resetLinkThroughForm(page: Page, username: string, email: string): Promise<string> {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await page.getByLabel("Username or email address").fill(username);
+  const asked = new Date();
+  await page.getByRole("button", { name: "Send a reset link" }).click();
+  await expect(page.locator(".form-status")).toHaveText(/^If that account exists and has a confirmed email address, a link to reset its password is on its way\./);
+  return linkIn(await waitForMail(email, { subject: /reset your tessera password/i, after: asked }), "/reset-password");
 }

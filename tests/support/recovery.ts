@@ -7,7 +7,7 @@ import { afterAll, expect } from "vitest";
 import { cookieHeader, sessionCookie } from "./cookies";
 import { deleteUsers } from "./database";
 import { call, TEST_PASSWORD, uniqueName } from "./http";
-import { linkIn, waitForMail } from "./mailbox";
+import { linkIn, uniqueAddress, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";
 
 export interface MailAccount {
@@ -20,10 +20,7 @@ export interface MailAccount {
   sessionId: string;
 }
 
-/** An address no other test run has used, at a domain that is never delivered anywhere but the test's mail catcher. */
-export function uniqueAddress(prefix: string): string {
-  return `${uniqueName(prefix)}@example.test`;
-}
+export { uniqueAddress };
 
 /** The `token` parameter of a link from a mail. */
 export function tokenOf(link: string): string {
