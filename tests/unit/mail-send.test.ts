@@ -6,10 +6,11 @@ const state = vi.hoisted(() => ({
   warn: vi.fn(),
   info: vi.fn(),
   create: vi.fn(async () => ({})),
+  findUser: vi.fn(async () => ({ username: "ada" })),
 }));
 
 vi.mock("@/lib/edge/config", () => ({ config: () => state.settings }));
-vi.mock("@/lib/db/client", () => ({ db: { authEvent: { create: state.create } } }));
+vi.mock("@/lib/db/client", () => ({ db: { authEvent: { create: state.create }, user: { findUnique: state.findUser } } }));
 vi.mock("@/lib/log", () => ({ log: { info: state.info, warn: state.warn, error: vi.fn() } }));
 
 const { appLink, deliver } = await import("@/lib/mail/send");
@@ -54,7 +55,7 @@ describe("deliver", () => {
       [3, true, "ESOCKET"],
     ]);
     expect(JSON.stringify(state.warn.mock.calls)).not.toContain("ada@example.com");
-    expect(state.create).toHaveBeenCalledWith({ data: { type: "mail_failed", userId: "u1" } });
+    expect(state.create).toHaveBeenCalledWith({ data: { type: "mail_failed", userId: "u1", username: "ada" } });
   });
 
   it("sends nothing without mail settings", async () => {
