@@ -12,7 +12,7 @@ import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { forgetUser } from "@/lib/auth/process-session-cache";
 import { assertRecentAuth } from "@/lib/auth/dal";
-import { authEventData, recordAuthEvent } from "@/lib/auth/audit-events";
+import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { sendNotice } from "@/lib/mail/notices";
 import { sendVerificationMail } from "@/lib/mail/verification";
 import {
@@ -154,6 +154,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     passwordHash = await hashPassword(changes.password);
   }
 
+  const emailChanged: AuthEventInput = { type: "email_changed", username: target.username, userId: id, client };
   let row: PublicUserRow;
   try {
     [row] = await db.$transaction([
@@ -165,7 +166,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
       ...(passwordHash ? [revokeDevices(id)] : []),
       // Links mailed to the old address stop working with it.
       ...(newEmail ? [db.accountToken.deleteMany({ where: { userId: id } })] : []),
-      ...(newEmail ? [db.authEvent.create({ data: authEventData({ type: "email_changed", username: target.username, userId: id, client }) })] : []),
+      ...(newEmail ? [db.authEvent.create({ data: authEventData(emailChanged) })] : []),
     ]);
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
@@ -179,6 +180,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
     sendNotice(id, { kind: "password_changed" });
   }
   if (newEmail) {
+    logAuthEvent(emailChanged);
     if (target.email && target.emailVerifiedAt) sendNotice(id, { kind: "email_changed", newAddress: newEmail.email }, { to: target.email });
     if (newEmail.email) await sendVerificationMail({ id, name: row.name, email: newEmail.email });
   }

@@ -37,4 +37,16 @@ describe("the server's log after the whole test run", () => {
     for (const suffix of BREACHED_HASH_SUFFIXES) expect(text.toLowerCase()).not.toContain(suffix);
     expect(text).not.toMatch(/tessera_refresh=|tessera_session=/);
   });
+
+  it("records the recovery mails and events, but never a link's token or a recipient's address", () => {
+    const entries = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { event?: string });
+    const events = new Set(entries.map((entry) => entry.event));
+    for (const type of ["mail_sent", "password_reset", "password_reset_requested", "reset_link_issued", "email_verified", "email_changed"]) {
+      expect([...events], type).toContain(type);
+    }
+    const text = lines.join("\n");
+    expect(text).not.toMatch(/[?&]token=/);
+    // Every test address is at example.test (tests/support/mailbox.ts uniqueAddress).
+    expect(text).not.toMatch(/@example\.test/i);
+  });
 });
