@@ -63,9 +63,18 @@ export async function findAccountToken(token: unknown, purpose: AccountTokenPurp
  */
 export async function takeAccountToken(tx: Prisma.TransactionClient, token: unknown, purpose: AccountTokenPurpose): Promise<AccountTokenRow> {
   const row = await findAccountToken(token, purpose, tx);
-  // The delete decides a race: of two requests with the same token, one deletes the row and the other finds it gone.
-  if (!row || (await tx.accountToken.deleteMany({ where: { id: row.id } })).count !== 1) throw new ApiError("token_invalid");
+  if (!row) throw new ApiError("token_invalid");
+  await spendAccountToken(tx, row);
   return row;
+}
+
+/**
+ * Uses up a token already found (`findAccountToken`) inside `tx`. The delete
+ * decides a race: of two requests with the same token, one deletes the row
+ * and the other finds it gone (410 `token_invalid`).
+ */
+export async function spendAccountToken(tx: Prisma.TransactionClient, row: AccountTokenRow): Promise<void> {
+  if ((await tx.accountToken.deleteMany({ where: { id: row.id } })).count !== 1) throw new ApiError("token_invalid");
 }
 
 /** Ends every link of `purpose` (or of both) that `userId` still holds: after a reset, or when the address changes. */

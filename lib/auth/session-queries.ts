@@ -7,6 +7,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { config } from "@/lib/edge/config";
 import { authEventData, logAuthEvent } from "@/lib/auth/audit-events";
 import { describeDevice } from "@/lib/auth/device-name";
@@ -134,6 +135,16 @@ export async function revokeSessions(
 }
 
 /**
+ * Inside `tx`: ends every live session of `userId` (their access and refresh
+ * tokens stop working) and forgets the account's trusted devices: as with
+ * signing out everywhere, its browsers must sign in again to be trusted.
+ */
+export async function endEverySessionIn(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await tx.device.deleteMany({ where: { userId } });
+}
+
+/**
  * An ADMIN ends every session of user `userId` at once, and forgets their
  * trusted devices: their access tokens are refused by the next DAL check and
  * their refresh tokens no longer refresh.
@@ -144,9 +155,7 @@ export async function endAllSessionsOf(userId: string, admin: Actor, client: Cli
   const event = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
     if (!user) throw new ApiError("not_found", "No such user.");
-    await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-    // As with signing out everywhere: the account's browsers must sign in again to be trusted.
-    await tx.device.deleteMany({ where: { userId } });
+    await endEverySessionIn(tx, userId);
     const event = { type: "sessions_revoked" as const, username: user.username, userId: user.id, client, actor: admin.username };
     await tx.authEvent.create({ data: authEventData(event) });
     return event;

@@ -28,17 +28,17 @@ const VERIFICATION_MAILS_PER_ACCOUNT = 3;
  */
 export async function verifyEmail(input: unknown, client: ClientInfo): Promise<{ email: string }> {
   const { token } = validate(verifyEmailSchema, input);
-  const { email, event } = await db.$transaction(async (tx) => {
+  const { email, userId, event } = await db.$transaction(async (tx) => {
     const link = await takeAccountToken(tx, token, "verify-email");
     const user = await tx.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, email: true } });
     if (!user?.email || user.email !== link.email) throw new ApiError("token_invalid");
     await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
     const event: AuthEventInput = { type: "email_verified", username: user.username, userId: user.id, client };
     await tx.authEvent.create({ data: authEventData(event) });
-    return { email: user.email, event };
+    return { email: user.email, userId: user.id, event };
   });
   // The session check reads the profile: this instance must not show the address as unconfirmed.
-  forgetUser(event.userId!);
+  forgetUser(userId);
   logAuthEvent(event);
   return { email };
 }

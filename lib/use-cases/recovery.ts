@@ -9,13 +9,14 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
-import { findAccountToken, issueAccountToken, takeAccountToken, dropAccountTokens } from "@/lib/auth/account-tokens";
+import { dropAccountTokens, findAccountToken, issueAccountToken, spendAccountToken } from "@/lib/auth/account-tokens";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { hashPassword } from "@/lib/auth/password";
 import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/rate-limit";
 import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor";
 import { forgetUser } from "@/lib/auth/process-session-cache";
+import { endEverySessionIn } from "@/lib/auth/session-queries";
 import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
 import { config } from "@/lib/edge/config";
 import { ApiError } from "@/lib/edge/errors";
@@ -82,7 +83,8 @@ export async function resetLinkStatus(token: unknown): Promise<ResetLinkStatus |
 export async function resetPassword(input: unknown, client: ClientInfo): Promise<void> {
   const { token, password, ...secondFactor } = validate(resetPasswordSchema, input);
   const link = await findAccountToken(token, "reset-password");
-  const user = link ? await db.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, totpEnabledAt: true } }) : null;
+  if (!link) throw new ApiError("token_invalid");
+  const user = await db.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, totpEnabledAt: true } });
   if (!user) throw new ApiError("token_invalid");
   // Before the code: a refused password must not use up a code or a backup code.
   await assertPasswordAllowed(password);
@@ -100,11 +102,10 @@ export async function resetPassword(input: unknown, client: ClientInfo): Promise
   const passwordHash = await hashPassword(password);
   const event: AuthEventInput = { type: "password_reset", username: user.username, userId: user.id, client };
   await db.$transaction(async (tx) => {
-    await takeAccountToken(tx, token, "reset-password");
+    await spendAccountToken(tx, link);
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await dropAccountTokens(tx, user.id, "reset-password");
-    await tx.session.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    await tx.device.deleteMany({ where: { userId: user.id } });
+    await endEverySessionIn(tx, user.id);
     await tx.authEvent.create({ data: authEventData(event) });
   });
   forgetUser(user.id);
