@@ -5,9 +5,9 @@
  * `localhost`, so the pages are opened on the test server's port as localhost.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { browserSessionId, registerThroughForm, signInThroughForm, turnOnTotpThroughApi } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
-import { ageSignIn, query } from "@/tests/support/sql";
+import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
+import { TEST_PASSWORD } from "@/tests/support/http";
+import { ageSignIn } from "@/tests/support/sql";
 
 test.use({ baseURL: (process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000").replace("127.0.0.1", "localhost") });
 
@@ -27,9 +27,8 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-/** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
-const usernames: string[] = [];
-test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
+/** The accounts these tests made, deleted afterwards. */
+const newUsername = throwawayUsernames();
 
 const passkeys = (page: Page) => page.getByRole("table", { name: "Passkeys" });
 
@@ -42,8 +41,7 @@ async function withoutAutofill(page: Page) {
 
 /** Registers a fresh account (a fresh sign-in: no re-authentication needed) and adds a passkey from the dashboard. */
 async function userWithPasskey(page: Page, name: string): Promise<string> {
-  const username = uniqueName("passkey");
-  usernames.push(username);
+  const username = newUsername("passkey");
   await registerThroughForm(page, username, name);
   await expect(page.getByText("No passkeys yet.")).toBeVisible();
   await page.getByRole("button", { name: "Add a passkey" }).click();

@@ -6,10 +6,17 @@
  * and password forms with the notices they mail.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { confirmEmailThroughMail, openAdminPageOf, registerThroughForm, resetLinkThroughForm, signInThroughForm, turnOnTotpThroughApi } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import {
+  confirmEmailThroughMail,
+  openAdminPageOf,
+  registerThroughForm,
+  resetLinkThroughForm,
+  signInThroughForm,
+  throwawayUsernames,
+  turnOnTotpThroughApi,
+} from "@/tests/support/pages";
+import { TEST_PASSWORD } from "@/tests/support/http";
 import { linkIn, uniqueAddress, waitForMail } from "@/tests/support/mailbox";
-import { query } from "@/tests/support/sql";
 import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
 
 const NEW_PASSWORD = "a-brand-new-passphrase-7";
@@ -17,14 +24,8 @@ const NEW_PASSWORD = "a-brand-new-passphrase-7";
 // Each test waits for several mails and signs in more than once: more than the default 30 s on a busy machine.
 test.describe.configure({ timeout: 60_000 });
 
-/** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
-const usernames: string[] = [];
-const newUsername = (prefix: string) => {
-  const username = uniqueName(prefix);
-  usernames.push(username);
-  return username;
-};
-test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
+/** The accounts these tests made, deleted afterwards. */
+const newUsername = throwawayUsernames();
 
 /** A new account registered on `page` (which stays signed in) whose address is confirmed through its mail. */
 async function accountWithConfirmedAddress(page: Page, prefix: string): Promise<{ username: string; email: string }> {
@@ -126,11 +127,7 @@ test("an ADMIN hands out a one-time reset link from the admin page", async ({ pa
 
   await signInThroughForm(page, "hop", "123hop", "/login?next=/admin");
   await expect(page).toHaveURL(/\/admin$/);
-  await openAdminPageOf(page, username);
-  const row = page
-    .getByRole("table", { name: "Users" })
-    .getByRole("row")
-    .filter({ has: page.getByRole("cell", { name: username, exact: true }) });
+  const row = await openAdminPageOf(page, username);
   await row.getByRole("button", { name: `Reset link for ${username}` }).click();
   const field = row.getByLabel(`One-time link for ${username}`);
   await expect(field).toHaveValue(/\/reset-password\?token=/);

@@ -4,19 +4,13 @@
  * /reauth before turning TOTP off, confirms with a code, and comes back.
  */
 import { expect, test } from "@playwright/test";
-import { browserSessionId, registerThroughForm, signInThroughForm, turnOnTotpThroughApi } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
-import { ageSignIn, query } from "@/tests/support/sql";
+import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
+import { TEST_PASSWORD } from "@/tests/support/http";
+import { ageSignIn } from "@/tests/support/sql";
 import { totpCode } from "@/tests/support/totp";
 
-/** The accounts these tests made, deleted afterwards so that they push no other test's user onto another admin page. */
-const usernames: string[] = [];
-const newUsername = (prefix: string) => {
-  const username = uniqueName(prefix);
-  usernames.push(username);
-  return username;
-};
-test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
+/** The accounts these tests made, deleted afterwards. */
+const newUsername = throwawayUsernames();
 
 test("with TOTP on, a right password leads to the code step, and the token shows both factors", async ({ page }) => {
   const username = newUsername("e2e-mfa");

@@ -1,22 +1,12 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { formatDateTime } from "@/lib/format";
-import { registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
 
-/** The user's row on the admin page, following "Next page" until it shows (users are listed oldest first, 50 a page). */
+/** The user's row on the admin page, from its first page on. */
 async function adminRow(page: Page, username: string): Promise<Locator> {
   await page.goto("/admin");
-  for (;;) {
-    // The users table only: the events table names the user too.
-    const row = page
-      .getByRole("table", { name: "Users" })
-      .getByRole("row")
-      .filter({ has: page.getByRole("cell", { name: username, exact: true }) });
-    if ((await row.count()) > 0) return row;
-    const next = page.getByRole("link", { name: "Next page" });
-    if ((await next.count()) === 0) throw new Error(`${username} is on no page of /admin`);
-    await next.click();
-  }
+  return openAdminPageOf(page, username);
 }
 
 /** The row's "Live sessions" cell, found by its column's heading rather than by a position that moves with every new column. */

@@ -3,8 +3,9 @@
  * through the forms, read a page's result line, confirm an address and ask for
  * a reset link through the mails the app really sent.
  */
-import { expect, type Page } from "@playwright/test";
-import { TEST_PASSWORD } from "./http";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { TEST_PASSWORD, uniqueName } from "./http";
+import { query } from "./sql";
 import { linkIn, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";
 import { awayFromStepEdge, totpCode } from "./totp";
@@ -33,10 +34,26 @@ export async function expectResult(page: Page, text: string): Promise<void> {
 }
 
 /**
- * Opens the /admin page on which `username`'s row stands: the users table is
- * paged (oldest first), so a user made late in a test run may be pages away.
+ * Names for the accounts a spec file registers, all deleted after its tests,
+ * so that they push no other test's user onto another admin page. Call it once
+ * at the top of the file; each call of what it returns is a fresh username.
  */
-export async function openAdminPageOf(page: Page, username: string): Promise<void> {
+export function throwawayUsernames(): (prefix: string) => string {
+  const usernames: string[] = [];
+  test.afterAll(() => query(`DELETE FROM "User" WHERE "username" = ANY($1::text[])`, [usernames]));
+  return (prefix) => {
+    const username = uniqueName(prefix);
+    usernames.push(username);
+    return username;
+  };
+}
+
+/**
+ * Opens the /admin page on which `username`'s row stands, and returns that
+ * row: the users table is paged (oldest first), so a user made late in a test
+ * run may be pages away.
+ */
+export async function openAdminPageOf(page: Page, username: string): Promise<Locator> {
   // The users table only: the events table below names the same user in its rows.
   const users = page.getByRole("table", { name: "Users" });
   const cell = users.getByRole("cell", { name: username, exact: true });
@@ -49,6 +66,7 @@ export async function openAdminPageOf(page: Page, username: string): Promise<voi
     await expect(users).toBeVisible();
   }
   await expect(cell).toBeVisible();
+  return users.getByRole("row").filter({ has: page.getByRole("cell", { name: username, exact: true }) });
 }
 
 /**
