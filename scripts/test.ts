@@ -49,15 +49,20 @@ function seed(server: AppServer): boolean {
 /**
  * `--server-only`: reuse the existing build and run only the suites that need a
  * server (CI's PostgreSQL pass). `--security-only`: build, then only the attack
- * suite (`npm run test:security`).
+ * suite (`npm run test:security`). Any other argument is a file filter handed
+ * to every runner (`npm test -- --server-only tests/security/recovery e2e/recovery`):
+ * a suite with no matching file passes without running anything.
  */
 const serverOnly = process.argv.includes("--server-only");
 const securityOnly = process.argv.includes("--security-only");
+const filters = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const vitestFilters = filters.length > 0 ? ["--passWithNoTests", ...filters] : [];
+const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filters] : [];
 
 async function main(): Promise<number> {
   const results: [string, boolean][] = [];
   if (!serverOnly) {
-    if (!securityOnly) results.push(["unit", await run("Unit tests", "npx", ["vitest", "run", "--project", "unit"])]);
+    if (!securityOnly) results.push(["unit", await run("Unit tests", "npx", ["vitest", "run", "--project", "unit", ...vitestFilters])]);
     if (!(await run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }))) {
       console.error("The build failed; integration and end-to-end tests need it.");
       return 1;
@@ -105,11 +110,11 @@ async function main(): Promise<number> {
     });
     const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile, TESSERA_MAIL_URL: mail.inboxUrl };
     results.push(["seed", seed(server)]);
-    results.push(["security", await run("Attack suite", "npx", ["vitest", "run", "--project", "security"], env)]);
+    results.push(["security", await run("Attack suite", "npx", ["vitest", "run", "--project", "security", ...vitestFilters], env)]);
     if (!securityOnly) {
-      results.push(["integration", await run("Integration tests", "npx", ["vitest", "run", "--project", "integration"], env)]);
-      results.push(["e2e", await run("End-to-end tests", "npx", ["playwright", "test"], env)]);
-      results.push(["logs", await run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs"], env)]);
+      results.push(["integration", await run("Integration tests", "npx", ["vitest", "run", "--project", "integration", ...vitestFilters], env)]);
+      results.push(["e2e", await run("End-to-end tests", "npx", ["playwright", "test", ...playwrightFilters], env)]);
+      results.push(["logs", await run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs", ...vitestFilters], env)]);
     }
   } catch (error) {
     console.error(String(error));
