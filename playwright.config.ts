@@ -1,14 +1,19 @@
 /**
  * End-to-end tests in a real Chromium against the server `npm test` starts
- * (TESSERA_BASE_URL). A system Chromium is used when there is one (tests/support/browser.ts).
+ * (TESSERA_BASE_URL). `npm test` also starts the one Chromium that both workers
+ * drive (TESSERA_BROWSER_WS); run alone, Playwright launches its own, a system
+ * Chromium when there is one (tools/browser.ts). Spec files run side by side in
+ * two workers, each file's tests in order.
  */
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumLaunchOptions } from "./tests/support/browser";
+import { chromiumLaunchOptions } from "./tools/browser";
+
+const browserServer = process.env.TESSERA_BROWSER_WS;
 
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   timeout: 30_000,
   reporter: [["list"]],
@@ -21,7 +26,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: chromiumLaunchOptions(),
+        ...(browserServer ? { connectOptions: { wsEndpoint: browserServer } } : { launchOptions: chromiumLaunchOptions() }),
       },
     },
   ],

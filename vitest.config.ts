@@ -32,6 +32,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: "instances",
+          // Beside the shared server, on its database: app instances, launchers and database scripts of their own.
+          include: ["tests/instances/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "reliability",
           include: ["tests/reliability/**/*.test.ts"],
           // Each file owns a PostgreSQL server and app servers that it stops, kills and restarts.

@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { temporaryDir } from "../tests/support/app-server";
+import { temporaryDir } from "@/tools/app-server";
 
 /** Where the reference route answers in the bench's copy. */
 export const REFERENCE_ROUTE = "/api/bench-reference";

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../tests/support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 import { benchTree } from "./bench-tree";
 import { log, skipBuild } from "./plan";
 

@@ -2,8 +2,8 @@
  * The embedded database against a PostgreSQL server: the same build and the same
  * signed-in route, which reads the session from the database, interleaved.
  */
-import type { AppFootprint, AppServer } from "../tests/support/app-server";
-import { postgresBinDir } from "../tests/support/postgres-server";
+import type { AppFootprint, AppServer } from "@/tools/app-server";
+import { postgresBinDir } from "@/tools/postgres-server";
 import { interleaved, type Aggregate } from "./interleaved";
 import { cell, expectOk, type Target } from "./load";
 import { log, PLAN } from "./plan";

@@ -9,8 +9,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/tools/free-port";
-import { PROJECT_ROOT, temporaryDir } from "../tests/support/app-server";
-import { processTree, readProc, signalAll } from "../tests/support/processes";
+import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
+import { processTree, readProc, signalAll } from "@/tools/processes";
 import { log, skipFreshClone } from "./plan";
 
 export type FreshClone =

@@ -3,7 +3,7 @@
  * moment of the shared machine falls on all of them: requests and time summed over the
  * rounds, and ratios between targets taken round by round, then the median.
  */
-import type { AppServer } from "../tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { cell, type Cell, type Target } from "./load";
 import { median } from "./stats";
 

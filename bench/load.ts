@@ -4,8 +4,8 @@
  * per second.
  */
 import autocannon from "autocannon";
-import { TICKS_PER_SECOND } from "../tests/support/processes";
-import type { AppServer } from "../tests/support/app-server";
+import { TICKS_PER_SECOND } from "@/tools/processes";
+import type { AppServer } from "@/tools/app-server";
 
 export interface Cell {
   label: string;

@@ -1,5 +1,5 @@
 /** What one run measured, step by step: what bench/table.ts judges and results.json records. */
-import type { AppFootprint } from "../tests/support/app-server";
+import type { AppFootprint } from "@/tools/app-server";
 import type { DatabaseComparison } from "./database";
 import type { EdgeBundle } from "./edge-bundle";
 import type { FreshClone } from "./fresh-clone";

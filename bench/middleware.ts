@@ -3,7 +3,7 @@
  * database, the bench copy's build (bench/bench-tree.ts) served beside the real one,
  * interleaved. Pages only: API routes pass through neither middleware.
  */
-import type { AppServer } from "../tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { interleaved, type Aggregate } from "./interleaved";
 import { cell, expectOk, type Target } from "./load";
 import { log, PLAN } from "./plan";

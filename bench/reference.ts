@@ -4,7 +4,7 @@
  * process of the bench's copy, interleaved; once with the session cache as configured
  * by default and once with `SESSION_CACHE=off`.
  */
-import type { AppServer } from "../tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { REFERENCE_ROUTE } from "./bench-tree";
 import { interleaved, type Aggregate } from "./interleaved";
 import { cell, expectOk, type Target } from "./load";

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../tests/support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 import type { Machine, Measurements } from "./measurements";
 import { CONNECTION_LEVELS, log, PLAN, quick, SIGN_IN_CONNECTIONS } from "./plan";
 import { GOALS } from "./goals";

@@ -20,7 +20,7 @@ import { log, quick } from "./plan";
 import { compareWithReference } from "./reference";
 import { consoleReport, writeReport } from "./report";
 import { withServers, type BenchServers } from "./servers";
-import { PROJECT_ROOT } from "../tests/support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 import { measureSignIns } from "./sign-ins";
 import { tabulate } from "./table";
 import { measureThroughput, routeTargets } from "./throughput";

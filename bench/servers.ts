@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { AppServer, temporaryDir, type AppOptions } from "../tests/support/app-server";
+import { AppServer, temporaryDir, type AppOptions } from "@/tools/app-server";
 import { httpClient } from "../tests/support/http";
-import { PostgresServer } from "../tests/support/postgres-server";
+import { PostgresServer } from "@/tools/postgres-server";
 import { log } from "./plan";
 
 /** A seeded account (prisma/seed.ts), for the signed-in routes. */

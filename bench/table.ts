@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { PROJECT_ROOT } from "../tests/support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 import { atLeast, atMost, below, GOALS, VERCEL_EDGE_LIMITS_GZIP_BYTES, type GoalCheck } from "./goals";
 import type { Cell } from "./load";
 import type { Measurements, MemoryReading } from "./measurements";

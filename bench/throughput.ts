@@ -2,7 +2,7 @@
  * Requests per second and latency of the main routes, public and signed in, on one
  * server at each connection level: what the session check costs a request.
  */
-import type { AppServer } from "../tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { interleaved, type Aggregate } from "./interleaved";
 import { cell, expectOk, type Target } from "./load";
 import { CONNECTION_LEVELS, log, PLAN } from "./plan";

@@ -3,7 +3,7 @@
  * process of its own (its own settings and heap), and their results collected.
  */
 import { spawnSync } from "node:child_process";
-import { PROJECT_ROOT } from "../tests/support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 import { ALGS, log, PLAN } from "./plan";
 import type { VerifyResult } from "./verify";
 

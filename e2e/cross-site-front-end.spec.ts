@@ -10,7 +10,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import type { AppServer } from "@/tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { startSecondServer } from "@/tests/support/second-server";
 
 let app: AppServer;

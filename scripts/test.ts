@@ -1,48 +1,87 @@
 /**
- * `npm test`: every test in one command. Unit tests first; then one production
- * build, served by `npm start` on a fresh database (a temporary embedded one,
- * or DATABASE_URL when set), which the integration tests (real HTTP) and the
- * end-to-end tests (a real Chromium) run against; then the server is stopped.
- * The server sends its mail to a local mail catcher (tools/mail-catcher.ts),
- * whose inbox the tests read at TESSERA_MAIL_URL (tests/support/mailbox.ts).
+ * `npm test`: every test in one command, in as little time as two cores allow.
+ *
+ *   1. The unit tests run beside the production build (they need no server).
+ *   2. One server (`npm start` on a fresh database: a temporary embedded one, or
+ *      DATABASE_URL when set) is started on that build and seeded, with a mail
+ *      catcher (tools/mail-catcher.ts) for its SMTP and one Chromium for the
+ *      browser tests.
+ *   3. Four lanes run side by side against them: the attack suite, the
+ *      integration tests, the tests that start instances of their own, and the
+ *      end-to-end tests. Each lane's output is printed whole when it ends.
+ *   4. The scan of the server's log for secrets runs last, over everything the
+ *      lanes made the server write.
+ *
+ * It prints each stage's time and the total.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { chromiumPath } from "../tests/support/browser";
-import { AppServer, temporaryDir } from "../tests/support/app-server";
+import { chromium, type BrowserServer } from "@playwright/test";
+import { chromiumLaunchOptions, chromiumPath } from "../tools/browser";
+import { AppServer, temporaryDir } from "../tools/app-server";
 import { freePort } from "../tools/free-port";
 import { startMailCatcher, type MailCatcher } from "../tools/mail-catcher";
-import { startPwnedStandin, type PwnedStandin } from "../tests/support/pwned-standin";
+import { startPwnedStandin, type PwnedStandin } from "../tools/pwned-standin";
 
 type Env = NodeJS.ProcessEnv;
 
+interface Stage {
+  name: string;
+  seconds: number;
+  passed: boolean;
+}
+
+const stages: Stage[] = [];
+const started = performance.now();
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
 /**
- * Runs a suite and waits without blocking: the mail catcher serves from this
- * process, and must answer the server and the tests while they run.
+ * Runs a command to its end without blocking this process (the mail catcher and
+ * the browser server live here, and must answer while suites run). `together`
+ * collects its output and prints it in one piece at the end, so that lanes
+ * running side by side do not interleave their lines.
  */
-function run(title: string, command: string, args: string[], env: Env = process.env): Promise<boolean> {
-  console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
+function run(name: string, command: string, args: string[], { env = process.env, together = false }: { env?: Env; together?: boolean } = {}): Promise<boolean> {
+  const title = `${name}: ${command} ${args.join(" ")}`;
+  const since = performance.now();
+  console.log(together ? `\n▷ ${title} (started; its output follows when it ends)` : `\n▶ ${title}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
+    const child = spawn(command, args, { stdio: together ? ["ignore", "pipe", "pipe"] : "inherit", env });
+    const output: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+    const finish = (passed: boolean) => {
+      const stage = { name, seconds: seconds(since), passed };
+      stages.push(stage);
+      if (together) process.stdout.write(`\n▶ ${title}\n${Buffer.concat(output).toString()}`);
+      console.log(`◀ ${name}: ${passed ? "passed" : "FAILED"} in ${stage.seconds.toFixed(1)} s`);
+      resolve(passed);
+    };
     child.once("error", (error) => {
-      console.error(`Could not run ${command}: ${error.message}`);
-      resolve(false);
+      output.push(Buffer.from(`Could not run ${command}: ${error.message}\n`));
+      finish(false);
     });
-    child.once("exit", (code) => resolve(code === 0));
+    child.once("close", (code) => finish(code === 0));
   });
 }
 
-/** Seeds the running server's database; false, with the reason printed, if that failed. */
-function seed(server: AppServer): boolean {
-  console.log("\n▶ Seed the test database (while the server runs): npm run db:seed");
+/** Times a step done in this process (starting a server, seeding); false, with the reason printed, if it threw. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+  const since = performance.now();
+  console.log(`\n▶ ${name}`);
   try {
-    server.seed();
-    return true;
+    const result = await work();
+    stages.push({ name, seconds: seconds(since), passed: true });
+    return result;
   } catch (error) {
     console.error(String(error));
-    return false;
+    stages.push({ name, seconds: seconds(since), passed: false });
+    return undefined;
   }
 }
 
@@ -59,80 +98,109 @@ const filters = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const vitestFilters = filters.length > 0 ? ["--passWithNoTests", ...filters] : [];
 const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filters] : [];
 
-async function main(): Promise<number> {
-  const results: [string, boolean][] = [];
-  if (!serverOnly) {
-    if (!securityOnly) results.push(["unit", await run("Unit tests", "npx", ["vitest", "run", "--project", "unit", ...vitestFilters])]);
-    if (!(await run("Production build", "npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }))) {
-      console.error("The build failed; integration and end-to-end tests need it.");
-      return 1;
-    }
-  }
+const vitest = (project: string) => ["vitest", "run", "--project", project, ...vitestFilters];
+
+/** Unit tests beside the build: the build is mostly one busy core, the unit tests fill the other. */
+async function buildAndUnitTests(): Promise<boolean> {
+  const build = run("build", "npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, together: true });
+  const unit = securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true });
+  const [built] = await Promise.all([build, unit]);
+  if (!built) console.error("The build failed; integration and end-to-end tests need it.");
+  return built;
+}
+
+/** The shared test server's settings, on top of the runner's own DATABASE_URL and JWT_* (CI configures the server with them). */
+function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): Record<string, string> {
+  return {
+    JWT_SECRET: randomBytes(48).toString("base64"),
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // Passkeys need a host name, not an IP address: the browser tests reach the same server as localhost.
+    WEBAUTHN_RP_ID: "localhost",
+    WEBAUTHN_ORIGIN: `http://localhost:${port}`,
+    BCRYPT_COST: "10",
+    // As if behind a proxy: tests pick their client address with X-Forwarded-For,
+    // so the per-IP sign-in limit can be tested without one test starving the rest.
+    TRUST_PROXY: "1",
+    CORS_ORIGINS: "https://front.tessera.test",
+    SMTP_URL: mail.smtpUrl,
+    // Links in mails point where the tests reach the server (server.url, known before it starts).
+    APP_URL: `http://127.0.0.1:${port}`,
+    // Breached-password checks go to a local stand-in of Have I Been Pwned, never the real service.
+    HIBP_ENABLED: "1",
+    HIBP_API_URL: pwned.url,
+  };
+}
+
+/** The suites that run side by side against the server, each in a process of its own. */
+function lanes(env: Env): Promise<boolean>[] {
+  const security = run("security", "npx", vitest("security"), { env, together: true });
+  if (securityOnly) return [security];
+  return [
+    security,
+    run("integration", "npx", vitest("integration"), { env, together: true }),
+    run("instances", "npx", vitest("instances"), { env, together: true }),
+    run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true }),
+  ];
+}
+
+async function main(): Promise<boolean> {
+  if (!serverOnly && !(await buildAndUnitTests())) return false;
   if (!securityOnly && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
 
   const dataDir = temporaryDir("tessera-test-");
-  console.log(`\n▶ Test server: npm start (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`})`);
   let server: AppServer | undefined;
   let mail: MailCatcher | undefined;
-  // Breached-password checks go to a local stand-in of Have I Been Pwned, never the real service.
   let pwned: PwnedStandin | undefined;
+  let browser: BrowserServer | undefined;
+  let passed = false;
   try {
-    mail = await startMailCatcher();
-    console.log(`\n▶ Mail catcher: SMTP ${mail.smtpUrl}, inbox ${mail.inboxUrl}`);
-    pwned = await startPwnedStandin();
-    // The runner's DATABASE_URL and JWT_* settings pass through: CI configures the server with them.
-    const port = await freePort();
-    server = await AppServer.start({
-      name: "server",
-      dataDir,
-      databaseUrl: process.env.DATABASE_URL,
-      inheritSettings: true,
-      port,
-      env: {
-        JWT_SECRET: randomBytes(48).toString("base64"),
-        TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-        // Passkeys need a host name, not an IP address: the browser tests reach the same server as localhost.
-        WEBAUTHN_RP_ID: "localhost",
-        WEBAUTHN_ORIGIN: `http://localhost:${port}`,
-        BCRYPT_COST: "10",
-        // As if behind a proxy: tests pick their client address with X-Forwarded-For,
-        // so the per-IP sign-in limit can be tested without one test starving the rest.
-        TRUST_PROXY: "1",
-        CORS_ORIGINS: "https://front.tessera.test",
-        SMTP_URL: mail.smtpUrl,
-        // Links in mails point where the tests reach the server (server.url, known before it starts).
-        APP_URL: `http://127.0.0.1:${port}`,
-        HIBP_ENABLED: "1",
-        HIBP_API_URL: pwned.url,
-      },
+    const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
+    const services = await step(`server: npm start (${database}), mail catcher, breached-password stand-in, Chromium`, async () => {
+      [mail, pwned, browser] = await Promise.all([
+        startMailCatcher(),
+        startPwnedStandin(),
+        securityOnly ? undefined : chromium.launchServer(chromiumLaunchOptions()),
+      ]);
+      const port = await freePort();
+      server = await AppServer.start({ name: "server", dataDir, databaseUrl: process.env.DATABASE_URL, inheritSettings: true, port, env: serverSettings(port, mail, pwned) });
+      console.log(`  server ${server.url}, mail SMTP ${mail.smtpUrl} and inbox ${mail.inboxUrl}${browser ? `, Chromium ${browser.wsEndpoint()}` : ""}`);
+      return { server, mail, browser };
     });
-    const env: Env = { ...server.env, TESSERA_BASE_URL: server.url, TESSERA_SERVER_LOG: server.logFile, TESSERA_MAIL_URL: mail.inboxUrl };
-    results.push(["seed", seed(server)]);
-    results.push(["security", await run("Attack suite", "npx", ["vitest", "run", "--project", "security", ...vitestFilters], env)]);
-    if (!securityOnly) {
-      results.push(["integration", await run("Integration tests", "npx", ["vitest", "run", "--project", "integration", ...vitestFilters], env)]);
-      results.push(["e2e", await run("End-to-end tests", "npx", ["playwright", "test", ...playwrightFilters], env)]);
-      results.push(["logs", await run("The server's log holds no secret", "npx", ["vitest", "run", "--project", "logs", ...vitestFilters], env)]);
-    }
-  } catch (error) {
-    console.error(String(error));
-    results.push(["server", false]);
-  } finally {
-    await server?.terminate();
-    await mail?.close();
-    await pwned?.close();
-  }
+    if (!services) return false;
+    const seeded = await step("seed: npm run db:seed (while the server runs)", async () => {
+      services.server.seed();
+      return true;
+    });
+    if (!seeded) return false;
 
-  const failed = results.filter(([, passed]) => !passed).map(([name]) => name);
-  if (failed.length > 0) {
-    console.error(`\nFailed: ${failed.join(", ")}. The server's log is in ${dataDir}.`);
-    return 1;
+    const env: Env = {
+      ...services.server.env,
+      TESSERA_BASE_URL: services.server.url,
+      TESSERA_SERVER_LOG: services.server.logFile,
+      TESSERA_MAIL_URL: services.mail.inboxUrl,
+      ...(services.browser ? { TESSERA_BROWSER_WS: services.browser.wsEndpoint() } : {}),
+    };
+    const results = await Promise.all(lanes(env));
+    const logs = securityOnly || (await run("logs", "npx", vitest("logs"), { env }));
+    passed = results.every(Boolean) && logs;
+  } finally {
+    await Promise.all([server?.terminate(), mail?.close(), pwned?.close(), browser?.close()]);
+    if (passed) rmSync(dataDir, { recursive: true, force: true });
+    else console.error(`\nThe server's log and database are in ${dataDir}.`);
   }
-  rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nAll test suites passed: ${results.map(([name]) => name).join(", ")}.`);
-  return 0;
+  return passed;
 }
 
-process.exitCode = await main();
+const passed = await main();
+const width = Math.max(...stages.map((stage) => stage.name.split(":")[0]!.length));
+console.log("\nStages (lanes marked ‖ ran side by side):");
+for (const stage of stages) {
+  const name = stage.name.split(":")[0]!;
+  const parallel = ["unit", "build", "security", "integration", "instances", "e2e"].includes(name) ? "‖" : " ";
+  console.log(`  ${parallel} ${name.padEnd(width)} ${stage.seconds.toFixed(1).padStart(6)} s  ${stage.passed ? "passed" : "FAILED"}`);
+}
+const failed = stages.filter((stage) => !stage.passed).map((stage) => stage.name.split(":")[0]);
+console.log(`\n${passed && failed.length === 0 ? "All test suites passed" : `Failed: ${failed.join(", ") || "see above"}`} in ${seconds(started).toFixed(1)} s.`);
+process.exitCode = passed && failed.length === 0 ? 0 : 1;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieHeader, sessionCookie } from "../support/cookies";
 import { call, signIn, uniqueName } from "../support/http";
-import { BREACHED_PASSWORDS } from "../support/pwned-standin";
+import { BREACHED_PASSWORDS } from "@/tools/pwned-standin";
 
 let adminCookie: string;
 const created: string[] = [];

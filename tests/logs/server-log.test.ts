@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { TEST_PASSWORD } from "../support/http";
-import { BREACHED_PASSWORDS } from "../support/pwned-standin";
+import { BREACHED_PASSWORDS } from "@/tools/pwned-standin";
 
 const logFile = process.env.TESSERA_SERVER_LOG;
 const lines = logFile ? readFileSync(logFile, "utf8").split("\n") : [];

@@ -8,8 +8,8 @@ import { httpClient, uniqueName } from "@/tests/support/http";
 import { refreshCookie, sessionCookie } from "@/tests/support/cookies";
 import { ANSWER_WITHIN_MS } from "@/tests/support/unavailable";
 import { Tally } from "@/tests/support/traffic";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

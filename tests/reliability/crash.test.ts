@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient } from "@/tests/support/http";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

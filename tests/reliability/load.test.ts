@@ -8,8 +8,8 @@ import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFRESH_COOKIE, SESSION_COOKIE, parseSetCookies } from "@/tests/support/cookies";
 import { httpClient, randomClientIp } from "@/tests/support/http";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 const CONNECTIONS = 100;
 const ROUNDS = 6;

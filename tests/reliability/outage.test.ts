@@ -8,15 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { SignJWT } from "jose";
-import { chromiumLaunchOptions } from "@/tests/support/browser";
+import { chromiumLaunchOptions } from "@/tools/browser";
 import { signInThroughForm } from "@/tests/support/pages";
 import { REFRESH_COOKIE, SESSION_COOKIE, setCookies } from "@/tests/support/cookies";
 import { httpClient, type Signed } from "@/tests/support/http";
 import { ANSWER_WITHIN_MS, expectNoInternals, expectServiceUnavailable } from "@/tests/support/unavailable";
 import { eventually } from "@/tests/support/eventually";
 import { keepRequesting, type Tally } from "@/tests/support/traffic";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 let postgres: PostgresServer;
 let app: AppServer;

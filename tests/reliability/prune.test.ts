@@ -9,8 +9,8 @@ import { maintenanceConfig } from "@/lib/edge/config";
 import { createPrismaClient } from "@/lib/db/prisma";
 import { prune, PRUNE_LOCK_KEY } from "@/lib/maintenance/prune";
 import { applyMigrations } from "@/scripts/migrate";
-import { PostgresServer } from "@/tests/support/postgres-server";
-import { runCommand } from "@/tests/support/processes";
+import { PostgresServer } from "@/tools/postgres-server";
+import { runCommand } from "@/tools/processes";
 
 let postgres: PostgresServer;
 let url: string;

@@ -12,8 +12,8 @@ import { httpClient } from "@/tests/support/http";
 import { cookieHeader, sessionCookie, type SetCookie } from "@/tests/support/cookies";
 import { ANSWER_WITHIN_MS } from "@/tests/support/unavailable";
 import { eventually } from "@/tests/support/eventually";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 import { refusesConnections } from "@/tests/support/tcp";
 
 let postgres: PostgresServer;

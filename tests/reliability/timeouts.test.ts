@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, uniqueName, type Signed } from "@/tests/support/http";
 import { ANSWER_WITHIN_MS, expectServiceUnavailable } from "@/tests/support/unavailable";
 import { eventually } from "@/tests/support/eventually";
-import { AppServer } from "@/tests/support/app-server";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { AppServer } from "@/tools/app-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 const DB_TIMEOUT_MS = 1000;
 /** Many more requests than the app's pool has connections (DATABASE_POOL_MAX, 10 by default). */
@@ -28,7 +28,7 @@ beforeAll(async () => {
     databaseUrl,
     // Every signed-in read must reach the database here: with the session cache on, one
     // already checked would be answered from memory (for up to 1.5 s after a freeze, until
-    // its beats stop coming back). tests/integration/session-cache.test.ts covers the cache.
+    // its beats stop coming back). tests/instances/session-cache.test.ts covers the cache.
     env: { ...AppServer.defaultEnv(), DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), SESSION_CACHE: "off" },
   });
   client = httpClient(app.url);

@@ -9,14 +9,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer, PROJECT_ROOT } from "@/tests/support/app-server";
-import { chromiumLaunchOptions } from "@/tests/support/browser";
+import { AppServer, PROJECT_ROOT } from "@/tools/app-server";
+import { chromiumLaunchOptions } from "@/tools/browser";
 import { SESSION_COOKIE } from "@/tests/support/cookies";
 import { eventually } from "@/tests/support/eventually";
 import { httpClient, TEST_PASSWORD } from "@/tests/support/http";
 import { NginxProxy } from "@/tests/support/nginx-proxy";
 import { signInThroughForm } from "@/tests/support/pages";
-import { PostgresServer } from "@/tests/support/postgres-server";
+import { PostgresServer } from "@/tools/postgres-server";
 
 const PER_USERNAME_LIMIT = 5;
 

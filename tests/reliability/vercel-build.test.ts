@@ -17,10 +17,10 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "@/scripts/migrate";
-import { PROJECT_ROOT, temporaryDir } from "@/tests/support/app-server";
+import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
 import { httpClient } from "@/tests/support/http";
-import { PostgresServer } from "@/tests/support/postgres-server";
-import { signalAll } from "@/tests/support/processes";
+import { PostgresServer } from "@/tools/postgres-server";
+import { signalAll } from "@/tools/processes";
 import { freePort } from "@/tools/free-port";
 import { eventually } from "@/tests/support/eventually";
 

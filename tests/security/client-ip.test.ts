@@ -8,7 +8,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppServer } from "../support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "../support/http";
 import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "../support/cookies";
 import { query } from "../support/database";
@@ -18,7 +18,7 @@ const PER_IP = 3;
 let untrusting: AppServer;
 
 beforeAll(async () => {
-  untrusting = await startSecondServer({ TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) });
+  untrusting = await startSecondServer({ TRUST_PROXY: "0", RATE_LIMIT_PER_IP: String(PER_IP) }, { program: "npm start" });
 }, 120_000);
 afterAll(() => untrusting?.terminate());
 

@@ -11,9 +11,9 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmbeddedDatabase, type EmbeddedDatabase } from "@/tools/embedded-database";
-import { temporaryDir } from "../support/app-server";
+import { temporaryDir } from "@/tools/app-server";
 import { codeOf } from "../support/outcome";
-import { listeningSockets } from "../support/processes";
+import { listeningSockets } from "@/tools/processes";
 import { refusesConnections } from "../support/tcp";
 
 const ownDir = process.env.EMBEDDED_DATA_DIR ? undefined : temporaryDir("tessera-embedded-");

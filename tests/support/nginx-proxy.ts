@@ -12,7 +12,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { temporaryDir } from "./app-server";
+import { temporaryDir } from "@/tools/app-server";
 import { freePort } from "@/tools/free-port";
 
 export const NGINX = ["/usr/sbin/nginx", "nginx"].find((candidate) => spawnSync(candidate, ["-v"]).status === 0) ?? "/usr/sbin/nginx";

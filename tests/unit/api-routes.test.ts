@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { config } from "@/middleware";
-import { PROJECT_ROOT } from "../support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 
 function routeModules(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../support/app-server";
+import { PROJECT_ROOT } from "@/tools/app-server";
 
 /** Packages that run on the Edge runtime (@noble/hashes is plain JavaScript, no Node built-ins). */
 const EDGE_PACKAGES = new Set(["next/server", "jose", "zod", "@noble/hashes/sha2.js"]);

@@ -4,7 +4,7 @@ import { commonPasswordCount, isCommonPassword } from "@/lib/auth/common-passwor
 import { isPwnedPassword, rangeQuery, suffixInRange } from "@/lib/auth/pwned-passwords";
 import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { ApiError } from "@/lib/edge/errors";
-import { BREACHED_PASSWORDS, startPwnedStandin, type PwnedStandin } from "@/tests/support/pwned-standin";
+import { BREACHED_PASSWORDS, startPwnedStandin, type PwnedStandin } from "@/tools/pwned-standin";
 
 function randomPassword(): string {
   return randomBytes(15).toString("base64url").slice(0, 20);

@@ -5,7 +5,7 @@
  * workers load bcryptjs from node_modules at run time, for one).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import type { AppServer } from "@/tests/support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { startSecondServer } from "@/tests/support/second-server";
 import { httpClient } from "@/tests/support/http";
 

@@ -9,7 +9,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LISTENER_APPLICATION_NAME } from "@/lib/db/session-notices";
-import type { AppServer } from "../support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { databaseUrl, query, throwawayAccounts } from "../support/database";
 import { eventually } from "../support/eventually";
 import { BASE_URL, httpClient } from "../support/http";

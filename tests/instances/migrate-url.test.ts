@@ -10,7 +10,7 @@ import { readdirSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrl, query } from "@/tests/support/database";
-import { runCommand } from "@/tests/support/processes";
+import { runCommand } from "@/tools/processes";
 import { freePort } from "@/tools/free-port";
 
 const scratch = `tessera_migrate_${randomBytes(6).toString("hex")}`;

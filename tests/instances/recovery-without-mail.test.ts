@@ -5,7 +5,7 @@
  * reset link still works, as a path on this site.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppServer } from "../support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { deleteUsers } from "../support/database";
 import { httpClient, TEST_PASSWORD, uniqueName } from "../support/http";
 import { uniqueAddress } from "../support/mailbox";

@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@/tools/free-port";
-import { listenerOf, processTree, pssBytes, readProc, signalAll, type ProcInfo } from "@/tests/support/processes";
+import { listenerOf, processTree, pssBytes, readProc, signalAll, type ProcInfo } from "@/tools/processes";
 
 /** This repository: the project an AppServer runs unless told another tree. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * A fresh temporary directory for an app's log and embedded database. As root, the

@@ -10,11 +10,11 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
 import { freePort } from "@/tools/free-port";
-import { AppServer } from "../support/app-server";
+import { AppServer } from "@/tools/app-server";
 import { query, secondsAgo, utc } from "../support/database";
 import { registerUser } from "../support/http";
 import { eventually } from "../support/eventually";
-import { runCommand } from "../support/processes";
+import { runCommand } from "@/tools/processes";
 
 const { refreshTokenTtl, retention } = parseConfig(process.env);
 const HOUR = 3600;

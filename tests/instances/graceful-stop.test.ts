@@ -11,7 +11,7 @@
  */
 import { request, type IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AppServer } from "../support/app-server";
+import type { AppServer } from "@/tools/app-server";
 import { startSecondServer } from "../support/second-server";
 import { loopbackAddress } from "../support/http";
 import { refusesConnections } from "../support/tcp";

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer } from "@/tests/support/app-server";
+import { AppServer } from "@/tools/app-server";
 import { databaseUrl, throwawayAccounts } from "@/tests/support/database";
 import { sessionCookie } from "@/tests/support/cookies";
 import { httpClient } from "@/tests/support/http";

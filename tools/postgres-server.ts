@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/tools/free-port";
-import { processTree } from "@/tests/support/processes";
+import { processTree } from "@/tools/processes";
 
 /** PG_BIN, or the newest of Debian's PostgreSQL server binaries; undefined if there are none. */
 export function postgresBinDir(): string | undefined {

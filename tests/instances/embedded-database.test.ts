@@ -12,8 +12,8 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runningEmbeddedUrl } from "@/tools/embedded-database";
-import { PROJECT_ROOT, temporaryDir } from "../support/app-server";
-import { processTree, readProc, signalAll } from "../support/processes";
+import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
+import { processTree, readProc, signalAll } from "@/tools/processes";
 import { eventually } from "../support/eventually";
 
 const dir = temporaryDir("tessera-embedded-");
