@@ -231,6 +231,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === "dev") mail = await devMail(env, port);
     if (signals.received) return exitCodeFor(signals.received);
     log(`App: http://localhost:${port}`);
+    // Next.js 16 prefers proxy.ts, which runs on Node.js only; the token check is meant to run on the Edge runtime.
+    if (command === "dev") log("middleware.ts is deliberate (it runs on the Edge runtime): Next.js's notice that the convention is deprecated is expected.");
     const child = spawnNext(command, args, { DATABASE_URL: url, ...mail?.env });
     signals.watch(child);
     return await exitOf(child);

@@ -14,11 +14,11 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 function key(): Buffer {
-  const encoded = config().totpEncryptionKey;
-  if (!encoded) {
+  const bytes = config().totpEncryptionKey;
+  if (!bytes) {
     throw new ApiError("service_unavailable", "Two-factor sign-in is not set up on this server (TOTP_ENCRYPTION_KEY is missing).");
   }
-  return Buffer.from(encoded, "base64");
+  return Buffer.from(bytes);
 }
 
 /** Whether secrets can be sealed here: without a key, nobody can turn TOTP on. */

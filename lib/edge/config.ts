@@ -60,21 +60,28 @@ function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema);
 }
 
-/** 32 bytes, base64: `openssl rand -base64 32`. */
+/** 32 bytes, in base64 (`openssl rand -base64 32`) or base64url, as JWT_SECRET may be written. */
 function base64Key(name: string) {
   return unsetWhenEmpty(
     z
       .string()
       .optional()
-      .refine((value) => value === undefined || decodedLength(value) === 32, `${name} must be 32 random bytes in base64: openssl rand -base64 32`),
+      .refine(
+        (value) => value === undefined || decodeKey(value)?.length === 32,
+        `${name} must be 32 random bytes in base64 or base64url (padding optional): openssl rand -base64 32`,
+      ),
   );
 }
 
-function decodedLength(base64: string): number {
+/** The bytes of a key written in base64 or base64url, or null when it is neither. */
+function decodeKey(encoded: string): Uint8Array | null {
+  const text = encoded.trim();
+  if (!/^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/.test(text)) return null;
+  const base64 = text.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
   try {
-    return atob(base64.trim()).length;
+    return Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")), (char) => char.charCodeAt(0));
   } catch {
-    return -1;
+    return null;
   }
 }
 
@@ -284,8 +291,8 @@ const envSchema = z
     corsOrigins: env.CORS_ORIGINS,
     /** Seconds a sign-in or re-authentication lets the user make sensitive changes (lib/auth/step-up.ts). */
     stepUpMaxAge: env.STEP_UP_MAX_AGE,
-    /** AES-256-GCM key for TOTP secrets at rest, base64; without it nobody can turn TOTP on. */
-    totpEncryptionKey: env.TOTP_ENCRYPTION_KEY?.trim(),
+    /** AES-256-GCM key for TOTP secrets at rest (32 bytes, checked above); without it nobody can turn TOTP on. */
+    totpEncryptionKey: env.TOTP_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(env.TOTP_ENCRYPTION_KEY) ?? undefined),
     /** The passkeys' relying party; unset, it is derived from each request outside production (lib/auth/webauthn-party.ts). */
     webauthn: env.WEBAUTHN_RP_ID && env.WEBAUTHN_ORIGIN ? { rpId: env.WEBAUTHN_RP_ID, origin: env.WEBAUTHN_ORIGIN } : undefined,
     /** Where links in mails and admin reset links point; never taken from a request's Host header. */

@@ -16,6 +16,7 @@
  * the server process. The standalone build (.next/standalone/server.js) does not
  * use it; see README "Security".
  */
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -38,6 +39,17 @@ function options() {
 }
 
 const { port, hostname } = options();
+// Serve with the configuration the build recorded, as Next.js's own standalone
+// server does: next.config.js is not evaluated again at run time, and Next.js
+// does not take this server for `next start` (whose warning about
+// `output: "standalone"` would not apply here).
+try {
+  const built = JSON.parse(readFileSync(path.join(ROOT, ".next/required-server-files.json"), "utf8"));
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(built.config);
+} catch {
+  console.error("No production build in .next: run `npm run build` first.");
+  process.exit(1);
+}
 // As `next start` does, before Next.js (and React) load: they read it once. (Next.js types it read-only.)
 /** @type {Record<string, string | undefined>} */ (process.env).NODE_ENV ||= "production";
 const { default: next } = await import("next");

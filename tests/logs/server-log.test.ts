@@ -20,6 +20,11 @@ describe("the server's log after the whole test run", () => {
     expect(lines.length).toBeGreaterThan(10);
   });
 
+  it("carries no warning meant for `next start`: npm start runs its own server around Next.js", () => {
+    expect(lines.join("\n")).toContain("Ready on http://");
+    expect(lines.join("\n")).not.toContain("does not work with \"output: standalone\"");
+  });
+
   it("records auth events as one JSON line each", () => {
     const events = lines.filter((line) => line.includes('"auth_event"')).map((line) => JSON.parse(line));
     const types = [...new Set(events.map((event) => event.event))];

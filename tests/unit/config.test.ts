@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/edge/config";
 
@@ -44,6 +45,22 @@ describe("configuration", () => {
     ["EVENT_RETENTION", "-1d"],
   ])("names %s when it is %j", (name, value) => {
     expect(() => parseConfig({ JWT_SECRET: secret, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("reads TOTP_ENCRYPTION_KEY in base64 or base64url, with or without padding, as the same 32 bytes", () => {
+    const key = randomBytes(32);
+    for (const encoded of [key.toString("base64"), key.toString("base64url"), key.toString("base64").replace(/=+$/, ""), ` ${key.toString("base64url")}\n`]) {
+      expect(Buffer.from(parseConfig({ JWT_SECRET: secret, TOTP_ENCRYPTION_KEY: encoded }).totpEncryptionKey!)).toEqual(key);
+    }
+  });
+
+  it.each([
+    ["16 bytes", randomBytes(16).toString("base64")],
+    ["33 bytes", randomBytes(33).toString("base64url")],
+    ["hex", randomBytes(32).toString("hex")],
+    ["both alphabets at once", "ab+c-" + randomBytes(30).toString("base64url")],
+  ])("refuses a TOTP_ENCRYPTION_KEY of %s, saying which encodings work", (_kind, encoded) => {
+    expect(() => parseConfig({ JWT_SECRET: secret, TOTP_ENCRYPTION_KEY: encoded })).toThrow(/TOTP_ENCRYPTION_KEY must be 32 random bytes in base64 or base64url/);
   });
 
   it("reads durations in seconds, minutes, hours and days", () => {
