@@ -1,23 +1,31 @@
 /**
  * What a new contributor waits for: `git clone` of this repository into a temporary
  * directory, `npm ci` with the npm cache already warm (offline preferred), then
- * `npm run dev` until `/` first answers 200. Each step is bounded in time; the dev
- * server's processes are stopped and the directory deleted afterwards, whatever
- * happened. `--no-fresh-clone` skips it.
+ * `npm run dev` until `/` first answers 200, then `npm test` in that clone, with
+ * the time of each of its stages. Each step is bounded in time; the dev server's
+ * processes are stopped and the directory deleted afterwards, whatever happened.
+ * `--no-fresh-clone` skips it.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/tools/free-port";
 import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
 import { processTree, readProc, signalAll } from "@/tools/processes";
 import { log, skipFreshClone } from "./plan";
 
+/** `npm test`'s own report (scripts/test.ts, TESSERA_TEST_REPORT). */
+export interface NpmTestRun {
+  passed: boolean;
+  seconds: number;
+  stages: { name: string; seconds: number; passed: boolean }[];
+}
+
 export type FreshClone =
   | { skipped: string }
-  | { cloneSeconds: number; npmCiSeconds: number; devFirst200Seconds: number; totalSeconds: number };
+  | { cloneSeconds: number; npmCiSeconds: number; devFirst200Seconds: number; totalSeconds: number; npmTest: NpmTestRun | { skipped: string } };
 
-const LIMITS_MS = { clone: 60_000, npmCi: 360_000, dev: 240_000 };
+const LIMITS_MS = { clone: 60_000, npmCi: 360_000, dev: 240_000, npmTest: 900_000 };
 
 /** Settings of the runner's own that a new clone would not have. */
 const OWN_SETTINGS = ["DATABASE_URL", "DATABASE_MIGRATE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "EMBEDDED_DATA_DIR", "NODE_ENV", "PORT"];
@@ -38,9 +46,9 @@ async function stopTree(pid: number): Promise<void> {
 }
 
 /** Runs a command in a process group of its own; on timeout the whole tree is stopped and this throws. */
-async function timedCommand(what: string, command: string, args: string[], cwd: string, timeoutMs: number): Promise<number> {
+async function timedCommand(what: string, command: string, args: string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: cleanEnv(), detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(command, args, { cwd, env: { ...cleanEnv(), ...env }, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const timer = setTimeout(() => void stopTree(child.pid!), timeoutMs);
@@ -80,6 +88,18 @@ async function devUntilFirst200(cwd: string): Promise<number> {
   }
 }
 
+/** `npm test` in the fresh clone, with its stages as it reports them; a failure is reported, not thrown. */
+async function npmTestIn(clone: string, dir: string): Promise<NpmTestRun | { skipped: string }> {
+  log("npm test in the fresh clone…");
+  const report = path.join(dir, "npm-test.json");
+  try {
+    await timedCommand("npm test", "npm", ["test"], clone, LIMITS_MS.npmTest, { TESSERA_TEST_REPORT: report });
+  } catch (error) {
+    return { skipped: `failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}` };
+  }
+  return JSON.parse(readFileSync(report, "utf8")) as NpmTestRun;
+}
+
 /** Clone, install and first page of a fresh copy; a failure is reported in the table rather than failing the run. */
 export async function measureFreshClone(): Promise<FreshClone> {
   if (skipFreshClone) return { skipped: "skipped (--no-fresh-clone)" };
@@ -91,7 +111,8 @@ export async function measureFreshClone(): Promise<FreshClone> {
     const cloneSeconds = await timedCommand("git clone", "git", ["clone", "--quiet", "--branch", branch, PROJECT_ROOT, clone], dir, LIMITS_MS.clone);
     const npmCiSeconds = await timedCommand("npm ci", "npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], clone, LIMITS_MS.npmCi);
     const devFirst200Seconds = await devUntilFirst200(clone);
-    return { cloneSeconds, npmCiSeconds, devFirst200Seconds, totalSeconds: cloneSeconds + npmCiSeconds + devFirst200Seconds };
+    const npmTest = await npmTestIn(clone, dir);
+    return { cloneSeconds, npmCiSeconds, devFirst200Seconds, totalSeconds: cloneSeconds + npmCiSeconds + devFirst200Seconds, npmTest };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`Fresh clone failed: ${message}`);

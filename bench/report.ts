@@ -1,25 +1,15 @@
 /**
  * Writes one run's report: the one table (console and Markdown), the results JSON and
- * a dependency-free SVG bar chart, as bench/RESULTS.md, bench/results.json and
+ * a dependency-free SVG bar chart, as bench/RESULTS.md, bench/out/results.json and
  * bench/chart.svg.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "@/tools/app-server";
 import type { Machine, Measurements } from "./measurements";
 import { CONNECTION_LEVELS, log, PLAN, quick, SIGN_IN_CONNECTIONS } from "./plan";
 import { GOALS } from "./goals";
-import type { Table } from "./table";
-
-export interface Row {
-  section: string;
-  measure: string;
-  value: string;
-  compared: string;
-  /** The figure's goal (bench/goals.ts), if it has one, and whether this run met it. */
-  goal?: string;
-  met?: boolean;
-}
+import type { Row, Table } from "./table";
 
 const COLUMNS = ["section", "measure", "value", "goal", "met", "compared"] as const;
 
@@ -156,7 +146,10 @@ function chartPanels(measured: Measurements): Panel[] {
   ];
 }
 
-/** Writes bench/chart.svg, bench/results.json and bench/RESULTS.md: every figure of this one run. */
+/**
+ * Writes bench/RESULTS.md and bench/chart.svg (committed: the README's figures come
+ * from them) and the raw numbers to bench/out/results.json (not committed).
+ */
 export function writeReport(run: RunInfo, measured: Measurements, table: Table): void {
   const benchDir = path.join(PROJECT_ROOT, "bench");
   writeFileSync(path.join(benchDir, "chart.svg"), svgChart(`Tessera benchmark, ${run.startedAt.toISOString().slice(0, 10)}`, chartPanels(measured)));
@@ -182,9 +175,10 @@ export function writeReport(run: RunInfo, measured: Measurements, table: Table):
     targets: table.targets,
     table: table.rows,
   };
-  writeFileSync(path.join(benchDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  mkdirSync(path.join(benchDir, "out"), { recursive: true });
+  writeFileSync(path.join(benchDir, "out", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(benchDir, "RESULTS.md"), resultsMarkdown(table, run.machine, run.startedAt, run.seconds));
-  log("Wrote bench/results.json, bench/RESULTS.md and bench/chart.svg.");
+  log("Wrote bench/RESULTS.md, bench/chart.svg and bench/out/results.json.");
 }
 
 function resultsMarkdown(table: Table, machine: Machine, startedAt: Date, seconds: number): string {
@@ -193,8 +187,8 @@ function resultsMarkdown(table: Table, machine: Machine, startedAt: Date, second
 
 Written by \`npm run bench\` (bench/run.ts) on ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: Node ${machine.node},
 ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")} at the start,
-${Math.round(seconds)} s in all. Every figure below comes from this one run; the raw numbers are in
-[results.json](results.json).${quick ? "\n\n**This was a `--quick` run: the cells are too short for the numbers to mean much.**" : ""}
+${Math.round(seconds)} s in all. Every figure below comes from this one run; the raw numbers are
+written to \`bench/out/results.json\`, which is not committed.${quick ? "\n\n**This was a `--quick` run: the cells are too short for the numbers to mean much.**" : ""}
 
 ## Goals: ${met} of ${table.targets.length} met
 

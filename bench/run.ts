@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: builds once, then measures token verification in-process and the
- * running app over loopback HTTP, and writes every figure of this one run to
- * bench/results.json, bench/RESULTS.md and bench/chart.svg.
+ * running app over loopback HTTP, times `npm test` in a fresh clone, and writes every
+ * figure of this one run to bench/RESULTS.md, bench/chart.svg and bench/out/results.json.
  *
  *   npm run bench [-- --quick] [-- --no-build] [-- --no-fresh-clone]
  *
  * `--quick` shortens every cell (for checking the script, not for numbers);
  * `--no-build` reuses an existing .next build; `--no-fresh-clone` skips timing a
- * fresh clone's `npm ci` and first `npm run dev` page.
+ * fresh clone's `npm ci`, first `npm run dev` page and `npm test`.
  */
 import { cpus, loadavg } from "node:os";
 import { buildApps } from "./builds";

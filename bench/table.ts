@@ -1,7 +1,7 @@
 /**
  * The one table of a run: a row per figure, grouped by section; a figure with a goal
  * (bench/goals.ts) shows the goal beside it and whether it was met. The goals are also
- * collected as a list, for the summary at the top of RESULTS.md and for results.json.
+ * collected as a list, for the summary at the top of RESULTS.md and for bench/out/results.json.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,7 +11,16 @@ import { atLeast, atMost, below, GOALS, VERCEL_EDGE_LIMITS_GZIP_BYTES, type Goal
 import type { Cell } from "./load";
 import type { Measurements, MemoryReading } from "./measurements";
 import { CONNECTION_LEVELS, PLAN, PROBE_CONNECTIONS, SIGN_IN_CONNECTIONS } from "./plan";
-import type { Row } from "./report";
+
+export interface Row {
+  section: string;
+  measure: string;
+  value: string;
+  compared: string;
+  /** The figure's goal (bench/goals.ts), if it has one, and whether this run met it. */
+  goal?: string;
+  met?: boolean;
+}
 
 export interface TargetCheck {
   name: string;
@@ -276,6 +285,19 @@ function freshCloneSection(fresh: Measurements["freshClone"]): Section {
     .row("in all", fmt.s(fresh.totalSeconds));
 }
 
+function npmTestSection(fresh: Measurements["freshClone"]): Section {
+  const section = new Section("npm test");
+  const run = "skipped" in fresh ? fresh : fresh.npmTest;
+  if ("skipped" in run) return section.row("npm test in a fresh clone", run.skipped);
+  const seconds = fmt.s(run.seconds);
+  section.goal("npm test in a fresh clone, every suite", run.passed ? seconds : `${seconds} (FAILED)`, "", atMost(run.passed ? run.seconds : Infinity, GOALS.npmTestSeconds, fmt.s(GOALS.npmTestSeconds)), {
+    name: "npm test in a fresh clone (warm npm cache)",
+    measured: seconds,
+  });
+  for (const stage of run.stages) section.row(`stage: ${stage.name.split(":")[0]}`, fmt.s(stage.seconds), stage.passed ? "" : "FAILED");
+  return section;
+}
+
 /** Every figure as a row, section by section; the goals judged along the way. */
 export function tabulate(measured: Measurements): Table {
   const sections = [
@@ -288,6 +310,7 @@ export function tabulate(measured: Measurements): Table {
     databaseSection(measured.database),
     memorySection(measured.memory),
     freshCloneSection(measured.freshClone),
+    npmTestSection(measured.freshClone),
   ];
   return { rows: sections.flatMap((section) => section.rows), targets: sections.flatMap((section) => section.targets) };
 }

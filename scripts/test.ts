@@ -12,10 +12,11 @@
  *   4. The scan of the server's log for secrets runs last, over everything the
  *      lanes made the server write.
  *
- * It prints each stage's time and the total.
+ * It prints each stage's time and the total, and writes them as JSON to
+ * TESSERA_TEST_REPORT when that is set (`npm run bench` times a fresh clone's run).
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromium, type BrowserServer } from "@playwright/test";
@@ -203,4 +204,8 @@ for (const stage of stages) {
 }
 const failed = stages.filter((stage) => !stage.passed).map((stage) => stage.name.split(":")[0]);
 console.log(`\n${passed && failed.length === 0 ? "All test suites passed" : `Failed: ${failed.join(", ") || "see above"}`} in ${seconds(started).toFixed(1)} s.`);
+const totalSeconds = seconds(started);
+if (process.env.TESSERA_TEST_REPORT) {
+  writeFileSync(process.env.TESSERA_TEST_REPORT, `${JSON.stringify({ passed: passed && failed.length === 0, seconds: totalSeconds, stages }, null, 2)}\n`);
+}
 process.exitCode = passed && failed.length === 0 ? 0 : 1;
