@@ -1,4 +1,5 @@
 import { checkDatabase } from "@/lib/db/health";
+import { RETRY_AFTER_SECONDS } from "@/lib/http/client-errors";
 import { handlers } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
     const up = await checkDatabase();
     return Response.json(
       { status: up ? "ok" : "degraded", db: up ? "up" : "down" },
-      { status: up ? 200 : 503, headers: { "cache-control": "no-store", ...(up ? {} : { "retry-after": "5" }) } },
+      { status: up ? 200 : 503, headers: { "cache-control": "no-store", ...(up ? {} : { "retry-after": String(RETRY_AFTER_SECONDS) }) } },
     );
   },
 });
