@@ -3,7 +3,7 @@
  * `npm run db:prune`: it provides the database (DATABASE_URL, or the embedded
  * one, started here and stopped when Next.js exits), applies pending
  * migrations, then runs Next.js (or the seed) with DATABASE_URL pointing at it:
- * `next dev`, or for `start` the production server in scripts/server/start.js.
+ * `next dev`, or for `start` the production server in server/start.js.
  * `dev` without SMTP_URL also starts a local inbox that catches every mail
  * (tools/mail-catcher.ts); `start` never does: without SMTP_URL, production's
  * email features answer 503 email_unavailable.
@@ -152,10 +152,10 @@ async function devMail(env: Env, port: string): Promise<{ env: Env; close(): Pro
   return { env: { ...appUrl, SMTP_URL: catcher.smtpUrl }, close: () => catcher.close() };
 }
 
-/** `next dev`, or the production server around Next.js (scripts/server/start.js, which takes `next start`'s -p and -H). */
+/** `next dev`, or the production server around Next.js (server/start.js, which takes `next start`'s -p and -H). */
 function spawnNext(command: "dev" | "start", args: string[], launcherEnv: Env): ChildProcess {
   const program =
-    command === "dev" ? [createRequire(import.meta.url).resolve("next/dist/bin/next"), "dev"] : [path.join(ROOT, "scripts/server/start.js")];
+    command === "dev" ? [createRequire(import.meta.url).resolve("next/dist/bin/next"), "dev"] : [path.join(ROOT, "server/start.js")];
   return spawn(process.execPath, [...program, ...args], {
     cwd: ROOT,
     // Next.js loads the .env files itself; only the database settings (and in development the mail's) come from here.

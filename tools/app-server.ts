@@ -53,8 +53,8 @@ export interface AppOptions {
   /** The project tree to run: this repository by default, or a copy of it. */
   cwd?: string;
   /**
-   * What serves the build: `npm start` (the launcher, then scripts/server/start.js) by
-   * default; `server` for scripts/server/start.js alone, so signals reach it directly;
+   * What serves the build: `npm start` (the launcher, then server/start.js) by
+   * default; `server` for server/start.js alone, so signals reach it directly;
    * `standalone` for the traced self-hosting build in `.next/standalone`.
    */
   program?: "npm start" | "server" | "standalone";
@@ -68,7 +68,7 @@ type Resolved = AppOptions & Required<Pick<AppOptions, "dataDir" | "name" | "cwd
 
 /** Memory and CPU time of the app's processes under `npm start`. */
 export interface AppFootprint {
-  /** The server's process group: scripts/server/start.js, which runs Next.js in-process. */
+  /** The server's process group: server/start.js, which runs Next.js in-process. */
   next: GroupFootprint;
   /** The rest: npm, tsx and scripts/run.ts, and the embedded PostgreSQL server that the launcher started. */
   launcher: GroupFootprint;
@@ -125,7 +125,7 @@ export class AppServer {
     const address = ["-p", String(port), "-H", "127.0.0.1"];
     const launch = {
       "npm start": { command: "npm", args: ["start", "--", ...address], cwd: resolved.cwd, listen: {} },
-      server: { command: process.execPath, args: ["scripts/server/start.js", ...address], cwd: resolved.cwd, listen: {} },
+      server: { command: process.execPath, args: ["server/start.js", ...address], cwd: resolved.cwd, listen: {} },
       standalone: { command: process.execPath, args: ["server.js"], cwd: path.join(resolved.cwd, ".next/standalone"), listen: { PORT: String(port), HOSTNAME: "127.0.0.1" } },
     }[options.program ?? "npm start"];
     const child = spawn(launch.command, launch.args, {

@@ -1,7 +1,7 @@
 /**
  * Who is calling: IP and user agent for sessions, audit events and rate limits.
  * The IP is X-Forwarded-For's first entry. Under `npm start` the production
- * server (scripts/server/) writes that header from the socket, unless
+ * server (server/) writes that header from the socket, unless
  * TRUST_PROXY=1 says the proxy in front sets it (docs/security.md#client-address). The standalone
  * server and `next dev` pass on whatever the client sent: README "Security".
  * The per-IP limit counts by `clientAddressKey`: an IPv6 client by its /64.

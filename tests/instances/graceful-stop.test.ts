@@ -1,5 +1,5 @@
 /**
- * Stopping the production server (scripts/server/start.js) the way a process
+ * Stopping the production server (server/start.js) the way a process
  * manager does: a request already in flight gets its normal answer, the
  * server stops accepting new connections at once, and it exits with 128 +
  * the signal's number.

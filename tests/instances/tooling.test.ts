@@ -41,7 +41,7 @@ describe("start-up in production", () => {
       JWT_PRIVATE_KEY: "",
       JWT_SECRET: secret,
     };
-    const child = spawn(process.execPath, ["scripts/server/start.js", "-p", String(await freePort()), "-H", "127.0.0.1"], { env, detached: true });
+    const child = spawn(process.execPath, ["server/start.js", "-p", String(await freePort()), "-H", "127.0.0.1"], { env, detached: true });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

@@ -2,7 +2,7 @@
  * A second app server beside the one `npm test` started: the same build, the
  * same database and settings, with a few settings of its own on top (another
  * limit, another cookie policy, no trusted proxy), for a test that needs the
- * app configured otherwise. It runs the production server (scripts/server/start.js)
+ * app configured otherwise. It runs the production server (server/start.js)
  * directly, since the database is already there and migrated; a test about
  * `npm start` itself asks for `program: "npm start"`.
  */

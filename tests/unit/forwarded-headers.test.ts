@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/edge/config";
 import { clientInfo } from "@/lib/http/client-info";
-import { forwardedFromSocket, trustsProxy } from "@/scripts/server/forwarded-headers.js";
+import { forwardedFromSocket, trustsProxy } from "@/server/forwarded-headers.js";
 
 /** A request as Node.js hands it to the server: headers as the client sent them, and its socket. */
 function request(headers: Record<string, string>, socket: { remoteAddress?: string; localPort?: number; encrypted?: boolean }): IncomingMessage {

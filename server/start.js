@@ -10,7 +10,7 @@
  * sets them (./forwarded-headers.js). Everything else is Next.js's own work:
  * middleware, instrumentation.ts's start-up checks, routing.
  *
- *   node scripts/server/start.js [-p PORT] [-H HOSTNAME]
+ *   node server/start.js [-p PORT] [-H HOSTNAME]
  *
  * Plain JavaScript rather than TypeScript through tsx, so no loader hook sits in
  * the server process. The standalone build (.next/standalone/server.js) does not
@@ -23,7 +23,7 @@ import { parseArgs } from "node:util";
 import { drainOnSignals } from "./drain.js";
 import { forwardedFromSocket, trustsProxy } from "./forwarded-headers.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** `next start`'s options that the scripts use: -p/--port (or PORT, default 3000) and -H/--hostname. */
 function options() {
@@ -33,7 +33,7 @@ function options() {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"${values.port ?? process.env.PORT}" is not a port number`);
     return { port, hostname: values.hostname };
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\nusage: node scripts/server/start.js [-p PORT] [-H HOSTNAME]`);
+    console.error(`${error instanceof Error ? error.message : error}\nusage: node server/start.js [-p PORT] [-H HOSTNAME]`);
     process.exit(1);
   }
 }
