@@ -196,7 +196,7 @@ export const updateUserSchema = z
   .object({
     name: nameSchema.optional(),
     dob: z.union([dobSchema, z.null()]).optional(),
-    /** Your own only; `null` removes it. A new address is unverified until its link is opened. */
+    /** Your own only; `null` removes it. A new address is a claim until it is confirmed with the link mailed to it. */
     email: z.preprocess((value) => (value === "" ? null : value), z.union([emailSchema, z.null()]).optional()),
     password: passwordSchema.optional(),
     currentPassword: z.string().max(1024).optional(),
