@@ -41,7 +41,7 @@ async function freshPage(browser: Browser): Promise<Page> {
   return (await browser.newContext()).newPage();
 }
 
-test("a user registers with an email address and confirms it from the mail's link", async ({ page }) => {
+test("a user registers with an email address and confirms it with the Confirm button of the page the mail's link opens", async ({ page }) => {
   const username = newUsername("e2e-verify");
   const email = uniqueAddress("e2e-verify");
   await registerThroughForm(page, username, "Verify Tester", { email });
@@ -50,8 +50,16 @@ test("a user registers with an email address and confirms it from the mail's lin
 
   const mail = await waitForMail(email, { subject: /^Confirm your email address/ });
   await page.goto(linkIn(mail, "/verify-email"));
+  await expect(page.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();
+  await expect(page.getByText(`Confirm ${email} as the email address of the Tessera account ${username}.`)).toBeVisible();
+  // Opening the link confirmed nothing.
+  await page.goto("/dashboard");
+  await expect(details).toContainText(`Email address: ${email} (not confirmed yet`);
+
+  await page.goto(linkIn(mail, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Email address confirmed" })).toBeVisible();
-  await expect(page.getByRole("status")).toContainText(`${email} is confirmed.`);
+  await expect(page.getByRole("status")).toContainText("Your email address is confirmed.");
 
   await page.getByRole("link", { name: "Go to your dashboard" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

@@ -31,11 +31,25 @@ export const emailSchema = z
 /** An empty form field means "no email". */
 const optionalEmail = z.preprocess((value) => (value === "" || value === null ? undefined : value), emailSchema.optional());
 
+/**
+ * Characters that would let a name be more than one line of text where it is
+ * shown or mailed: control characters (C0 with tab and newline, DEL, C1), the
+ * Unicode line and paragraph separators, and the bidirectional embeddings,
+ * overrides and isolates that make text read in another order than it is stored.
+ */
+const NOT_ONE_LINE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+/** One line of printable text: a name is shown on pages and greeted in mails. */
+function isOneLine(value: string): boolean {
+  return !NOT_ONE_LINE.test(value);
+}
+
 export const nameSchema = z
   .string({ error: "Name is required." })
   .trim()
   .min(2, "Name must be at least 2 characters.")
-  .max(100, "Name must be at most 100 characters.");
+  .max(100, "Name must be at most 100 characters.")
+  .refine(isOneLine, "Name must be one line of text, without control characters.");
 
 /** A real calendar date (YYYY-MM-DD), not in the future. */
 export const dobSchema = z
@@ -182,7 +196,7 @@ export const updateUserSchema = z
   .object({
     name: nameSchema.optional(),
     dob: z.union([dobSchema, z.null()]).optional(),
-    /** Your own only; `null` removes it. A new address is unverified until its link is opened. */
+    /** Your own only; `null` removes it. A new address is a claim until it is confirmed with the link mailed to it. */
     email: z.preprocess((value) => (value === "" ? null : value), z.union([emailSchema, z.null()]).optional()),
     password: passwordSchema.optional(),
     currentPassword: z.string().max(1024).optional(),
@@ -215,7 +229,9 @@ export const passkeyNameSchema = z
   .string({ error: "Name is required." })
   .trim()
   .min(1, "Name is required.")
-  .max(64, "Name must be at most 64 characters.");
+  .max(64, "Name must be at most 64 characters.")
+  // Named in the mails and on the reset page, like a user's name.
+  .refine(isOneLine, "Name must be one line of text, without control characters.");
 
 /** base64url, as WebAuthn's JSON encodes binary; a credential ID is at most 1023 bytes. */
 const base64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, "Not base64url.");

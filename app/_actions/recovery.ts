@@ -9,6 +9,7 @@ import { redirect } from "next/navigation";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { withStepUp } from "@/lib/http/step-up";
+import { verifyEmail } from "@/lib/use-cases/email";
 import { FORGOT_PASSWORD_ANSWER, issueResetLink, requestPasswordReset, resetPassword, type ResetLink } from "@/lib/use-cases/recovery";
 
 export async function forgotPasswordAction(_previous: FormState, form: FormData): Promise<FormState> {
@@ -31,6 +32,17 @@ export async function resetPasswordAction(_previous: FormState, form: FormData):
     return formStateFrom(error, values);
   }
   redirect("/login?reset=done");
+}
+
+/** The confirmation page's "Confirm" button: confirms the address, then shows that it is confirmed. */
+export async function verifyEmailAction(_previous: FormState, form: FormData): Promise<FormState> {
+  try {
+    await verifyEmail({ token: formText(form, "token") }, clientInfo(await headers()));
+  } catch (error) {
+    return formStateFrom(error, {});
+  }
+  // Away from the link, which is used up now: reloaded, its page would say it no longer works.
+  redirect("/verify-email?confirmed=1");
 }
 
 export interface ResetLinkState extends FormState {

@@ -9,11 +9,11 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
 import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { clearPasswordChecks, guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
+import { clearPasswordChecks, guardAddressMail, guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
 import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
 import { ApiError } from "@/lib/edge/errors";
-import { emailTaken, usernameTaken } from "@/lib/users/queries";
+import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/ceremonies";
@@ -130,37 +130,33 @@ export interface NewUser {
   password: string;
   name: string;
   dob?: Date | undefined;
-  /** Optional; unverified until the link mailed to it is opened. */
+  /** Optional; a claim until it is confirmed with the link mailed to it. */
   email?: string | undefined;
-}
-
-/** A taken username or email address, whichever it is (the username first). */
-async function takenError(input: NewUser): Promise<ApiError | null> {
-  if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) return usernameTaken();
-  if (input.email && (await db.user.findUnique({ where: { email: input.email }, select: { id: true } }))) return emailTaken();
-  return null;
 }
 
 /**
  * Creates the account and its first session in one transaction; a taken
- * username or email address is a 409, a common or breached password a 400.
- * The look-up first spares the bcrypt
- * work (and a failed insert) for a name that is plainly taken; the unique
- * indexes still decide a race.
+ * username is a 409, a common or breached password a 400. An email address is
+ * stored as the account's claim whether or not another account owns it
+ * (lib/use-cases/email.ts), so the answer never tells that an address is in
+ * use; it counts against the limit on mail to unconfirmed addresses. The
+ * look-up first spares the bcrypt work (and a failed insert) for a username
+ * that is plainly taken; the unique index still decides a race.
  */
 export async function createAccount(input: NewUser, client: ClientInfo): Promise<StartedSession> {
   await guardClientAddress(client, null);
-  const taken = await takenError(input);
-  if (taken) throw taken;
-  await assertPasswordAllowed(input.password);
+  if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw usernameTaken();
   const user: SessionUser = { id: crypto.randomUUID(), username: input.username, role: "USER" };
+  await assertPasswordAllowed(input.password);
+  // Counted once nothing else stands in the way, and before the account exists: a refusal leaves none behind.
+  if (input.email) await guardAddressMail(user, client);
   const passwordHash = await hashPassword(input.password);
   try {
     return await startCookieSession(user, client, "register", null, {
       newUser: { id: user.id, username: input.username, name: input.name, dob: input.dob ?? null, email: input.email ?? null, passwordHash },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw (await takenError(input)) ?? usernameTaken();
+    if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Sign-in abuse limits (docs/security.md#abuse-limits), counted in the database so that every app
+ * Abuse limits (docs/security.md#abuse-limits), counted in the database so that every app
  * instance shares them.
  *
  * Per client address: every sign-in, token and register attempt counts. An
@@ -24,6 +24,10 @@
  * the same size, instead of the username's. An attacker who exhausts the
  * username's allowance keeps out every other client, not the account's owner;
  * and the owner's sign-ins leave the attacker's lockout in place.
+ *
+ * Mail to an address not yet confirmed (lib/mail/verification.ts): each one
+ * counts against its account's allowance and its client address's, so nobody
+ * makes the app mail an address, anyone's, again and again.
  *
  * Why not a limiter library with a PostgreSQL store: it would open a second
  * connection pool beside Prisma's, with its own settings, timeouts and failure
@@ -89,6 +93,21 @@ export async function withinAllowance(key: string, limit: number, now = new Date
 export async function guardAllowance(key: string, limit: number, username: string | null, client: ClientInfo, now = new Date()): Promise<void> {
   const { windowSeconds } = config().rateLimits;
   if (!(await take(key, limit, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+}
+
+/** Mails to unconfirmed addresses per account, and per client address, in each window. */
+const ADDRESS_MAILS_PER_ACCOUNT = 5;
+const ADDRESS_MAILS_PER_IP = 20;
+
+/**
+ * Counts one mail to an unconfirmed address for `account`, asked for by
+ * `client`: a registration with an address, an address change or a link sent
+ * again. 429 `rate_limited` with Retry-After once the client address or the
+ * account has used up its allowance.
+ */
+export async function guardAddressMail(account: { id: string; username: string }, client: ClientInfo): Promise<void> {
+  await guardAllowance(`address-mail-ip:${clientAddressKey(client.ip)}`, ADDRESS_MAILS_PER_IP, account.username, client);
+  await guardAllowance(`address-mail:${account.id}`, ADDRESS_MAILS_PER_ACCOUNT, account.username, client);
 }
 
 /** A reserved password check; call `passed` when the password was right. */

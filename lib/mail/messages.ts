@@ -41,13 +41,36 @@ function when(at: Date): string {
   return at.toUTCString();
 }
 
-export function verifyEmailMail(name: string, url: string): MailContent {
+/**
+ * The link that confirms an address. It greets nobody by name: whoever claims
+ * an address also writes the account's name, and the address may be anyone's.
+ */
+export function verifyEmailMail(url: string): MailContent {
   return compose({
     subject: "Confirm your email address for Tessera",
-    greeting: `Hello ${name},`,
-    lines: ["Please confirm that this is your email address. Once it is confirmed, you can reset your password with it if you ever forget it.", "The link works once, within 24 hours."],
+    greeting: "Hello,",
+    lines: [
+      "Someone gave this email address for a Tessera account. If it was you, open the link and confirm it: the account can then reset its password with this address.",
+      "The link works once, within 24 hours.",
+    ],
     link: { url, label: "Confirm your email address" },
-    footer: "If you did not add this address to a Tessera account, ignore this mail: nothing changes unless the link is opened.",
+    footer: "If you did not give this address to a Tessera account, ignore this mail: nothing changes unless you confirm on the page the link opens.",
+  });
+}
+
+/**
+ * To the owner of a confirmed address that another account gave as its own
+ * (at registration, where the answer must not tell that the address is taken).
+ * No link: there is nothing for the owner to do.
+ */
+export function addressClaimedMail(name: string): MailContent {
+  return compose({
+    subject: "Someone tried to use your email address on Tessera",
+    greeting: `Hello ${name},`,
+    lines: [
+      "Someone gave this email address for another Tessera account. It stays with your account: the other account cannot confirm it, and nothing about your account changed.",
+    ],
+    footer: "If it was you, sign in to the account you have instead (Forgot your password? on the sign-in page helps). Otherwise there is nothing to do.",
   });
 }
 
@@ -64,18 +87,29 @@ export function resetPasswordMail(name: string, url: string): MailContent {
 /** The security notices: something changed in how the account is signed in to. */
 export type Notice =
   | { kind: "password_changed" }
-  | { kind: "password_reset" }
+  | { kind: "password_reset"; removedPasskeys: string[] }
   | { kind: "reset_link_issued" }
   | { kind: "email_changed"; newAddress: string | null }
   | { kind: "passkey_added"; passkeyName: string }
   | { kind: "totp_disabled"; byAdmin: boolean };
+
+function quoted(names: string[]): string {
+  return names.map((name) => `"${name}"`).join(", ");
+}
 
 function noticeText(notice: Notice): { subject: string; line: string } {
   switch (notice.kind) {
     case "password_changed":
       return { subject: "Your Tessera password was changed", line: "The password of your account was changed. Your other sessions were signed out." };
     case "password_reset":
-      return { subject: "Your Tessera password was reset", line: "The password of your account was reset with a reset link. Every session was signed out." };
+      return {
+        subject: "Your Tessera password was reset",
+        line:
+          "The password of your account was reset with a reset link. Every session was signed out." +
+          (notice.removedPasskeys.length > 0
+            ? ` Its passkeys were removed, so that none added by someone else still signs in: ${quoted(notice.removedPasskeys)}. Add yours again from your dashboard.`
+            : ""),
+      };
     case "reset_link_issued":
       return {
         subject: "An administrator made a reset link for your Tessera account",

@@ -1,56 +1,93 @@
 /**
- * Confirming an account's email address: the link from the verification mail
- * (GET /verify-email, or POST /api/auth/email/verify for an API client), and
- * sending that mail again. Adding or changing the address is a user change
- * (PATCH /api/users/:id, lib/users/queries.ts).
+ * Confirming an account's email address: the page the mailed link opens
+ * (/verify-email) shows what the link would confirm, and only its "Confirm"
+ * button, or POST /api/auth/email/verify for an API client, confirms it: mail
+ * scanners open links, and a look must change nothing. Also sending the link
+ * again. Adding or changing the address is a user change (PATCH
+ * /api/users/:id, lib/users/queries.ts).
+ *
+ * An unconfirmed address is a claim, not an owner: several accounts may claim
+ * one address, and the first to confirm it owns it; the other claims end then.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { verifySession } from "@/lib/auth/dal";
-import { takeAccountToken } from "@/lib/auth/account-tokens";
+import { findAccountToken, takeAccountToken } from "@/lib/auth/account-tokens";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { guardAllowance } from "@/lib/auth/rate-limit";
+import { guardAddressMail } from "@/lib/auth/rate-limit";
 import { forgetUser } from "@/lib/auth/process-session-cache";
 import { ApiError } from "@/lib/edge/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { assertMailAvailable } from "@/lib/mail/send";
-import { sendVerificationMail } from "@/lib/mail/verification";
+import { mailAddressClaim } from "@/lib/mail/verification";
 import { verifyEmailSchema } from "@/lib/schemas";
 
-/** Verification mails one account may ask for again per 15 minutes. */
-const VERIFICATION_MAILS_PER_ACCOUNT = 3;
+/** What the confirmation page shows before anything happens: the address the link confirms, and for which account. */
+export interface VerificationLinkStatus {
+  email: string;
+  username: string;
+}
+
+/** The link's state, read only: null for a used, expired or unknown link, or one for an address the account no longer has. */
+export async function verificationLinkStatus(token: unknown): Promise<VerificationLinkStatus | null> {
+  const link = await findAccountToken(token, "verify-email");
+  if (!link?.email) return null;
+  const user = await db.user.findUnique({ where: { id: link.userId }, select: { username: true, email: true } });
+  return user && user.email === link.email ? { email: link.email, username: user.username } : null;
+}
 
 /**
- * `{token}` from the link: marks the address it was sent to as confirmed, if
- * the account still has that address. Used once; a used, expired or unknown
- * link, or one for an address since replaced, is 410 `token_invalid`.
+ * `{token}` from the link: confirms the address it was sent to, if the account
+ * still claims it, and drops every other account's claim on that address (and
+ * their links for it) in the same transaction. Used once; a used, expired or
+ * unknown link, or one for an address since replaced or confirmed by another
+ * account, is 410 `token_invalid`.
  */
 export async function verifyEmail(input: unknown, client: ClientInfo): Promise<{ email: string }> {
   const { token } = validate(verifyEmailSchema, input);
-  const { email, userId, event } = await db.$transaction(async (tx) => {
-    const link = await takeAccountToken(tx, token, "verify-email");
-    const user = await tx.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, email: true } });
-    if (!user?.email || user.email !== link.email) throw new ApiError("token_invalid");
-    await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
-    const event: AuthEventInput = { type: "email_verified", username: user.username, userId: user.id, client };
-    await tx.authEvent.create({ data: authEventData(event) });
-    return { email: user.email, userId: user.id, event };
-  });
-  // The session check reads the profile: this instance must not show the address as unconfirmed.
-  forgetUser(userId);
-  logAuthEvent(event);
-  return { email };
+  let outcome: { email: string; userId: string; dropped: string[]; event: AuthEventInput };
+  try {
+    outcome = await db.$transaction(async (tx) => {
+      const link = await takeAccountToken(tx, token, "verify-email");
+      if (!link.email) throw new ApiError("token_invalid");
+      // Every account that claims the address, locked in one order: two confirmations of one address queue here
+      // instead of deadlocking, and the second sees what the first did.
+      const claims = await tx.$queryRaw<{ id: string; confirmed: boolean }[]>`
+        SELECT "id"::text AS "id", "emailVerifiedAt" IS NOT NULL AS "confirmed" FROM "User" WHERE "email" = ${link.email} ORDER BY "id" FOR UPDATE`;
+      const user = await tx.user.findUnique({ where: { id: link.userId }, select: { id: true, username: true, email: true } });
+      if (!user || user.email !== link.email) throw new ApiError("token_invalid");
+      if (claims.some((claim) => claim.id !== user.id && claim.confirmed)) throw new ApiError("token_invalid", "Another account confirmed this address first.");
+      await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
+      const dropped = claims.filter((claim) => claim.id !== user.id).map((claim) => claim.id);
+      if (dropped.length > 0) {
+        await tx.user.updateMany({ where: { id: { in: dropped } }, data: { email: null } });
+        await tx.accountToken.deleteMany({ where: { userId: { in: dropped }, purpose: "verify-email" } });
+      }
+      const event: AuthEventInput = { type: "email_verified", username: user.username, userId: user.id, client };
+      await tx.authEvent.create({ data: authEventData(event) });
+      return { email: link.email, userId: user.id, dropped, event };
+    });
+  } catch (error) {
+    // The unique index on confirmed addresses is the last word should a confirmation slip past the lock.
+    if (isUniqueViolation(error)) throw new ApiError("token_invalid", "Another account confirmed this address first.");
+    throw error;
+  }
+  // The session check reads the profile: this instance must not show an address as it was.
+  for (const id of [outcome.userId, ...outcome.dropped]) forgetUser(id);
+  logAuthEvent(outcome.event);
+  return { email: outcome.email };
 }
 
-/** Signed in, with an address not yet confirmed: sends its link again, at most three times per 15 minutes (then 429). */
+/** Signed in, with an address not yet confirmed: sends its link again, within the limit on mail to unconfirmed addresses (then 429). */
 export async function resendVerification(client: ClientInfo): Promise<{ email: string }> {
   const { user } = await verifySession();
-  const row = await db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true, email: true, emailVerifiedAt: true } });
+  const row = await db.user.findUnique({ where: { id: user.id }, select: { id: true, username: true, email: true, emailVerifiedAt: true } });
   if (!row?.email) throw new ApiError("validation_error", "Add an email address first.", { fields: { email: "Add an email address first." } });
   if (row.emailVerifiedAt) throw new ApiError("conflict", "Your email address is already confirmed.");
   assertMailAvailable();
-  await guardAllowance(`verify-mail:${row.id}`, VERIFICATION_MAILS_PER_ACCOUNT, user.username, client);
-  await sendVerificationMail({ id: row.id, name: row.name, email: row.email });
+  await guardAddressMail(row, client);
+  mailAddressClaim(row.id, row.email);
   return { email: row.email };
 }

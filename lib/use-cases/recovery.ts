@@ -8,6 +8,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
 import { dropAccountTokens, findAccountToken, issueAccountToken, spendAccountToken } from "@/lib/auth/account-tokens";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
@@ -50,10 +51,12 @@ export async function requestPasswordReset(input: unknown, client: ClientInfo): 
 }
 
 async function mailResetLink(account: { email: string } | { username: string }, client: ClientInfo): Promise<void> {
-  const user = await db.user.findUnique({
-    where: "email" in account ? { email: account.email } : { username: account.username },
-    select: { id: true, username: true, name: true, email: true, emailVerifiedAt: true },
-  });
+  const select = { id: true, username: true, name: true, email: true, emailVerifiedAt: true } as const;
+  // By address, only its confirmed owner: the accounts that merely claim it are not theirs to reset.
+  const user =
+    "email" in account
+      ? await db.user.findFirst({ where: { email: account.email, emailVerifiedAt: { not: null } }, select })
+      : await db.user.findUnique({ where: { username: account.username }, select });
   if (!user?.email || !user.emailVerifiedAt) return;
   if (!(await withinAllowance(`reset-mail:${user.id}`, RESET_MAILS_PER_ACCOUNT))) return;
   const { token } = await issueAccountToken("reset-password", user.id);
@@ -61,24 +64,49 @@ async function mailResetLink(account: { email: string } | { username: string }, 
   await deliver({ to: user.email, ...resetPasswordMail(user.name, appLink("/reset-password", { token })) }, { kind: "reset-password", userId: user.id });
 }
 
-/** What the reset page needs before it shows its form: whether the link works, and whether it must ask for a code. */
+/**
+ * What the reset page needs before it shows its form: whether the link works,
+ * whether it must ask for a code, and the passkeys the reset will remove.
+ */
 export interface ResetLinkStatus {
   username: string;
   secondFactor: boolean;
+  /** The names of the account's passkeys, oldest first. */
+  passkeys: string[];
 }
 
 export async function resetLinkStatus(token: unknown): Promise<ResetLinkStatus | null> {
   const link = await findAccountToken(token, "reset-password");
   if (!link) return null;
-  const user = await db.user.findUnique({ where: { id: link.userId }, select: { username: true, totpEnabledAt: true } });
-  return user ? { username: user.username, secondFactor: user.totpEnabledAt !== null } : null;
+  const user = await db.user.findUnique({
+    where: { id: link.userId },
+    select: { username: true, totpEnabledAt: true, passkeys: { select: { name: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+  });
+  return user ? { username: user.username, secondFactor: user.totpEnabledAt !== null, passkeys: user.passkeys.map((passkey) => passkey.name) } : null;
+}
+
+/**
+ * Removes every passkey of `userId` inside `tx` and returns their names, oldest
+ * first: one added while the reset runs goes too, and is named.
+ */
+async function removeEveryPasskey(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ name: string }[]>`
+    WITH "removed" AS (DELETE FROM "Passkey" WHERE "userId" = ${userId}::uuid RETURNING "id", "name", "createdAt")
+    SELECT "name" FROM "removed" ORDER BY "createdAt", "id"`;
+  return rows.map((row) => row.name);
 }
 
 /**
  * `{token, password}` (and `code` or `backupCode` when the account has TOTP
  * on): sets the new password, uses the link up, ends every session of the
- * account and forgets its trusted devices, all in one transaction, and
- * records `password_reset`. A used, expired or unknown link is 410 `token_invalid`.
+ * account, forgets its trusted devices and removes its passkeys, all in one
+ * transaction, and records `password_reset` and a `passkey_removed` per
+ * passkey. The notice names the passkeys removed. A used, expired or unknown
+ * link is 410 `token_invalid`.
+ *
+ * Passkeys go because a reset is how an owner takes back an account that
+ * someone else held: a passkey that person added would sign them in again,
+ * and nothing tells it from the owner's own (its name is whatever they chose).
  */
 export async function resetPassword(input: unknown, client: ClientInfo): Promise<void> {
   const { token, password, ...secondFactor } = validate(resetPasswordSchema, input);
@@ -101,18 +129,22 @@ export async function resetPassword(input: unknown, client: ClientInfo): Promise
   }
   const passwordHash = await hashPassword(password);
   const event: AuthEventInput = { type: "password_reset", username: user.username, userId: user.id, client };
-  await db.$transaction(async (tx) => {
+  const passkeyRemoved: AuthEventInput = { type: "passkey_removed", username: user.username, userId: user.id, client };
+  const removedPasskeys = await db.$transaction(async (tx) => {
     await spendAccountToken(tx, link);
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await dropAccountTokens(tx, user.id, "reset-password");
     await endEverySessionIn(tx, user.id);
-    await tx.authEvent.create({ data: authEventData(event) });
+    const removed = await removeEveryPasskey(tx, user.id);
+    await tx.authEvent.createMany({ data: [authEventData(event), ...removed.map(() => authEventData(passkeyRemoved))] });
+    return removed;
   });
   forgetUser(user.id);
   logAuthEvent(event);
+  removedPasskeys.forEach(() => logAuthEvent(passkeyRemoved));
   // The owner proved the mailbox: a lock-out by someone else's guesses must not keep them out now.
   await clearPasswordChecks(user.username, null);
-  sendNotice(user.id, { kind: "password_reset" });
+  sendNotice(user.id, { kind: "password_reset", removedPasskeys });
 }
 
 export interface ResetLink {

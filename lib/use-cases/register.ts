@@ -5,18 +5,19 @@ import type { StartedSession } from "@/lib/auth/session";
 import { setSessionCookies } from "@/lib/auth/session-cookies";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
-import { sendVerificationMail } from "@/lib/mail/verification";
+import { mailAddressClaim } from "@/lib/mail/verification";
 import { registerSchema } from "@/lib/schemas";
 
 /**
  * Validates `{username, password, name, dob?, email?}`, creates the account
- * with its first session, and sets the cookies; an email address gets its
- * verification mail.
+ * with its first session, and sets the cookies. An email address gets its
+ * confirmation link, or, if another account already owns it, that owner is
+ * told instead: the answer is the same either way.
  */
 export async function register(input: unknown, client: ClientInfo): Promise<StartedSession> {
   const account = validate(registerSchema, input);
   const started = await createAccount(account, client);
   await setSessionCookies(started);
-  if (account.email) await sendVerificationMail({ id: started.user.id, name: account.name, email: account.email });
+  if (account.email) mailAddressClaim(started.user.id, account.email);
   return started;
 }

@@ -37,7 +37,7 @@ export interface PublicUser {
   name: string;
   dob: string | null;
   email: string | null;
-  /** Whether the owner opened the link mailed to `email`; recovery mail goes only to a confirmed address. */
+  /** Whether the account confirmed `email` with the link mailed to it; until then it is only a claim, and recovery mail goes only to a confirmed address. */
   emailVerified: boolean;
   role: Role;
   createdAt: string;

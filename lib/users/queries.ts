@@ -8,13 +8,15 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { assertPasswordAllowed } from "@/lib/auth/password-policy";
 import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
+import { dropAccountTokens } from "@/lib/auth/account-tokens";
+import { guardAddressMail } from "@/lib/auth/rate-limit";
 import { revokeDevices } from "@/lib/auth/trusted-devices";
 import { revokeSessions } from "@/lib/auth/session-queries";
 import { forgetUser } from "@/lib/auth/process-session-cache";
 import { assertRecentAuth } from "@/lib/auth/dal";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { sendNotice } from "@/lib/mail/notices";
-import { sendVerificationMail } from "@/lib/mail/verification";
+import { mailAddressClaim } from "@/lib/mail/verification";
 import {
   assertMayChangeCredentials,
   assertMayChangeRole,
@@ -24,7 +26,6 @@ import {
   userFor,
   type AdminViewer,
   type PublicUser,
-  type PublicUserRow,
   type UserView,
   type Viewer,
 } from "@/lib/users/access";
@@ -111,7 +112,7 @@ interface Editor {
   sessionId: string;
 }
 
-/** The one answer to an email address another account already has. */
+/** The one answer to an email address another account has confirmed, for your own account's address change. */
 export function emailTaken(): ApiError {
   return new ApiError("conflict", "That email address is in use.", { fields: { email: "That email address is in use." } });
 }
@@ -125,8 +126,12 @@ export function emailTaken(): ApiError {
  * and ends your other sessions and forgets the account's trusted devices. A
  * wrong `currentPassword` counts against the same per-username limit as a
  * failed sign-in: whoever holds a stolen access token must not guess without
- * limit. A new address is unverified until its link is opened (mailed when
- * this server has mail); the old one, if it was confirmed, is told. The owner is told of a new password too.
+ * limit. A new address is a claim until it is confirmed with the link mailed
+ * to it (when this server has mail), and counts against the limit on such
+ * mail; one another account has confirmed is a 409 (only the owner changes
+ * the address, so this tells nothing about anyone else's account). The old
+ * address, if it was confirmed, is told. A new password ends the account's
+ * outstanding reset links, and the owner is told of it.
  */
 export async function updateUser(editor: Editor, id: string, changes: UserChanges, client: ClientInfo): Promise<UserView> {
   assertMayManage(editor.user, id);
@@ -141,6 +146,11 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
   // The address it already has is no change: nothing to confirm, nobody to tell.
   const newEmail = changes.email !== undefined && changes.email !== target.email ? { email: changes.email } : undefined;
   if (changes.password !== undefined || changes.role !== undefined || newEmail) await assertRecentAuth(editor.sessionId);
+  if (newEmail?.email) {
+    await guardAddressMail(target, client);
+    const owner = await db.user.findFirst({ where: { email: newEmail.email, emailVerifiedAt: { not: null }, NOT: { id } }, select: { id: true } });
+    if (owner) throw emailTaken();
+  }
 
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {
@@ -155,23 +165,19 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
   }
 
   const emailChanged: AuthEventInput = { type: "email_changed", username: target.username, userId: id, client };
-  let row: PublicUserRow;
-  try {
-    [row] = await db.$transaction([
-      db.user.update({
-        where: { id },
-        data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash, ...(newEmail ? { ...newEmail, emailVerifiedAt: null } : {}) },
-        select: publicUserSelect,
-      }),
-      ...(passwordHash ? [revokeDevices(id)] : []),
-      // Links mailed to the old address stop working with it.
-      ...(newEmail ? [db.accountToken.deleteMany({ where: { userId: id } })] : []),
-      ...(newEmail ? [db.authEvent.create({ data: authEventData(emailChanged) })] : []),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
-    throw error;
-  }
+  const [row] = await db.$transaction([
+    db.user.update({
+      where: { id },
+      data: { name: changes.name, dob: changes.dob, role: changes.role, passwordHash, ...(newEmail ? { ...newEmail, emailVerifiedAt: null } : {}) },
+      select: publicUserSelect,
+    }),
+    ...(passwordHash ? [revokeDevices(id)] : []),
+    // A reset link handed out or mailed before must not set the password back over the new one.
+    ...(passwordHash ? [dropAccountTokens(db, id, "reset-password")] : []),
+    // Links mailed to the old address stop working with it.
+    ...(newEmail ? [dropAccountTokens(db, id)] : []),
+    ...(newEmail ? [db.authEvent.create({ data: authEventData(emailChanged) })] : []),
+  ]);
   // The session check reads the user's role and profile: this instance must not answer with the old ones.
   forgetUser(id);
   if (passwordHash) {
@@ -182,7 +188,7 @@ export async function updateUser(editor: Editor, id: string, changes: UserChange
   if (newEmail) {
     logAuthEvent(emailChanged);
     if (target.email && target.emailVerifiedAt) sendNotice(id, { kind: "email_changed", newAddress: newEmail.email }, { to: target.email });
-    if (newEmail.email) await sendVerificationMail({ id, name: row.name, email: newEmail.email });
+    if (newEmail.email) mailAddressClaim(id, newEmail.email);
   }
   return userFor(editor.user, row);
 }

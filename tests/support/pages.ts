@@ -92,10 +92,15 @@ export async function browserSessionId(page: Page): Promise<string> {
   return String(decodeClaims(cookie.value).sid);
 }
 
-/** Opens the link of the newest "Confirm your email address" mail to `email` in the browser and waits for the confirmation. */
+/**
+ * Opens the link of the newest "Confirm your email address" mail to `email` in
+ * the browser, presses its page's Confirm button and waits for the confirmation.
+ */
 export async function confirmEmailThroughMail(page: Page, email: string): Promise<void> {
   const mail = await waitForMail(email, { subject: /confirm your email address/i });
   await page.goto(linkIn(mail, "/verify-email"));
+  await expect(page.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Email address confirmed" })).toBeVisible();
 }
 

@@ -34,10 +34,12 @@ export function mailAccounts() {
   const ids: string[] = [];
   afterAll(() => deleteUsers(ids));
 
-  /** A new account with an unconfirmed address; its verification mail is on its way. */
-  async function register(prefix: string): Promise<MailAccount> {
+  /**
+   * A new account with an unconfirmed address (a fresh one, or `email`, which
+   * another account may claim or own); its mail is on its way.
+   */
+  async function register(prefix: string, { email = uniqueAddress(prefix) }: { email?: string } = {}): Promise<MailAccount> {
     const username = uniqueName(prefix);
-    const email = uniqueAddress(prefix);
     const response = await call("/api/auth/register", { json: { username, password: TEST_PASSWORD, name: "Mail Tester", email } });
     expect(response.status, await response.clone().text()).toBe(201);
     const access = sessionCookie(response)!;

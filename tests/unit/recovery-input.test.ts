@@ -50,7 +50,14 @@ describe("the mails", () => {
     expect(mail.text).toContain(url);
     expect(mail.html).toContain("https://app.example.com/reset-password?token=abc&amp;x=&lt;y&gt;");
     expect(mail.html).not.toContain("<script>");
-    expect(verifyEmailMail("Ada", "https://app.example.com/verify-email?token=t").text).toContain("24 hours");
+    expect(verifyEmailMail("https://app.example.com/verify-email?token=t").text).toContain("24 hours");
+  });
+
+  it("name the passkeys a reset removed, quoted and escaped in the HTML", () => {
+    const mail = noticeMail("Ada", { kind: "password_reset", removedPasskeys: ["Ada's phone", "<b>key</b>"] }, new Date("2026-12-02T10:00:00Z"));
+    expect(mail.text).toContain(`Its passkeys were removed, so that none added by someone else still signs in: "Ada's phone", "<b>key</b>".`);
+    expect(mail.html).toContain("&lt;b&gt;key&lt;/b&gt;");
+    expect(noticeMail("Ada", { kind: "password_reset", removedPasskeys: [] }, new Date()).text).not.toContain("passkey");
   });
 
   it("tell the old address of a change without giving it the new one", () => {

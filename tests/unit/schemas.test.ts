@@ -37,6 +37,28 @@ describe("registration input", () => {
     expect(errorsOf({ ...valid, name: "A".repeat(101) }).name).toBeDefined();
   });
 
+  it.each([
+    ["a newline", "Mallory\nVisit https://evil.example"],
+    ["a carriage return", "Mallory\rX"],
+    ["a tab", "Mallory\tX"],
+    ["a NUL", "Mallory\u0000X"],
+    ["DEL", "Mallory\u007fX"],
+    ["a C1 control (NEL)", "Mallory\u0085X"],
+    ["a line separator", "Mallory\u2028X"],
+    ["a paragraph separator", "Mallory\u2029X"],
+    ["a right-to-left override", "Mallory\u202Egnp.exe"],
+    ["a bidi isolate", "Mallory\u2066X\u2069"],
+  ])("refuses a name with %s", (_what, name) => {
+    expect(errorsOf({ ...valid, name }).name).toBe("Name must be one line of text, without control characters.");
+  });
+
+  it("accepts names in any script, with accents, apostrophes and emoji, and trims the ends", () => {
+    for (const name of ["Zoë O'Brien", "Ада Лавлейс", "محمد علي", "李小龙", "Renée 👩‍💻", "Jean-Luc Picard"]) {
+      expect(registerSchema.parse({ ...valid, name }).name).toBe(name);
+    }
+    expect(registerSchema.parse({ ...valid, name: "  Ada Lovelace\n" }).name).toBe("Ada Lovelace");
+  });
+
   it.each(["2023-02-29", "1990-13-01", "1990-1-1", "yesterday", "2999-01-01"])("rejects the date of birth %j", (dob) => {
     expect(errorsOf({ ...valid, dob }).dob).toBeDefined();
   });

@@ -1,44 +1,53 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { headers } from "next/headers";
-import { ApiError } from "@/lib/edge/errors";
+import { VerifyEmailForm } from "@/app/_components/verify-email-form";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
-import { clientInfo } from "@/lib/http/client-info";
-import { verifyEmail } from "@/lib/use-cases/email";
+import { verificationLinkStatus } from "@/lib/use-cases/email";
 
 export const metadata: Metadata = { title: "Confirm your email address", referrer: "no-referrer" };
 
-/** Opening the link from the verification mail confirms the address it was sent to, once. */
+/**
+ * The link from the confirmation mail. Opening it only shows what it would
+ * confirm, for which account, and a "Confirm" button: mail scanners open (GET,
+ * HEAD) every link in a mail, so a look must change nothing, and the person who
+ * reads the mailbox decides whether the account is theirs.
+ */
 export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { token } = await searchParams;
-  const client = clientInfo(await headers());
-  const here = typeof token === "string" ? `/verify-email?${new URLSearchParams({ token })}` : "/verify-email";
-  // During an outage the 503 page comes back here, link and all; a refused link is this page's answer.
-  const outcome = await renderWhenAvailable(here, async (): Promise<{ email: string } | { problem: string }> => {
-    try {
-      return await verifyEmail({ token }, client);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      return { problem: error.code === "validation_error" ? "This link is incomplete: open the whole link from the mail." : error.message };
-    }
-  });
-  return "email" in outcome ? (
+  const { token, confirmed } = await searchParams;
+  if (confirmed !== undefined && token === undefined) {
+    return (
+      <>
+        <h1>Email address confirmed</h1>
+        <p role="status">Your email address is confirmed. If you ever forget your password, you can reset it with this address.</p>
+        <p>
+          <Link href="/dashboard">Go to your dashboard</Link>
+        </p>
+      </>
+    );
+  }
+  // During an outage the 503 page comes back here, link and all.
+  const link =
+    typeof token === "string" ? await renderWhenAvailable(`/verify-email?${new URLSearchParams({ token })}`, () => verificationLinkStatus(token)) : null;
+  if (typeof token !== "string" || !link) {
+    return (
+      <>
+        <h1>This link no longer works</h1>
+        <p>{typeof token === "string" ? "It has expired or was already used." : "This link is incomplete: open the whole link from the mail."}</p>
+        <p>
+          Links to confirm an address work once, for 24 hours. Send a new one from your <Link href="/dashboard">dashboard</Link>.
+        </p>
+      </>
+    );
+  }
+  return (
     <>
-      <h1>Email address confirmed</h1>
-      <p role="status">
-        <strong>{outcome.email}</strong> is confirmed. If you ever forget your password, you can reset it with this address.
-      </p>
+      <h1>Confirm your email address</h1>
       <p>
-        <Link href="/dashboard">Go to your dashboard</Link>
+        Confirm <strong>{link.email}</strong> as the email address of the Tessera account <strong>{link.username}</strong>. The account can then reset its
+        password with this address.
       </p>
-    </>
-  ) : (
-    <>
-      <h1>This link no longer works</h1>
-      <p>{outcome.problem}</p>
-      <p>
-        Links to confirm an address work once, for 24 hours. Send a new one from your <Link href="/dashboard">dashboard</Link>.
-      </p>
+      <p className="hint">Only confirm if you made this account or added this address to it. If not, close this page: nothing changes.</p>
+      <VerifyEmailForm token={token} />
     </>
   );
 }
