@@ -20,7 +20,7 @@ import { CookieJar, cookieHeader, SESSION_COOKIE, setCookies } from "../support/
 import { ageSignIn, query, throwawayAccounts } from "../support/database";
 import { BASE_URL, call, randomClientIp, signInFully, TEST_PASSWORD } from "../support/http";
 import { waitForMail } from "../support/mailbox";
-import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkeys";
+import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkey-ceremonies";
 import { mailAccounts } from "../support/recovery";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { decodeClaims } from "../support/tokens";

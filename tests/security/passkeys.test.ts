@@ -12,7 +12,7 @@ import { parseConfig } from "@/lib/edge/config";
 import { call, TEST_PASSWORD } from "../support/http";
 import { CookieJar } from "../support/cookies";
 import { ageSignIn, query } from "../support/database";
-import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkeys";
+import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkey-ceremonies";
 import { FLAGS, SoftAuthenticator, type Bend } from "../support/soft-authenticator";
 import { decodeClaims } from "../support/tokens";
 
