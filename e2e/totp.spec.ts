@@ -1,13 +1,19 @@
 /**
  * Turning on two-factor sign-in from the dashboard in a real Chromium, with
  * and without JavaScript: set up, scan or type the key, turn on with a code,
- * see the backup codes once; and an ADMIN turning it off from the admin page.
+ * see the backup codes once; a set-up shown only in the browser that started
+ * it, and turned on there after a detour through /reauth once the sign-in has
+ * aged; and an ADMIN turning it off from the admin page.
  */
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
-import { uniqueName } from "@/tests/support/http";
+import { browserSessionId, openAdminPageOf, registerThroughForm, signInThroughForm, throwawayUsernames } from "@/tests/support/pages";
+import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { ageSignIn } from "@/tests/support/sql";
 import { totpCode } from "@/tests/support/totp";
+
+/** The accounts that need not stay for the admin page, deleted after this file's tests. */
+const newUsername = throwawayUsernames();
 
 /** What the user's authenticator app shows now for the key on the page. */
 async function codeFromPage(page: Page): Promise<string> {
@@ -62,6 +68,37 @@ test("a user sets up an authenticator app from the dashboard and an ADMIN can tu
 
   await page.reload();
   await expect(section.getByRole("button", { name: "Set up an authenticator app" })).toBeVisible();
+});
+
+test("a set-up is shown only in the browser that started it, and turning it on after the sign-in has aged goes through /reauth", async ({ page, browser }) => {
+  const username = newUsername("totp-pending");
+  await registerThroughForm(page, username, "Pending Owner");
+  const section = page.getByRole("region", { name: "Two-factor sign-in" });
+  await section.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await page.locator("#totp-secret").textContent())!.trim();
+
+  // Another session of the same account sees TOTP off, and no key to copy.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signInThroughForm(otherPage, username, TEST_PASSWORD);
+  await expect(otherPage).toHaveURL(/\/dashboard$/);
+  await expect(otherPage.getByRole("region", { name: "Two-factor sign-in" })).toContainText("Off.");
+  expect(await otherPage.content()).not.toContain(secret);
+  await other.close();
+
+  await ageSignIn(await browserSessionId(page), 3600);
+  await section.getByLabel("Code from the app").fill(totpCode(secret));
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await expect(page).toHaveURL(/\/reauth\?next=%2Fdashboard$/);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // Still the same session, so still its set-up.
+  await expect(page.locator("#totp-secret")).toHaveText(secret);
+  await section.getByLabel("Code from the app").fill(totpCode(secret));
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await expect(section.getByRole("list", { name: "Backup codes" }).getByRole("listitem")).toHaveCount(10);
 });
 
 test.describe("without JavaScript", () => {

@@ -264,7 +264,14 @@ export const passkeyRegistrationSchema = z.object({
   name: passkeyNameSchema.optional(),
 });
 
+/** Which ceremony a passkey is asked for: signing in, a sign-in's second step, or re-authenticating. */
+export const PASSKEY_PURPOSES = ["sign-in", "second-factor", "reauth"] as const;
+const passkeyPurpose = z.enum(PASSKEY_PURPOSES);
+export const passkeyOptionsSchema = z.object({ purpose: passkeyPurpose.default("sign-in") });
+
+/** `purpose` says which ceremony the answer finishes; without it, the one this browser has in progress. */
 export const passkeyAuthenticationSchema = z.object({
+  purpose: passkeyPurpose.optional(),
   response: z.object({
     ...credentialFields,
     response: z.looseObject({
@@ -275,10 +282,6 @@ export const passkeyAuthenticationSchema = z.object({
     }),
   }),
 });
-
-/** Which ceremony a passkey is asked for: signing in, a sign-in's second step, or re-authenticating. */
-export const PASSKEY_PURPOSES = ["sign-in", "second-factor", "reauth"] as const;
-export const passkeyOptionsSchema = z.object({ purpose: z.enum(PASSKEY_PURPOSES).default("sign-in") });
 
 export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
 

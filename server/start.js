@@ -7,7 +7,8 @@
  * sent, so with no proxy in front a client could choose its own address for
  * every request and dodge the per-IP sign-in limit (docs/security.md#client-address). Here the
  * X-Forwarded-* headers come from the socket unless TRUST_PROXY=1 says a proxy
- * sets them (./forwarded-headers.js). Everything else is Next.js's own work:
+ * sets them (./forwarded-headers.js). Methods Next.js cannot serve (TRACE and
+ * the like) get a 405 rather than its bare 500 (./methods.js). Everything else is Next.js's own work:
  * middleware, instrumentation.ts's start-up checks, routing.
  *
  *   node server/start.js [-p PORT] [-H HOSTNAME]
@@ -22,6 +23,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { drainOnSignals } from "./drain.js";
 import { forwardedFromSocket, trustsProxy } from "./forwarded-headers.js";
+import { refuseConnect, refuseUnroutedMethod } from "./methods.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -61,6 +63,8 @@ const trustProxy = trustsProxy(process.env);
 
 const server = createServer((request, response) => {
   if (!trustProxy) forwardedFromSocket(request);
+  // TRACE and the like: a 405, where Next.js would answer a 500 or the page (./methods.js).
+  if (refuseUnroutedMethod(request, response)) return;
   handle(request, response).catch((error) => {
     // As `next start` does with an error that escapes Next.js's own handling.
     console.error(error);
@@ -68,6 +72,7 @@ const server = createServer((request, response) => {
     else response.writeHead(500).end("Internal Server Error");
   });
 });
+server.on("connect", (_request, socket) => refuseConnect(socket));
 drainOnSignals(server, () => app.close());
 server.on("error", (error) => {
   console.error(`Could not start the server: ${error.message}`);

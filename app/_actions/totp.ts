@@ -2,7 +2,8 @@
 /**
  * The dashboard's two-factor forms: set up an authenticator app, turn TOTP on
  * with its first code (the backup codes come back in the form state, shown
- * once), and turn it off (step-up first: /reauth and back).
+ * once), and turn it off. Each needs a recent sign-in: when it is too old,
+ * the browser goes to /reauth and back to the dashboard.
  */
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
@@ -29,7 +30,8 @@ export async function setUpTotpAction(_previous: TotpFormState): Promise<TotpFor
 
 export async function enableTotpAction(_previous: TotpFormState, form: FormData): Promise<TotpFormState> {
   try {
-    const { backupCodes } = await enableTotp({ code: formText(form, "code") }, clientInfo(await headers()));
+    const client = clientInfo(await headers());
+    const { backupCodes } = await withStepUp("/dashboard", () => enableTotp({ code: formText(form, "code") }, client));
     revalidatePath("/dashboard");
     return { backupCodes };
   } catch (error) {

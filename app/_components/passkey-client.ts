@@ -63,7 +63,7 @@ export async function authenticateWithPasskey(purpose: PasskeyPurpose, { autofil
   const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill }).catch((error: unknown) =>
     Promise.reject(authenticatorError(error)),
   );
-  await callApi("/api/auth/passkeys/sign-in/verify", "POST", { response });
+  await callApi("/api/auth/passkeys/sign-in/verify", "POST", { response, purpose });
 }
 
 /** Whether this browser offers passkeys in the username field's autofill. */

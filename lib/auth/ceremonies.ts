@@ -4,13 +4,16 @@
  * that waits for its second factor. Each is an AuthChallenge row known by the
  * random token of an httpOnly cookie (only the token's hash is stored), bound
  * to its purpose, its user and session where it has them, and gone after 5
- * minutes. A WebAuthn challenge is taken exactly once, whether the answer
+ * minutes. Every purpose has a cookie of its own, so a browser can run one
+ * ceremony of each at once: starting one replaces only an earlier one of the
+ * same purpose. A WebAuthn challenge is taken exactly once, whether the answer
  * checks out or not; a pending sign-in stays while wrong codes are tried
  * (each counts against the sign-in limits) and ends with the right one.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
 import { ApiError } from "@/lib/edge/errors";
+import type { PasskeyCeremony } from "@/lib/edge/cookies";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
 import { requestCookie, setCookie } from "@/lib/auth/session-cookies";
@@ -19,12 +22,12 @@ import { authMethods } from "@/lib/auth/session";
 /** How long a ceremony may take, from its start. */
 export const CEREMONY_TTL_SECONDS = 5 * 60;
 
-export type WebAuthnPurpose = "passkey-register" | "passkey-sign-in" | "passkey-second-factor" | "passkey-reauth";
+export type WebAuthnPurpose = PasskeyCeremony;
 export type CeremonyPurpose = WebAuthnPurpose | "second-factor";
 
-/** Which cookie carries a ceremony: a pending sign-in and a passkey challenge for it can run side by side. */
-function cookieFor(purpose: CeremonyPurpose): "pending" | "challenge" {
-  return purpose === "second-factor" ? "pending" : "challenge";
+/** Which cookie carries a ceremony: one per purpose, so a pending sign-in and a passkey challenge for it run side by side. */
+function cookieFor(purpose: CeremonyPurpose): "pending" | PasskeyCeremony {
+  return purpose === "second-factor" ? "pending" : purpose;
 }
 
 export interface Ceremony {
@@ -48,7 +51,7 @@ export interface CeremonyStart {
 
 /**
  * Starts a ceremony: stores it and sets its cookie, replacing any earlier one
- * of the same cookie (which is then orphaned, and expires unused).
+ * of the same purpose (which is then orphaned, and expires unused).
  */
 export async function beginCeremony(purpose: CeremonyPurpose, start: CeremonyStart = {}, now = new Date()): Promise<Ceremony> {
   const token = generateOpaqueToken();
@@ -74,33 +77,38 @@ function toCeremony(row: { id: string; purpose: string; challenge: string | null
   return { ...row, purpose: row.purpose as CeremonyPurpose, amr: authMethods(row.amr) };
 }
 
-async function findCeremony(purposes: readonly CeremonyPurpose[], now: Date) {
-  const cookie = purposes[0] && (await requestCookie(cookieFor(purposes[0])));
+async function findCeremony(purpose: CeremonyPurpose, now: Date) {
+  const cookie = await requestCookie(cookieFor(purpose));
   if (!cookie || !isWellFormedOpaqueToken(cookie)) return null;
   const row = await db.authChallenge.findUnique({ where: { tokenHash: hashOpaqueToken(cookie) }, select: ceremonySelect });
-  if (!row || !purposes.includes(row.purpose as CeremonyPurpose) || row.expiresAt <= now) return null;
+  if (!row || row.purpose !== purpose || row.expiresAt <= now) return null;
   return row;
 }
 
+/** Whether this request carries a cookie for a ceremony of `purpose` (which may yet be unknown, used or expired). */
+export async function hasCeremonyCookie(purpose: CeremonyPurpose): Promise<boolean> {
+  return Boolean(await requestCookie(cookieFor(purpose)));
+}
+
 /**
- * This request's ceremony of one of `purposes`, without ending it (a pending
- * sign-in, while codes are tried), or null when there is none, it expired or
- * it has ended.
+ * This request's ceremony of `purpose`, without ending it (a pending sign-in,
+ * while codes are tried), or null when there is none, it expired or it has
+ * ended.
  */
-export async function currentCeremony(purposes: readonly CeremonyPurpose[], now = new Date()): Promise<Ceremony | null> {
-  const row = await findCeremony(purposes, now);
+export async function currentCeremony(purpose: CeremonyPurpose, now = new Date()): Promise<Ceremony | null> {
+  const row = await findCeremony(purpose, now);
   return row && toCeremony(row);
 }
 
 /**
- * Takes this request's ceremony of one of `purposes`, once: of two requests
- * that present the same cookie, exactly one gets it. Anything else (no
- * cookie, an unknown, used or expired one, another purpose) is
- * `invalid_challenge`. The cookie is cleared either way.
+ * Takes this request's ceremony of `purpose`, once: of two requests that
+ * present the same cookie, exactly one gets it. Anything else (no cookie, an
+ * unknown, used or expired one) is `invalid_challenge`. The cookie is cleared
+ * either way.
  */
-export async function takeCeremony(purposes: readonly CeremonyPurpose[], now = new Date()): Promise<Ceremony> {
-  const row = await findCeremony(purposes, now);
-  if (purposes[0]) await setCookie(cookieFor(purposes[0]), "", 0);
+export async function takeCeremony(purpose: CeremonyPurpose, now = new Date()): Promise<Ceremony> {
+  const row = await findCeremony(purpose, now);
+  await setCookie(cookieFor(purpose), "", 0);
   if (!row) throw new ApiError("invalid_challenge");
   const { count } = await db.authChallenge.deleteMany({ where: { id: row.id } });
   if (count !== 1) throw new ApiError("invalid_challenge");

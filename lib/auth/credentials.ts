@@ -170,7 +170,7 @@ export interface PendingSignIn {
 
 /** The pending sign-in this request's cookie names, or `invalid_challenge` (none, expired or completed). */
 export async function pendingSignIn(): Promise<PendingSignIn> {
-  const ceremony = await currentCeremony(["second-factor"]);
+  const ceremony = await currentCeremony("second-factor");
   const user = ceremony?.userId
     ? await db.user.findUnique({ where: { id: ceremony.userId }, select: { id: true, username: true, role: true } })
     : null;

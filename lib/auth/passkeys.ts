@@ -6,8 +6,10 @@
  * so an assertion cannot be replayed. User verification is required
  * throughout (one rule, and a passkey alone then proves two factors); the
  * signature counter must rise unless the authenticator keeps none.
- * Every refusal is `passkey_rejected` or `invalid_challenge` and a
- * `passkey_failure` event.
+ * Every refusal is `passkey_rejected` or `invalid_challenge`, and a
+ * `passkey_failure` event once a ceremony of this browser's was found: an
+ * answer to no ceremony (none, unknown, used or expired) records nothing, so
+ * junk naming someone's credential ID cannot fill their account's events.
  */
 import "server-only";
 import {
@@ -27,12 +29,12 @@ import { ApiError } from "@/lib/edge/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import type { VerifiedSession } from "@/lib/auth/dal";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { beginCeremony, takeCeremony, type Ceremony, type WebAuthnPurpose } from "@/lib/auth/ceremonies";
+import { beginCeremony, hasCeremonyCookie, takeCeremony, type Ceremony, type WebAuthnPurpose } from "@/lib/auth/ceremonies";
 import { describeDevice } from "@/lib/auth/device-name";
 import type { SessionUser } from "@/lib/auth/session";
 import { relyingParty, RP_NAME } from "@/lib/auth/webauthn-party";
 import type { ClientInfo } from "@/lib/http/client-info";
-import type { PASSKEY_PURPOSES, passkeyAuthenticationSchema, passkeyRegistrationSchema } from "@/lib/schemas";
+import { PASSKEY_PURPOSES, type passkeyAuthenticationSchema, type passkeyRegistrationSchema } from "@/lib/schemas";
 
 export type PasskeyPurpose = (typeof PASSKEY_PURPOSES)[number];
 export type RegistrationInput = z.output<typeof passkeyRegistrationSchema>;
@@ -42,11 +44,6 @@ const CEREMONY_OF: Record<PasskeyPurpose, WebAuthnPurpose> = {
   "sign-in": "passkey-sign-in",
   "second-factor": "passkey-second-factor",
   reauth: "passkey-reauth",
-};
-const PURPOSE_OF: Partial<Record<string, PasskeyPurpose>> = {
-  "passkey-sign-in": "sign-in",
-  "passkey-second-factor": "second-factor",
-  "passkey-reauth": "reauth",
 };
 
 /** A passkey as its owner sees it in the list. */
@@ -122,7 +119,7 @@ export async function registrationOptions(session: VerifiedSession): Promise<Pub
  */
 export async function registerPasskey(session: VerifiedSession, input: RegistrationInput, client: ClientInfo): Promise<PasskeyView> {
   return recordingFailures(client, { userId: session.user.id, username: session.user.username }, async () => {
-    const ceremony = await takeCeremony(["passkey-register"]);
+    const ceremony = await takeCeremony("passkey-register");
     if (ceremony.userId !== session.user.id || ceremony.sessionId !== session.sessionId || !ceremony.challenge) rejected();
     const party = await relyingParty();
     const verification = await verifyRegistrationResponse({
@@ -169,14 +166,16 @@ export interface AuthenticationStart {
 }
 
 /**
- * The options for using a passkey. A passwordless sign-in lists no
- * credentials (the authenticator offers its discoverable ones, the browser's
- * autofill included); the other purposes list the expected user's.
+ * The options for using a passkey. A sign-in and the second step of one list
+ * no credentials: the authenticator offers its discoverable ones (every
+ * passkey is registered as one), the browser's autofill included, so someone
+ * who has only the password learns none of the account's credential IDs.
+ * Re-authentication lists the signed-in user's own.
  */
 export async function authenticationOptions({ purpose, userId, sessionId }: AuthenticationStart): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const party = await relyingParty();
-  const allowCredentials = userId ? await credentialsOf(userId) : undefined;
-  if (allowCredentials?.length === 0) throw new ApiError("passkey_rejected", "This account has no passkey.");
+  if (userId && !(await hasPasskeys(userId))) throw new ApiError("passkey_rejected", "This account has no passkey.");
+  const allowCredentials = purpose === "reauth" && userId ? await credentialsOf(userId) : undefined;
   const options = await generateAuthenticationOptions({
     rpID: party.rpId,
     userVerification: "required",
@@ -195,22 +194,37 @@ export interface VerifiedAssertion {
 }
 
 /**
- * Checks an assertion against this browser's passkey ceremony: the challenge
- * (once only), the credential and whose it is, origin, RP ID, signature, user
- * verification and the signature counter. The counter moves on in the same
- * step, so of two assertions with one counter value only one counts.
+ * The purpose an answer without one finishes: the one passkey ceremony this
+ * browser has a cookie for. With none it is a sign-in (which then finds no
+ * ceremony); with several the client must say which.
+ */
+async function purposeInProgress(): Promise<PasskeyPurpose> {
+  const present: PasskeyPurpose[] = [];
+  for (const purpose of PASSKEY_PURPOSES) if (await hasCeremonyCookie(CEREMONY_OF[purpose])) present.push(purpose);
+  if (present.length > 1) {
+    throw new ApiError("validation_error", "Say which passkey ceremony this answers.", { fields: { purpose: "Required: sign-in, second-factor or reauth." } });
+  }
+  return present[0] ?? "sign-in";
+}
+
+/**
+ * Checks an assertion against this browser's passkey ceremony of `purpose`:
+ * the challenge (once only), the credential and whose it is, origin, RP ID,
+ * signature, user verification and the signature counter. The counter moves
+ * on in the same step, so of two assertions with one counter value only one
+ * counts.
  */
 export async function verifyAssertion(input: AuthenticationInput, client: ClientInfo): Promise<VerifiedAssertion> {
   const { response } = input;
-  // Looked up first so that a failure, a replay included, is recorded against the key's owner.
+  const purpose = input.purpose ?? (await purposeInProgress());
+  // Taken before anything is recorded: an answer to no ceremony of ours is junk, not an attempt on the key's owner.
+  const ceremony = await takeCeremony(CEREMONY_OF[purpose]);
   const passkey = await db.passkey.findUnique({ where: { id: response.id }, include: { user: { select: { id: true, username: true, role: true } } } });
   return recordingFailures(client, { userId: passkey?.userId, username: passkey?.user.username }, async () => {
-    const ceremony = await takeCeremony(["passkey-sign-in", "passkey-second-factor", "passkey-reauth"]);
-    const purpose = PURPOSE_OF[ceremony.purpose];
-    if (!purpose || !ceremony.challenge || !passkey) rejected();
+    if (!ceremony.challenge || !passkey) rejected();
     if (ceremony.userId && ceremony.userId !== passkey.userId) rejected();
-    // A discoverable credential names its user: it must be the key's owner.
-    if (purpose === "sign-in" && decodedUserHandle(response.response.userHandle) !== passkey.userId) rejected();
+    // A discoverable credential (sign-in and its second step) names its user: it must be the key's owner.
+    if (purpose !== "reauth" && decodedUserHandle(response.response.userHandle) !== passkey.userId) rejected();
     const party = await relyingParty();
     const verification = await verifyAuthenticationResponse({
       // The shape was checked at the edge (lib/schemas.ts); the library checks the rest.

@@ -6,6 +6,12 @@
  * IPv6 client counts by its /64 and an IPv4-mapped address as the IPv4 one
  * (`clientAddressKey`), so rotating addresses does not buy more attempts.
  *
+ * Per client address, apart: every call to the passkey sign-in routes (options
+ * and verify, whatever the purpose), RATE_LIMIT_PER_IP of them in the window.
+ * They answer anyone, and each options call stores a challenge; counted on a
+ * key of their own, so the sign-in page's passkey autofill, which asks for
+ * options on every visit, uses up no password attempts.
+ *
  * Per username: at most RATE_LIMIT_PER_USERNAME password checks may fail in the
  * window; after that even the right password is refused until the window
  * passes, and a right password clears the count. The slot for a check is
@@ -77,6 +83,13 @@ export async function guardClientAddress(client: ClientInfo, username: string | 
   const { perIp, windowSeconds } = config().rateLimits;
   const key = `ip:${clientAddressKey(client.ip)}`;
   if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+}
+
+/** Counts a call to the passkey sign-in routes against the client's address; refuses past RATE_LIMIT_PER_IP. */
+export async function guardPasskeyCalls(client: ClientInfo, now = new Date()): Promise<void> {
+  const { perIp, windowSeconds } = config().rateLimits;
+  const key = `passkey-ip:${clientAddressKey(client.ip)}`;
+  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, null, client);
 }
 
 /**

@@ -5,6 +5,13 @@
  * codes, in one transaction. The secret is handed out once, by the set-up
  * response; afterwards only the dashboard reads it back, to draw the QR code,
  * and only while it is still unconfirmed.
+ *
+ * An unconfirmed secret belongs to the session that set it up
+ * (`User.totpSetupSessionId`): only that session is shown it and may turn it
+ * on. Any other session of the account, a stolen one included, sees TOTP off
+ * and can only start a set-up of its own, which replaces the first; it can
+ * never confirm the owner's secret and so collect backup codes that pass
+ * step-up.
  */
 import "server-only";
 import QRCode from "qrcode";
@@ -22,6 +29,12 @@ interface Account {
   username: string;
 }
 
+/** The account and the session acting on it: a set-up in progress is one session's. */
+export interface EnrollingSession {
+  user: Account;
+  sessionId: string;
+}
+
 /** What the user copies into the authenticator app: the secret typed by hand, or the otpauth:// URL as a QR code. */
 export interface TotpSetup {
   secret: string;
@@ -33,26 +46,31 @@ function alreadyOn(): ApiError {
 }
 
 /**
- * A new secret for `account`, replacing one set up but never confirmed. While
- * TOTP is on this is a 409: a stolen session must not swap the secret.
+ * A new secret for `session`'s account, replacing one set up but never
+ * confirmed (by this session or another). While TOTP is on this is a 409: a
+ * stolen session must not swap the secret.
  */
-export async function beginTotpSetup(account: Account): Promise<TotpSetup> {
+export async function beginTotpSetup({ user: account, sessionId }: EnrollingSession): Promise<TotpSetup> {
   const secret = newTotpSecret();
   const sealed = sealSecret(secret, account.id);
-  const { count } = await db.user.updateMany({ where: { id: account.id, totpEnabledAt: null }, data: { totpSecret: sealed, totpLastStep: null } });
+  const { count } = await db.user.updateMany({
+    where: { id: account.id, totpEnabledAt: null },
+    data: { totpSecret: sealed, totpSetupSessionId: sessionId, totpLastStep: null },
+  });
   if (count === 0) throw alreadyOn();
   return { secret, otpauthUrl: totpFor(secret, account.username).toString() };
 }
 
 /**
- * Turns TOTP on for `account` when `code` matches the secret set up last. The
+ * Turns TOTP on for `session`'s account when `code` matches the secret this
+ * same session set up last; a set-up of another session counts as none. The
  * code's time step is recorded as used, so the same code cannot also sign in.
  * Returns the backup codes, which exist in plain text only in this answer.
  */
-export async function confirmTotp(account: Account, code: string, client: ClientInfo, now = Date.now()): Promise<string[]> {
-  const row = await db.user.findUnique({ where: { id: account.id }, select: { totpSecret: true, totpEnabledAt: true } });
+export async function confirmTotp({ user: account, sessionId }: EnrollingSession, code: string, client: ClientInfo, now = Date.now()): Promise<string[]> {
+  const row = await db.user.findUnique({ where: { id: account.id }, select: { totpSecret: true, totpSetupSessionId: true, totpEnabledAt: true } });
   if (row?.totpEnabledAt) throw alreadyOn();
-  if (!row?.totpSecret) throw new ApiError("conflict", "Set up an authenticator app first.");
+  if (!row?.totpSecret || row.totpSetupSessionId !== sessionId) throw new ApiError("conflict", "Set up an authenticator app first.");
   const step = matchingStep(totpFor(openSecret(row.totpSecret, account.id), account.username), code, now);
   if (step === null) {
     throw new ApiError("validation_error", "That code does not match. Check the app shows Tessera and your phone's clock is right.", {
@@ -63,10 +81,10 @@ export async function confirmTotp(account: Account, code: string, client: Client
   const event: AuthEventInput = { type: "totp_enabled", username: account.username, userId: account.id, client };
   try {
     await db.$transaction([
-      // Only the secret this code was checked against, and only if still off: a set-up in between makes this one void.
+      // Only the secret this code was checked against, still this session's, and only if still off: a set-up in between makes this one void.
       db.user.update({
-        where: { id: account.id, totpSecret: row.totpSecret, totpEnabledAt: null },
-        data: { totpEnabledAt: new Date(now), totpLastStep: step },
+        where: { id: account.id, totpSecret: row.totpSecret, totpSetupSessionId: sessionId, totpEnabledAt: null },
+        data: { totpEnabledAt: new Date(now), totpLastStep: step, totpSetupSessionId: null },
       }),
       ...writes,
       db.authEvent.create({ data: authEventData(event) }),
@@ -89,7 +107,7 @@ export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Ac
   const event = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true, totpEnabledAt: true } });
     if (!user) throw new ApiError("not_found", "No such user.");
-    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } });
+    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpSetupSessionId: null, totpEnabledAt: null, totpLastStep: null } });
     await tx.backupCode.deleteMany({ where: { userId } });
     if (!user.totpEnabledAt) return null;
     const event: AuthEventInput = { type: "totp_disabled", username: user.username, userId: user.id, client, ...(actor ? { actor: actor.username } : {}) };
@@ -100,17 +118,23 @@ export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Ac
   return event !== null;
 }
 
-/** The dashboard's view of one account's two-factor sign-in; a pending secret only while it is unconfirmed. */
+/**
+ * The dashboard's view of one account's two-factor sign-in; a pending secret
+ * only while it is unconfirmed, and only to the session that set it up.
+ */
 export type TotpStatus =
   | { state: "off"; available: boolean }
   | { state: "pending"; secret: string; otpauthUrl: string; qrSvg: string }
   | { state: "on"; since: string; backupCodesLeft: number };
 
-/** User `userId`'s two-factor state: reads only, so the dashboard loads it beside its session check. */
-export async function totpStatus(userId: string): Promise<TotpStatus> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: { username: true, totpSecret: true, totpEnabledAt: true } });
+/**
+ * User `userId`'s two-factor state as session `sessionId` may see it: reads
+ * only, so the dashboard loads it beside its session check.
+ */
+export async function totpStatus(userId: string, sessionId: string): Promise<TotpStatus> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: { username: true, totpSecret: true, totpSetupSessionId: true, totpEnabledAt: true } });
   if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: await remainingBackupCodes(userId) };
-  const secret = row?.totpSecret && canSealSecrets() ? openPending(row.totpSecret, userId) : null;
+  const secret = row?.totpSecret && row.totpSetupSessionId === sessionId && canSealSecrets() ? openPending(row.totpSecret, userId) : null;
   if (!row || !secret) return { state: "off", available: canSealSecrets() };
   const otpauthUrl = totpFor(secret, row.username).toString();
   return { state: "pending", secret, otpauthUrl, qrSvg: await QRCode.toString(otpauthUrl, { type: "svg", margin: 1 }) };

@@ -13,12 +13,18 @@ import { ApiError } from "@/lib/edge/errors";
 /** The session's cookies. */
 export type CookieKind = "access" | "refresh";
 /**
- * Every cookie Tessera sets: the session's; the device cookie that outlives
- * sessions; and the two of a sign-in step in progress (lib/auth/ceremonies.ts),
- * `pending` for a password that waits for its second factor, `challenge` for a
- * WebAuthn challenge. Those two live 5 minutes.
+ * The passkey ceremonies (lib/auth/ceremonies.ts). Each has a challenge cookie
+ * of its own, so that starting one (the sign-in page's autofill, say) never
+ * voids another in progress in the same browser.
  */
-export type AnyCookieKind = CookieKind | "device" | "pending" | "challenge";
+export type PasskeyCeremony = "passkey-register" | "passkey-sign-in" | "passkey-second-factor" | "passkey-reauth";
+/**
+ * Every cookie Tessera sets: the session's; the device cookie that outlives
+ * sessions; and those of a sign-in step in progress (lib/auth/ceremonies.ts),
+ * `pending` for a password that waits for its second factor and one per
+ * passkey ceremony for its WebAuthn challenge. Those live 5 minutes.
+ */
+export type AnyCookieKind = CookieKind | "device" | "pending" | PasskeyCeremony;
 
 interface CookieSpec {
   base: string;
@@ -39,7 +45,10 @@ const COOKIES: Record<AnyCookieKind, CookieSpec> = {
   device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
   // Path=/ as the pages' server actions read them as well as the API routes.
   pending: { base: "tessera_pending", securePrefix: "__Host-", path: "/" },
-  challenge: { base: "tessera_challenge", securePrefix: "__Host-", path: "/" },
+  "passkey-register": { base: "tessera_challenge_register", securePrefix: "__Host-", path: "/" },
+  "passkey-sign-in": { base: "tessera_challenge_sign_in", securePrefix: "__Host-", path: "/" },
+  "passkey-second-factor": { base: "tessera_challenge_second_factor", securePrefix: "__Host-", path: "/" },
+  "passkey-reauth": { base: "tessera_challenge_reauth", securePrefix: "__Host-", path: "/" },
 };
 
 export interface CookieOptions {

@@ -91,6 +91,7 @@ export type Notice =
   | { kind: "reset_link_issued" }
   | { kind: "email_changed"; newAddress: string | null }
   | { kind: "passkey_added"; passkeyName: string }
+  | { kind: "totp_enabled" }
   | { kind: "totp_disabled"; byAdmin: boolean };
 
 function quoted(names: string[]): string {
@@ -124,6 +125,11 @@ function noticeText(notice: Notice): { subject: string; line: string } {
       };
     case "passkey_added":
       return { subject: "A passkey was added to your Tessera account", line: `A passkey named "${notice.passkeyName}" was added to your account. It can sign in without your password.` };
+    case "totp_enabled":
+      return {
+        subject: "Two-factor sign-in was turned on for your Tessera account",
+        line: "Two-factor sign-in with an authenticator app was turned on for your account, with new backup codes. Signing in now takes a code from that app, a backup code or a passkey after the password.",
+      };
     case "totp_disabled":
       return {
         subject: "Two-factor sign-in was turned off on your Tessera account",

@@ -18,6 +18,7 @@ import {
   type PasskeyPurpose,
   type PasskeyView,
 } from "@/lib/auth/passkeys";
+import { guardPasskeyCalls } from "@/lib/auth/rate-limit";
 import { confirmReauth } from "@/lib/auth/reauth";
 import type { StartedSession } from "@/lib/auth/session";
 import { setSessionCookies } from "@/lib/auth/session-cookies";
@@ -46,8 +47,13 @@ export async function finishPasskeyRegistration(input: unknown, client: ClientIn
   return passkey;
 }
 
-/** `{purpose}`: a second factor needs this browser's pending sign-in, a re-authentication a signed-in user. */
-export async function startPasskeyAuthentication(input: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
+/**
+ * `{purpose}`: a second factor needs this browser's pending sign-in, a
+ * re-authentication a signed-in user. Every call counts against the client's
+ * address (429 past RATE_LIMIT_PER_IP in the window): it answers anyone and stores a challenge.
+ */
+export async function startPasskeyAuthentication(input: unknown, client: ClientInfo): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  await guardPasskeyCalls(client);
   const { purpose } = validate(passkeyOptionsSchema, input);
   if (purpose === "second-factor") return authenticationOptions({ purpose, userId: (await pendingSignIn()).user.id });
   if (purpose === "reauth") {
@@ -61,11 +67,13 @@ export async function startPasskeyAuthentication(input: unknown): Promise<Public
 export type PasskeyOutcome = { purpose: Exclude<PasskeyPurpose, "reauth">; started: StartedSession } | { purpose: "reauth" };
 
 /**
- * Checks `{response}` against this browser's passkey ceremony and completes
- * it. A passkey proves possession and, with user verification, a second
- * factor: a sign-in with it alone is `[hwk|swk, mfa]`.
+ * Checks `{response, purpose?}` against this browser's passkey ceremony of
+ * that purpose and completes it. A passkey proves possession and, with user
+ * verification, a second factor: a sign-in with it alone is `[hwk|swk, mfa]`.
+ * Counts against the client's address as the options do.
  */
 export async function finishPasskeyAuthentication(input: unknown, client: ClientInfo): Promise<PasskeyOutcome> {
+  await guardPasskeyCalls(client);
   const assertion = await verifyAssertion(validate(passkeyAuthenticationSchema, input), client);
   const { purpose, user, method, ceremony } = assertion;
   if (purpose === "reauth") {

@@ -1,11 +1,11 @@
 /**
  * Two-factor sign-in with an authenticator app: setting it up, turning it on
- * with a first code, turning it off (step-up first), and an ADMIN turning it
+ * with a first code, turning it off (each after a recent sign-in), and an ADMIN turning it
  * off for someone who lost their phone and backup codes. Route handlers and
  * the dashboard's and admin page's forms call these alike.
  */
 import "server-only";
-import { requireAdmin, requireRecentAuth, verifySession } from "@/lib/auth/dal";
+import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
 import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/totp-enrolment";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
@@ -13,20 +13,27 @@ import { sendNotice } from "@/lib/mail/notices";
 import { idSchema, totpCodeSchema } from "@/lib/schemas";
 
 /**
- * A new secret for the caller's authenticator app, returned this once; 409
- * while TOTP is on. Needs a recent sign-in: with a stolen session alone,
- * someone could otherwise put the account behind a code only they can read.
+ * A new secret for the caller's authenticator app, returned this once and
+ * shown to this session alone; 409 while TOTP is on. Needs a recent sign-in:
+ * with a stolen session alone, someone could otherwise put the account behind
+ * a code only they can read.
  */
 export async function setUpTotp(): Promise<TotpSetup> {
-  const { user } = await requireRecentAuth();
-  return beginTotpSetup(user);
+  return beginTotpSetup(await requireRecentAuth());
 }
 
-/** Turns TOTP on with `{code}` from the app just set up; the ten backup codes are in this answer only. */
+/**
+ * Turns TOTP on with `{code}` from the app this session set up; the ten
+ * backup codes are in this answer only, and the owner is told by mail. Needs
+ * a recent sign-in too: backup codes re-authenticate, so turning TOTP on is
+ * as sensitive as the changes step-up guards.
+ */
 export async function enableTotp(input: unknown, client: ClientInfo): Promise<{ backupCodes: string[] }> {
-  const { user } = await verifySession();
+  const session = await requireRecentAuth();
   const { code } = validate(totpCodeSchema, input);
-  return { backupCodes: await confirmTotp(user, code, client) };
+  const backupCodes = await confirmTotp(session, code, client);
+  sendNotice(session.user.id, { kind: "totp_enabled" });
+  return { backupCodes };
 }
 
 /** Turns the caller's TOTP off; needs a recent sign-in or re-authentication (`reauth_required`). The owner is told by mail. */

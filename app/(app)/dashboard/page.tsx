@@ -23,7 +23,7 @@ export default async function DashboardPage() {
     data: [posts, sessions, totp],
   } = await renderWhenAvailable("/dashboard", () =>
     requirePageSessionWith("/dashboard", ({ userId, sessionId }) =>
-      Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId)]),
+      Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId, sessionId)]),
     ),
   );
   return (

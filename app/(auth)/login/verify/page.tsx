@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Two-step sign-in" };
 export default async function SecondStepPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(params.next);
-  const pending = await currentCeremony(["second-factor"]);
+  const pending = await currentCeremony("second-factor");
   if (!pending?.userId) redirect(`/login?${new URLSearchParams({ error: "invalid_challenge", next })}`);
   const passkeys = await hasPasskeys(pending.userId);
   return (

@@ -4,7 +4,7 @@ import { readInput } from "@/lib/http/validate";
 import { finishPasskeyAuthentication } from "@/lib/use-cases/passkeys";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
-  /** POST /api/auth/passkeys/sign-in/verify — `{response}` completes the ceremony that options started. */
+  /** POST /api/auth/passkeys/sign-in/verify — `{response, purpose?}` completes the ceremony of that purpose that options started. */
   async POST(request) {
     const { input } = await readInput(request);
     const outcome = await finishPasskeyAuthentication(input, clientInfo(request.headers));
