@@ -16,6 +16,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 30_000,
+  // Two workers share two cores with three other suites and the server: twice Playwright's default wait.
+  expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
     baseURL: process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000",

@@ -132,6 +132,22 @@ function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): R
   };
 }
 
+/**
+ * A production server loads each route's code on its first request: asked for by
+ * four lanes at once, on a cold server, one page can take longer than a browser
+ * test waits. One request each first, and the bcrypt workers started by a sign-in.
+ */
+async function warmUp(base: string): Promise<void> {
+  const pages = ["/", "/login", "/register", "/forgot-password", "/dashboard", "/admin", "/api/health", "/api/auth/me"];
+  await Promise.all(pages.map((path) => fetch(new URL(path, base), { redirect: "manual" }).then((response) => response.arrayBuffer())));
+  const signIn = await fetch(new URL("/api/auth/login", base), {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": "10.255.255.254" },
+    body: JSON.stringify({ username: "toby", password: "123toby" }),
+  });
+  if (signIn.status !== 200) throw new Error(`warm-up: signing in as the seeded toby answered ${signIn.status}`);
+}
+
 /** The suites that run side by side against the server, each in a process of its own. */
 function lanes(env: Env): Promise<boolean>[] {
   const security = run("security", "npx", vitest("security"), { env, together: true });
@@ -175,6 +191,7 @@ async function main(): Promise<boolean> {
       return true;
     });
     if (!seeded) return false;
+    await step("warm-up: the pages and the sign-in route, once each", () => warmUp(services.server.url));
 
     const env: Env = {
       ...services.server.env,
