@@ -4,7 +4,7 @@
  * second step of a password sign-in (/login/verify) and re-authentication
  * (/reauth). On success the browser goes on to `next`.
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { PasskeyPurpose } from "@/lib/auth/passkeys";
 import { FormError } from "@/app/_components/field";
 import { PasskeyError, authenticateWithPasskey } from "@/app/_components/passkey-client";
@@ -13,6 +13,9 @@ import { safeNextPath } from "@/lib/schemas";
 export function PasskeyButton({ purpose, next, label = "Sign in with a passkey" }: { purpose: PasskeyPurpose; next: string; label?: string }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Disabled until React has hydrated the page: a click before then would have no handler and do nothing.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   async function run() {
     setBusy(true);
@@ -29,7 +32,7 @@ export function PasskeyButton({ purpose, next, label = "Sign in with a passkey" 
   return (
     <div className="stack">
       <FormError message={error} />
-      <button type="button" className="secondary" onClick={run} disabled={busy}>
+      <button type="button" className="secondary" onClick={run} disabled={busy || !hydrated}>
         {label}
       </button>
     </div>

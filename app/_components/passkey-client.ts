@@ -53,13 +53,34 @@ export async function addPasskey(): Promise<PasskeyView> {
   return (await callApi<{ passkey: PasskeyView }>("/api/auth/passkeys/register/verify", "POST", { response })).passkey;
 }
 
+type AuthenticationOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
+
+/** The last options request this page sent; the next one waits for its answer. */
+let lastOptions: Promise<unknown> = Promise.resolve();
+
+/**
+ * Options for a new ceremony, asked for only once the page's previous request
+ * has its answer. Each answer sets the purpose's challenge cookie, so two in
+ * flight at once (the login page's autofill request, then a click on "Sign in
+ * with a passkey" before its options came back) could land in either order and
+ * leave the cookie naming the other ceremony's challenge: the button's passkey
+ * would then be refused. In order, the newest ceremony's challenge is always
+ * the one the cookie holds, and its authenticator request replaces the older one.
+ */
+function authenticationOptions(purpose: PasskeyPurpose): Promise<{ options: AuthenticationOptions }> {
+  const options = lastOptions.then(() => callApi<{ options: AuthenticationOptions }>("/api/auth/passkeys/sign-in/options", "POST", { purpose }));
+  // Settles either way: a refused request must not hold up the next one.
+  lastOptions = options.catch(() => undefined);
+  return options;
+}
+
 /**
  * Uses a passkey for `purpose`. With `autofill`, the request waits in the
  * browser's autofill list of the username field (conditional UI) until the
  * user picks a passkey there.
  */
 export async function authenticateWithPasskey(purpose: PasskeyPurpose, { autofill = false }: { autofill?: boolean } = {}): Promise<void> {
-  const { options } = await callApi<{ options: Parameters<typeof startAuthentication>[0]["optionsJSON"] }>("/api/auth/passkeys/sign-in/options", "POST", { purpose });
+  const { options } = await authenticationOptions(purpose);
   const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill }).catch((error: unknown) =>
     Promise.reject(authenticatorError(error)),
   );
