@@ -1,0 +1,88 @@
+/**
+ * The cluster and its password: a new cluster is made by initdb with a fresh
+ * random password that only the data dir's owner may read; an existing one is
+ * opened with the password on file.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Account } from "./account";
+import { binaries } from "./binaries";
+import { EMBEDDED_FILES, EmbeddedDatabaseError, readPassword, SUPERUSER } from "./data-dir";
+import { exists } from "./helpers";
+
+/** Written whole under a temporary name, readable by its owner alone. */
+async function writePrivateFile(file: string, content: string, owner: Account | undefined): Promise<void> {
+  const temp = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(temp, content, { mode: 0o600, flag: "wx" });
+  if (owner) await fs.chown(temp, owner.uid, owner.gid);
+  await fs.rename(temp, file);
+}
+
+/**
+ * The cluster's password: for a new cluster, a fresh random one that initdb
+ * sets; for an existing one, the one on file. initdb works in a scratch
+ * directory that is renamed into place only once it succeeded, so a cluster
+ * never exists without its password.
+ */
+export async function ensureCluster(root: string, account: Account | undefined): Promise<string> {
+  const cluster = path.join(root, EMBEDDED_FILES.cluster);
+  const passwordFile = path.join(root, EMBEDDED_FILES.password);
+  if (await exists(path.join(cluster, "PG_VERSION"))) {
+    if (!(await exists(passwordFile))) {
+      throw new EmbeddedDatabaseError(
+        `The embedded database in ${cluster} has lost its password file (${passwordFile}), so nothing can sign in to it. ` +
+          `Restore the file, or delete ${cluster} to start afresh (its data is lost).`,
+      );
+    }
+    // Someone may have widened it; the password is the only thing between other accounts and the data.
+    if (((await fs.stat(passwordFile)).mode & 0o077) !== 0) await fs.chmod(passwordFile, 0o600);
+    return readPassword(root);
+  }
+  if (await exists(cluster)) {
+    throw new EmbeddedDatabaseError(`${cluster} is not a PostgreSQL data directory; move it away, or delete it if it holds nothing you need.`);
+  }
+
+  // Scratch directories of an initdb that died half-way (this process holds the lock, so none is in use).
+  for (const entry of await fs.readdir(root)) {
+    if (entry.startsWith(`${EMBEDDED_FILES.cluster}.init-`)) await fs.rm(path.join(root, entry), { recursive: true, force: true });
+  }
+  const password = randomBytes(32).toString("base64url");
+  await writePrivateFile(passwordFile, `${password}\n`, account);
+  const scratch = `${cluster}.init-${randomUUID()}`;
+  await fs.mkdir(scratch, { mode: 0o700 });
+  if (account) await fs.chown(scratch, account.uid, account.gid);
+  await run(
+    binaries().initdb,
+    [
+      `--pgdata=${scratch}`,
+      `--username=${SUPERUSER}`,
+      `--pwfile=${passwordFile}`,
+      // Password authentication everywhere, never trust; connections come over TCP only (see server.ts).
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-instructions",
+      // Seconds faster (every fresh clone and test run pays it); the cost is a cluster that an
+      // operating-system crash in its first half-minute may leave damaged, on a development machine.
+      "--no-sync",
+    ],
+    account,
+  );
+  await fs.rename(scratch, cluster);
+  return password;
+}
+
+function run(command: string, args: string[], account: Account | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(account && { uid: account.uid, gid: account.gid }) });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}):\n${output.trim()}`)),
+    );
+  });
+}
