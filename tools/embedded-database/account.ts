@@ -1,14 +1,12 @@
 /**
- * The account the server runs as, and the directories it must reach.
+ * The account the server runs as, and whether it can reach a directory.
  * PostgreSQL refuses to run as root; as root, Tessera runs it as a system
  * user, which must be able to enter every directory on the way to its
- * cluster and to its binaries.
+ * cluster and to its binaries (places.ts decides where those live).
  */
 import { execFileSync } from "node:child_process";
 import { statSync, type Stats } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
-import { binaries } from "./binaries";
 import { EmbeddedDatabaseError } from "./data-dir";
 import { message } from "./helpers";
 
@@ -57,30 +55,20 @@ export function canEnter(stats: Pick<Stats, "mode" | "uid" | "gid">, account: Ac
   return (stats.mode & 0o001) !== 0;
 }
 
-/** The first directory on the way to `target` (itself included) that `account` cannot enter. */
-function blockedOnTheWay(target: string, account: Account): string | undefined {
+/**
+ * The first directory on the way to `target` (itself included) that `account`
+ * cannot enter, or undefined when it reaches `target`. `stat` is only ever
+ * replaced by tests, to ask about a tree that does not exist.
+ */
+export function blockedOnTheWay(
+  target: string,
+  account: Account,
+  stat: (dir: string) => Pick<Stats, "mode" | "uid" | "gid"> = statSync,
+): string | undefined {
   const chain: string[] = [];
   for (let dir = target; ; dir = path.dirname(dir)) {
     chain.unshift(dir);
     if (path.dirname(dir) === dir) break;
   }
-  return chain.find((dir) => !canEnter(statSync(dir), account));
-}
-
-/** Creates the data dir (private, but enterable by the server account) and checks the server can reach what it needs. */
-export async function prepareDataDir(root: string, account: Account | undefined): Promise<void> {
-  const created = await fs.mkdir(root, { recursive: true, mode: 0o700 });
-  if (!account) return;
-  // Enter, not list: the server account needs to reach its cluster inside.
-  for (let dir = root; created && dir.startsWith(created); dir = path.dirname(dir)) await fs.chmod(dir, 0o711);
-  for (const target of [root, path.dirname(binaries().postgres)]) {
-    const blocked = blockedOnTheWay(target, account);
-    if (blocked) {
-      throw new EmbeddedDatabaseError(
-        `PostgreSQL refuses to run as root, so Tessera runs the embedded server as the system user "${account.name}", ` +
-          `which cannot enter ${blocked} on the way to ${target}. Let it (chmod o+x ${blocked}), keep the project and ` +
-          `EMBEDDED_DATA_DIR where it can reach them, run as a normal user, or set DATABASE_URL.`,
-      );
-    }
-  }
+  return chain.find((dir) => !canEnter(stat(dir), account));
 }

@@ -1,19 +1,19 @@
 /**
  * The cluster and its password: a new cluster is made by initdb with a fresh
- * random password that only the data dir's owner may read; an existing one is
- * opened with the password on file.
+ * random password, kept in the data dir where only this process's account may
+ * read it; an existing one is opened with the password on file.
  */
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Account } from "./account";
-import { binaries } from "./binaries";
+import type { Binaries } from "./binaries";
 import { EMBEDDED_FILES, EmbeddedDatabaseError, readPassword, SUPERUSER } from "./data-dir";
 import { exists } from "./helpers";
 
-/** Written whole under a temporary name, readable by its owner alone. */
-async function writePrivateFile(file: string, content: string, owner: Account | undefined): Promise<void> {
+/** Written whole under a temporary name, readable by its owner alone (this process's account, unless `owner` is given). */
+async function writePrivateFile(file: string, content: string, owner?: Account): Promise<void> {
   const temp = `${file}.${randomUUID()}.tmp`;
   await fs.writeFile(temp, content, { mode: 0o600, flag: "wx" });
   if (owner) await fs.chown(temp, owner.uid, owner.gid);
@@ -22,12 +22,13 @@ async function writePrivateFile(file: string, content: string, owner: Account | 
 
 /**
  * The cluster's password: for a new cluster, a fresh random one that initdb
- * sets; for an existing one, the one on file. initdb works in a scratch
- * directory that is renamed into place only once it succeeded, so a cluster
- * never exists without its password.
+ * sets; for an existing one, the one on file in the data dir `root`. The
+ * cluster may live elsewhere (places.ts). initdb works in a scratch directory
+ * beside it, which only the server account may enter, and its result is
+ * renamed into place only once it succeeded, so a cluster never exists
+ * without its password.
  */
-export async function ensureCluster(root: string, account: Account | undefined): Promise<string> {
-  const cluster = path.join(root, EMBEDDED_FILES.cluster);
+export async function ensureCluster(root: string, cluster: string, bin: Binaries, account: Account | undefined): Promise<string> {
   const passwordFile = path.join(root, EMBEDDED_FILES.password);
   if (await exists(path.join(cluster, "PG_VERSION"))) {
     if (!(await exists(passwordFile))) {
@@ -45,20 +46,25 @@ export async function ensureCluster(root: string, account: Account | undefined):
   }
 
   // Scratch directories of an initdb that died half-way (this process holds the lock, so none is in use).
-  for (const entry of await fs.readdir(root)) {
-    if (entry.startsWith(`${EMBEDDED_FILES.cluster}.init-`)) await fs.rm(path.join(root, entry), { recursive: true, force: true });
+  const parent = path.dirname(cluster);
+  for (const entry of await fs.readdir(parent)) {
+    if (entry.startsWith(`${path.basename(cluster)}.init-`)) await fs.rm(path.join(parent, entry), { recursive: true, force: true });
   }
   const password = randomBytes(32).toString("base64url");
-  await writePrivateFile(passwordFile, `${password}\n`, account);
+  await writePrivateFile(passwordFile, `${password}\n`);
   const scratch = `${cluster}.init-${randomUUID()}`;
   await fs.mkdir(scratch, { mode: 0o700 });
   if (account) await fs.chown(scratch, account.uid, account.gid);
+  // initdb's own copy of the password, where the account it runs as can read it (the data dir may be closed to it).
+  const pwfile = path.join(scratch, "password");
+  await writePrivateFile(pwfile, `${password}\n`, account);
+  const pgdata = path.join(scratch, "pgdata");
   await run(
-    binaries().initdb,
+    bin.initdb,
     [
-      `--pgdata=${scratch}`,
+      `--pgdata=${pgdata}`,
       `--username=${SUPERUSER}`,
-      `--pwfile=${passwordFile}`,
+      `--pwfile=${pwfile}`,
       // Password authentication everywhere, never trust; connections come over TCP only (see server.ts).
       "--auth=scram-sha-256",
       "--encoding=UTF8",
@@ -69,14 +75,17 @@ export async function ensureCluster(root: string, account: Account | undefined):
       "--no-sync",
     ],
     account,
+    scratch,
   );
-  await fs.rename(scratch, cluster);
+  await fs.rename(pgdata, cluster);
+  await fs.rm(scratch, { recursive: true, force: true });
   return password;
 }
 
-function run(command: string, args: string[], account: Account | undefined): Promise<void> {
+/** `cwd` is one the account may enter: PostgreSQL's programs look up their working directory. */
+function run(command: string, args: string[], account: Account | undefined, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(account && { uid: account.uid, gid: account.gid }) });
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], ...(account && { uid: account.uid, gid: account.gid }) });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

