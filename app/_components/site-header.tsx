@@ -32,7 +32,7 @@ export async function SiteHeader() {
                   </Link>
                 </li>
               ) : null}
-              <li className="signed-in-as">
+              <li>
                 Signed in as <strong>{claims.username}</strong>
               </li>
               <li>
