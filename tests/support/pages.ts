@@ -26,7 +26,9 @@ export async function registerThroughForm(page: Page, username: string, name = "
   await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
   if (email) await page.getByLabel("Email address (optional, to reset a forgotten password)").fill(email);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // Registering hashes the password in the server's bcrypt pool, which the other lanes' sign-ins
+  // keep busy while npm test runs them side by side: wait for the dashboard past the default 5 s.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
 }
 
 /** What the site header offers someone signed out: Sign in and Register, and nothing of a signed-in user's. */
