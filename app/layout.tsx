@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
+import { SiteHeader } from "@/app/_components/site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,32 +20,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Tessera
-          </Link>
-          <nav aria-label="Main">
-            <ul>
-              <li>
-                {/* No prefetch for protected pages: a prefetch without a fresh token would run the refresh route. */}
-                <Link href="/dashboard" prefetch={false}>
-                  Dashboard
-                </Link>
-              </li>
-              <li>
-                <Link href="/admin" prefetch={false}>
-                  Admin
-                </Link>
-              </li>
-              <li>
-                <Link href="/login">Sign in</Link>
-              </li>
-              <li>
-                <Link href="/register">Register</Link>
-              </li>
-            </ul>
-          </nav>
-        </header>
+        <SiteHeader />
         <main id="main">{children}</main>
       </body>
     </html>

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { forgeToken } from "@/tests/support/tokens";
-import { expectResult, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { expectResult, registerThroughForm, replaceAccessToken, signInThroughForm } from "@/tests/support/pages";
 import { SESSION_COOKIE } from "@/tests/support/cookies";
 import { uniqueName } from "@/tests/support/http";
 
@@ -55,10 +55,7 @@ test("Show details says when the token is invalid or has expired", async ({ page
   await signInThroughForm(page, "lex", "123qwerty", "/login?next=/");
   await expect(page).toHaveURL((url) => url.pathname === "/" && url.search === "");
   const original = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!;
-  const replaceToken = async (value: string) => {
-    await context.clearCookies({ name: SESSION_COOKIE });
-    await context.addCookies([{ ...original, value }]);
-  };
+  const replaceToken = (value: string) => replaceAccessToken(context, value);
 
   await replaceToken(`${original.value.slice(0, -4)}AAAA`);
   await page.goto("/");

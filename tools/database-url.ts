@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { DatabaseConfig } from "@/lib/edge/config";
-import { openEmbeddedDatabase } from "./embedded-database";
+import { EMBEDDED_FILES, openEmbeddedDatabase } from "./embedded-database";
 
 export interface ResolvedDatabase {
   url: string;
@@ -22,9 +22,12 @@ export async function resolveDatabase({ database }: Pick<DatabaseConfig, "databa
   const dataDir = path.resolve(database.embeddedDataDir);
   const embedded = await openEmbeddedDatabase(dataDir);
   const how = embedded.owned ? "started here" : "served by another process";
+  const link = path.join(dataDir, EMBEDDED_FILES.cluster);
+  // As root in a folder the server's account cannot enter, the cluster lives where it can (tools/embedded-database/places.ts).
+  const where = embedded.cluster === link ? dataDir : `${dataDir}, its cluster in ${embedded.cluster} (linked from ${link})`;
   return {
     url: embedded.url,
-    description: `embedded PostgreSQL, data in ${dataDir}, ${how} at ${redact(embedded.url)}`,
+    description: `embedded PostgreSQL, data in ${where}, ${how} at ${redact(embedded.url)}`,
     stop: embedded.stop,
   };
 }

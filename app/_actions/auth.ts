@@ -8,6 +8,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
+import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { ApiError } from "@/lib/edge/errors";
 import { secondStepPath } from "@/lib/edge/paths";
 import { safeNextPath } from "@/lib/schemas";
@@ -68,7 +69,9 @@ export async function registerAction(_previous: FormState, form: FormData): Prom
   redirect("/dashboard");
 }
 
+/** The header's "Sign out", on every page: during a database outage the 503 page says the user is still signed in. */
 export async function signOutAction(): Promise<void> {
-  await signOut(clientInfo(await headers()));
+  const client = clientInfo(await headers());
+  await renderWhenAvailable("/", () => signOut(client));
   redirect("/login");
 }

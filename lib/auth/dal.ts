@@ -41,6 +41,22 @@ const verifiedClaims = cache(async (): Promise<AccessClaims> => {
 });
 
 /**
+ * Who the site header shows as signed in: this request's token checked as the
+ * middleware checks it (signature, key, issuer, audience, expiry, shape) and
+ * no further, so that a public page runs no query for it; null for a token
+ * that is missing, expired, forged or sent twice. Whether its session is still
+ * live is verifySession's to say, on the pages that show the account's data.
+ */
+export const optionalTokenClaims = cache(async (): Promise<AccessClaims | null> => {
+  try {
+    return await verifyRequestToken(await headers());
+  } catch (error) {
+    if (error instanceof ApiError) return null;
+    throw error;
+  }
+});
+
+/**
  * The user of a live session: from the session cache when it may answer, else
  * from the database, whose answer the cache keeps while the session is sure to
  * stay live (a notice can still end it sooner).

@@ -16,8 +16,9 @@ export function unavailablePath(next: string): string {
 }
 
 /**
- * Renders a page that needs the database; if the database cannot answer, the
- * browser goes to the 503 page instead, which returns to `path` when it can.
+ * Renders a page, or runs a form's action, that needs the database; if the
+ * database cannot answer, the browser goes to the 503 page instead, which
+ * returns to `path` when it can.
  */
 export async function renderWhenAvailable<T>(path: string, render: () => Promise<T>): Promise<T> {
   try {

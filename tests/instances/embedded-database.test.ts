@@ -5,45 +5,30 @@
  * SIGKILL, or a stale postmaster.pid after everything was killed, does not
  * stop the next start.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { runningEmbeddedUrl } from "@/tools/embedded-database";
 import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
 import { processTree, readProc, signalAll } from "@/tools/processes";
+import { EmbeddedOwners, sqlIn } from "../support/embedded-owners";
 import { eventually } from "../support/eventually";
 
 const dir = temporaryDir("tessera-embedded-");
 const pidFile = path.join(dir, "postgres", "postmaster.pid");
-const owners: ChildProcess[] = [];
+const owners = new EmbeddedOwners();
 
-afterEach(async () => {
-  for (const owner of owners.splice(0)) if (owner.exitCode === null && owner.signalCode === null) await stop(owner);
-});
+afterEach(() => owners.stopAll());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A process that starts (or reuses) the embedded database of `dir` and holds it. */
-async function startOwner(): Promise<{ owner: ChildProcess; how: string }> {
-  const owner = spawn(process.execPath, ["--import", "tsx", "tests/support/embedded-owner.ts", dir], { cwd: PROJECT_ROOT });
-  owners.push(owner);
-  let output = "";
-  owner.stderr!.on("data", (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    owner.stdout!.on("data", (chunk: Buffer) => {
-      const how = /ready (\w+)/.exec(chunk.toString())?.[1];
-      if (how) resolve({ owner, how });
-    });
-    owner.once("exit", (code) => reject(new Error(`the owner exited (${code}) before the database was ready:\n${output}`)));
-  });
+function startOwner() {
+  return owners.start(dir);
 }
 
-async function stop(owner: ChildProcess): Promise<void> {
-  const exited = once(owner, "exit");
-  owner.kill("SIGTERM");
-  await exited;
+function stop(owner: ChildProcess): Promise<void> {
+  return owners.stop(owner);
 }
 
 function postmasterPid(): number {
@@ -54,14 +39,8 @@ function running(pid: number): boolean {
   return readProc(pid) !== undefined;
 }
 
-async function sql<Row extends Record<string, unknown>>(text: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: runningEmbeddedUrl(dir) });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text)).rows;
-  } finally {
-    await client.end();
-  }
+function sql<Row extends Record<string, unknown>>(text: string): Promise<Row[]> {
+  return sqlIn<Row>(dir, text);
 }
 
 /** Kept in a schema of its own, where the migrations (which want an empty `public` schema) do not look. */

@@ -129,6 +129,17 @@ describe("while PostgreSQL is down", () => {
     expect(response.headers.get("location")).toBe("/login?error=service_unavailable");
   });
 
+  it("shows who is signed in from the token alone, and sends Sign out to the 503 page without signing anyone out", async () => {
+    await page.goto("/");
+    const header = page.getByRole("banner");
+    await header.getByText(`Signed in as ${user.username}`, { exact: true }).waitFor();
+    expect(await header.getByRole("link", { name: "Sign in" }).count()).toBe(0);
+    await header.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Tessera is temporarily unavailable" }).waitFor();
+    expect(page.url()).toBe(`${app.url}/unavailable?next=%2F`);
+    expect((await page.context().cookies()).map((cookie) => cookie.name)).toContain(SESSION_COOKIE);
+  });
+
   it("shows a person what is going on, in a real browser", async () => {
     await page.goto("/");
     await page.getByRole("button", { name: "Show details" }).click();

@@ -3,7 +3,8 @@
  * through the forms, read a page's result line, confirm an address and ask for
  * a reset link through the mails the app really sent.
  */
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { SESSION_COOKIE } from "./cookies";
 import { TEST_PASSWORD, uniqueName } from "./http";
 import { query } from "./sql";
 import { linkIn, waitForMail } from "./mailbox";
@@ -25,7 +26,36 @@ export async function registerThroughForm(page: Page, username: string, name = "
   await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
   if (email) await page.getByLabel("Email address (optional, to reset a forgotten password)").fill(email);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // Registering hashes the password in the server's bcrypt pool, which the other lanes' sign-ins
+  // keep busy while npm test runs them side by side: wait for the dashboard past the default 5 s.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
+}
+
+/** What the site header offers someone signed out: Sign in and Register, and nothing of a signed-in user's. */
+export async function expectSignedOutHeader(page: Page): Promise<void> {
+  const header = page.getByRole("banner");
+  await expect(header.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Register", exact: true })).toBeVisible();
+  await expect(header.getByText("Signed in as")).toHaveCount(0);
+  for (const name of ["Sign out", "Dashboard", "Admin"]) await expect(header.getByRole(name === "Sign out" ? "button" : "link", { name, exact: true })).toHaveCount(0);
+}
+
+/** What the site header offers `username`: their name, Dashboard and Sign out, and Admin exactly when they are an ADMIN. */
+export async function expectSignedInHeader(page: Page, username: string, { admin }: { admin: boolean }): Promise<void> {
+  const header = page.getByRole("banner");
+  await expect(header.getByText(`Signed in as ${username}`, { exact: true })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Dashboard", exact: true })).toBeVisible();
+  await expect(header.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Admin", exact: true })).toHaveCount(admin ? 1 : 0);
+  for (const name of ["Sign in", "Register"]) await expect(header.getByRole("link", { name, exact: true })).toHaveCount(0);
+}
+
+/** Puts `token` in the browser's session cookie in place of the one the server set (same name, domain, path and flags). */
+export async function replaceAccessToken(context: BrowserContext, token: string): Promise<void> {
+  const original = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
+  if (!original) throw new Error("the browser holds no session cookie");
+  await context.clearCookies({ name: SESSION_COOKIE });
+  await context.addCookies([{ ...original, value: token }]);
 }
 
 /** The home page's result line after "Get token" or "Show details". */

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { signOutAction } from "@/app/_actions/auth";
 import { ClaimList } from "@/app/_components/claim-list";
 import { requirePageSessionWith } from "@/lib/auth/dal";
 import { summarizeClaims } from "@/lib/auth/describe";
@@ -69,9 +68,6 @@ export default async function DashboardPage() {
         <h2 id="passkeys-heading">Passkeys</h2>
         <PasskeyList />
       </section>
-      <form action={signOutAction} className="actions">
-        <button type="submit">Sign out</button>
-      </form>
     </>
   );
 }
