@@ -16,7 +16,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 30_000,
-  // Two workers share two cores with three other suites and the server: twice Playwright's default wait.
+  // Two workers share two cores with two other lanes and the server: twice Playwright's default wait.
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {

@@ -6,9 +6,9 @@
  *      DATABASE_URL when set) is started on that build and seeded, with a mail
  *      catcher (tools/mail-catcher.ts) for its SMTP and one Chromium for the
  *      browser tests.
- *   3. Four lanes run side by side against them: the attack suite, the
+ *   3. Three lanes run side by side against them: the attack suite and then the
  *      integration tests, the tests that start instances of their own, and the
- *      end-to-end tests. Each lane's output is printed whole when it ends.
+ *      end-to-end tests. Each suite's output is printed whole when it ends.
  *   4. The scan of the server's log for secrets runs last, over everything the
  *      lanes made the server write.
  *
@@ -148,13 +148,22 @@ async function warmUp(base: string): Promise<void> {
   if (signIn.status !== 200) throw new Error(`warm-up: signing in as the seeded toby answered ${signIn.status}`);
 }
 
-/** The suites that run side by side against the server, each in a process of its own. */
+/**
+ * The suites that run side by side, each in a process of its own. The attack
+ * suite and the integration tests share a lane, one after the other: both sign
+ * in and register by the hundred, and the server's bcrypt workers are what two
+ * cores have least of; the browser tests and the tests that start instances of
+ * their own mostly wait, and fill the gaps.
+ */
 function lanes(env: Env): Promise<boolean>[] {
-  const security = run("security", "npx", vitest("security"), { env, together: true });
-  if (securityOnly) return [security];
+  const api = (async () => {
+    const security = await run("security", "npx", vitest("security"), { env, together: true });
+    const integration = securityOnly || (await run("integration", "npx", vitest("integration"), { env, together: true }));
+    return security && integration;
+  })();
+  if (securityOnly) return [api];
   return [
-    security,
-    run("integration", "npx", vitest("integration"), { env, together: true }),
+    api,
     run("instances", "npx", vitest("instances"), { env, together: true }),
     run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true }),
   ];
@@ -213,7 +222,7 @@ async function main(): Promise<boolean> {
 
 const passed = await main();
 const width = Math.max(...stages.map((stage) => stage.name.split(":")[0]!.length));
-console.log("\nStages (lanes marked ‖ ran side by side):");
+console.log("\nStages (‖: beside the others; security and integration share one lane, one after the other):");
 for (const stage of stages) {
   const name = stage.name.split(":")[0]!;
   const parallel = ["unit", "build", "security", "integration", "instances", "e2e"].includes(name) ? "‖" : " ";
