@@ -61,9 +61,13 @@ interface Visitor {
 }
 
 let postgres: PostgresServer;
+let databaseUrl: string;
+/** The visitors' accounts, registered once: both servers serve the same database, one after the other. */
+let users: Visitor["user"][] | undefined;
 
 beforeAll(async () => {
   postgres = await PostgresServer.create();
+  databaseUrl = await postgres.createDatabase("tessera");
 });
 
 afterAll(() => {
@@ -77,15 +81,15 @@ interface Subject {
 }
 
 async function startSubject(name: string, env: Record<string, string>): Promise<Subject> {
-  const app = await AppServer.start({ databaseUrl: await postgres.createDatabase(name), env: { ...AppServer.defaultEnv(), ...env }, name });
-  // 100 sign-ins at once would be a bcrypt storm (the bench measures that), not
-  // the steady traffic this test is about.
-  const client = httpClient(app.url);
-  const visitors: Visitor[] = [];
-  for (let batch = 0; batch < CONNECTIONS; batch += 10) {
-    const users = await Promise.all(Array.from({ length: 10 }, () => client.registerUser("load")));
-    visitors.push(...users.map((user) => ({ user, cursor: Math.floor(Math.random() * VISIT.length) })));
+  const app = await AppServer.start({ databaseUrl, env: { ...AppServer.defaultEnv(), ...env }, name });
+  // In batches: 100 registrations or sign-ins at once would be a bcrypt storm (the
+  // bench measures that), not the steady traffic this test is about.
+  if (!users) {
+    const client = httpClient(app.url);
+    users = [];
+    for (let batch = 0; batch < CONNECTIONS; batch += 10) users.push(...(await Promise.all(Array.from({ length: 10 }, () => client.registerUser("load")))));
   }
+  const visitors: Visitor[] = users.map((user) => ({ user, cursor: Math.floor(Math.random() * VISIT.length) }));
   await signInAgain(app, visitors);
   return { app, visitors };
 }
@@ -192,7 +196,7 @@ for (const sessionCache of ["on", "off"] as const) {
     let subject: Subject;
 
     beforeAll(async () => {
-      subject = await startSubject(`load_cache_${sessionCache}`, { SESSION_CACHE: sessionCache });
+      subject = await startSubject(`app-cache-${sessionCache}`, { SESSION_CACHE: sessionCache });
     });
 
     afterAll(async () => {
