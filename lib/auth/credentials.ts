@@ -95,7 +95,7 @@ export async function startCookieSession(
   known: TrustedDevice | null,
   { newUser, amr }: { newUser?: NewUserRow; amr?: AuthMethod[] } = {},
 ): Promise<StartedSession> {
-  const { device, writes } = rememberDevice(user.id, known);
+  const { device, writes } = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
   return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes })), device };
 }
 

@@ -83,13 +83,24 @@ export async function trustedDevice(token: string | undefined, username: string,
  * sign-in's transaction. A known device is renewed under the same token (no
  * rotation: two sign-ins at once from one browser must not leave it holding a
  * token that the other replaced); any other browser gets a new device, and the
- * user's stale and surplus devices are forgotten.
+ * user's stale and surplus devices are forgotten. A new account (`newUser`)
+ * has no devices to look through.
+ *
+ * Why the surplus is picked here and deleted by id, and not by one SQL
+ * statement with a subquery: Prisma compiles each transaction's list of
+ * statements into a plan and caches it (up to 1,000 plans) by the statements'
+ * shape, where the values of typed queries are placeholders but those of a raw
+ * query are part of the shape. A raw statement made every sign-in's
+ * transaction a shape of its own, so the server compiled a new plan per
+ * sign-in and kept a thousand of them (some 25 MiB, docs/memory.md). Typed
+ * queries keep the sign-in to a couple of shapes. Two sign-ins at the same
+ * moment may leave a user one device above the limit, which the next removes.
  */
-export function rememberDevice(
+export async function rememberDevice(
   userId: string,
   known: TrustedDevice | null,
-  now = new Date(),
-): { device: IssuedDevice; writes: Prisma.PrismaPromise<unknown>[] } {
+  { newUser = false, now = new Date() }: { newUser?: boolean; now?: Date } = {},
+): Promise<{ device: IssuedDevice; writes: Prisma.PrismaPromise<unknown>[] }> {
   if (known) {
     return {
       device: { token: known.token, maxAge: DEVICE_TTL_SECONDS },
@@ -97,18 +108,25 @@ export function rememberDevice(
     };
   }
   const token = generateOpaqueToken();
-  const staleBefore = new Date(now.getTime() - DEVICE_TTL_SECONDS * 1000);
+  const doomed = newUser ? [] : await devicesToForget(userId, now);
   return {
     device: { token, maxAge: DEVICE_TTL_SECONDS },
     writes: [
       db.device.create({ data: { userId, tokenHash: hashOpaqueToken(token), lastUsedAt: now }, select: { id: true } }),
-      db.$executeRaw`
-        DELETE FROM "Device" WHERE "userId" = ${userId}::uuid AND (
-          "lastUsedAt" <= ${staleBefore}::timestamp(3)
-          OR "id" NOT IN (SELECT "id" FROM "Device" WHERE "userId" = ${userId}::uuid ORDER BY "lastUsedAt" DESC, "id" LIMIT ${DEVICES_PER_USER})
-        )`,
+      ...(doomed.length > 0 ? [db.device.deleteMany({ where: { userId, id: { in: doomed } } })] : []),
     ],
   };
+}
+
+/** The user's devices that must go to make room for one more: the stale ones, and all but the DEVICES_PER_USER − 1 most recent. */
+async function devicesToForget(userId: string, now: Date): Promise<string[]> {
+  const staleBefore = now.getTime() - DEVICE_TTL_SECONDS * 1000;
+  const devices = await db.device.findMany({
+    where: { userId },
+    orderBy: [{ lastUsedAt: "desc" }, { id: "asc" }],
+    select: { id: true, lastUsedAt: true },
+  });
+  return devices.filter((device, index) => index >= DEVICES_PER_USER - 1 || device.lastUsedAt.getTime() <= staleBefore).map((device) => device.id);
 }
 
 /**

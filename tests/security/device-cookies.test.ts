@@ -140,3 +140,31 @@ describe("revoking devices", () => {
     expect((await login(username, newPassword, device)).status).toBe(429);
   });
 });
+
+describe("keeping devices", () => {
+  const devicesOf = async (userId: string) =>
+    query<{ id: string }>(`SELECT "id" FROM "Device" WHERE "userId" = $1::uuid ORDER BY "lastUsedAt", "id"`, [userId]);
+
+  it("keeps an account's 20 most recent browsers: a new one forgets the oldest, whose cookie no longer gets through a lockout", async () => {
+    const { username, password, id } = await newUser("device-many");
+    const browsers: string[] = [];
+    for (let i = 0; i < 21; i++) browsers.push((await trustedBrowser(username, password)).device);
+    expect(await devicesOf(id)).toHaveLength(20);
+
+    await lockOut(username, password);
+    expect((await login(username, password, browsers[0])).status).toBe(429);
+    expect((await login(username, password, browsers[1])).status).toBe(200);
+    expect((await login(username, password, browsers[20])).status).toBe(200);
+  });
+
+  it("forgets a browser unused for 180 days at the account's next sign-in from another one", async () => {
+    // Registering remembered the first browser.
+    const { username, password, id } = await newUser("device-stale");
+    const [stale] = await devicesOf(id);
+    await query(`UPDATE "Device" SET "lastUsedAt" = now() - interval '181 days' WHERE "id" = $1::uuid`, [stale!.id]);
+    await trustedBrowser(username, password);
+    const left = await devicesOf(id);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id).not.toBe(stale!.id);
+  });
+});
