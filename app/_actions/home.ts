@@ -7,11 +7,11 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { optionalSession, verifySession } from "@/lib/auth/dal";
 import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
-import { currentProof, issueAccessToken } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { currentProof, issueAccessToken } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 export interface HomeState {

@@ -13,8 +13,8 @@ import "server-only";
 import { after } from "next/server";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import { config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 export interface Mail {

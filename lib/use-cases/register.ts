@@ -1,8 +1,8 @@
 /** Creating an account, by the JSON API or the registration form: it is signed in at once. */
 import "server-only";
-import { createAccount } from "@/lib/auth/credentials";
-import type { StartedSession } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { createAccount } from "@/lib/auth/sign-in/credentials";
+import type { StartedSession } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { mailAddressClaim } from "@/lib/mail/verification";

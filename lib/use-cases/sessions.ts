@@ -5,9 +5,10 @@
  */
 import "server-only";
 import { optionalSession, requireAdmin, verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/session-cookies";
-import { endAllSessionsOf, revokeSessions, sessionByRefreshToken } from "@/lib/auth/session-queries";
-import { ApiError } from "@/lib/edge/errors";
+import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/sessions/cookies";
+import { endAllSessionsOf, revokeSessions } from "@/lib/auth/sessions/end";
+import { sessionByRefreshToken } from "@/lib/auth/sessions/list";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { idSchema } from "@/lib/schemas";

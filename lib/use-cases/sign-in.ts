@@ -5,10 +5,10 @@
  * parses its request and maps the result; the checks live here.
  */
 import "server-only";
-import { completeSignIn, openSession, pendingSignIn } from "@/lib/auth/credentials";
-import { checkSecondFactor } from "@/lib/auth/second-factor";
-import type { StartedSession } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
+import { completeSignIn, openSession, pendingSignIn } from "@/lib/auth/sign-in/credentials";
+import { checkSecondFactor } from "@/lib/auth/second-factor/check";
+import type { StartedSession } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import type { IssuedToken } from "@/lib/edge/tokens";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";

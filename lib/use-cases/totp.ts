@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
-import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/totp-enrolment";
+import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/second-factor/enrolment";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { sendNotice } from "@/lib/mail/notices";

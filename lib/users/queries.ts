@@ -5,14 +5,14 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { hashPassword } from "@/lib/auth/password";
-import { assertPasswordAllowed } from "@/lib/auth/password-policy";
-import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
+import { hashPassword } from "@/lib/auth/passwords/hash";
+import { assertPasswordAllowed } from "@/lib/auth/passwords/policy";
+import { checkPasswordWithinLimits } from "@/lib/auth/sign-in/credentials";
 import { dropAccountTokens } from "@/lib/auth/account-tokens";
-import { guardAddressMail } from "@/lib/auth/rate-limit";
-import { revokeDevices } from "@/lib/auth/trusted-devices";
-import { revokeSessions } from "@/lib/auth/session-queries";
-import { forgetUser } from "@/lib/auth/process-session-cache";
+import { guardAddressMail } from "@/lib/auth/sign-in/limits";
+import { revokeDevices } from "@/lib/auth/sign-in/trusted-devices";
+import { revokeSessions } from "@/lib/auth/sessions/end";
+import { forgetUser } from "@/lib/auth/sessions/process-cache";
 import { assertRecentAuth } from "@/lib/auth/dal";
 import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { sendNotice } from "@/lib/mail/notices";
@@ -29,7 +29,7 @@ import {
   type UserView,
   type Viewer,
 } from "@/lib/users/access";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** The one answer to a username that already exists, from registration or the admin API. */
@@ -74,7 +74,7 @@ export interface CreateUserInput {
 /**
  * Creates a user. Without a password the account gets the hash of a random
  * secret nobody knows, so it cannot sign in until a password is set. A given
- * password must pass the password policy (lib/auth/password-policy.ts).
+ * password must pass the password policy (lib/auth/passwords/policy.ts).
  */
 export async function createUser(input: CreateUserInput): Promise<PublicUser> {
   if (input.password !== undefined) await assertPasswordAllowed(input.password);

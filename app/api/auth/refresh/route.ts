@@ -1,8 +1,8 @@
-import { refreshSession } from "@/lib/auth/refresh";
-import { clearSessionCookies, requestRefreshToken, setSessionCookies } from "@/lib/auth/session-cookies";
+import { refreshSession } from "@/lib/auth/sessions/refresh";
+import { clearSessionCookies, requestRefreshToken, setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { loginRedirectPath } from "@/lib/edge/paths";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { handlers, ok, seeOther } from "@/lib/http/route";
 import { unavailablePage } from "@/lib/http/unavailable";
 import { isDatabaseUnavailable } from "@/lib/db/errors";

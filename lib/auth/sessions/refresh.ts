@@ -9,14 +9,14 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
 import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
-import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, type StartedSession } from "@/lib/auth/session";
+import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, type StartedSession } from "@/lib/auth/sessions/start";
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
-import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/edge/errors";
-import { forgetSession } from "@/lib/auth/process-session-cache";
+import { sessionEndReason, type SessionTimes } from "@/lib/auth/sessions/lifetime";
+import { ApiError } from "@/lib/errors";
+import { forgetSession } from "@/lib/auth/sessions/process-cache";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */
@@ -33,7 +33,7 @@ const sessionSelect = {
   user: { select: publicUserSelect },
 } as const;
 
-/** Why a session can no longer be refreshed, if it cannot (the rule itself is in lib/auth/session-lifetime.ts). */
+/** Why a session can no longer be refreshed, if it cannot (the rule itself is in lib/auth/sessions/lifetime.ts). */
 function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_expired" | null {
   const reason = sessionEndReason(session, now, config().refreshTokenTtl);
   if (reason === null) return null;

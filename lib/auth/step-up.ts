@@ -4,22 +4,22 @@
  * data-access layer's `requireRecentAuth` reads) and `amr` move on to this
  * proof. A fresh access token carries them to the pages.
  *
- * What counts: a passkey (lib/auth/passkeys.ts) for anyone; otherwise the
+ * What counts: a passkey (lib/auth/passkeys/authenticate.ts) for anyone; otherwise the
  * strongest factor the account has. With TOTP on, a code or backup code, not
  * the password, so a stolen password and a stolen session together still
  * cannot turn the second factor off.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import type { VerifiedSession } from "@/lib/auth/dal";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
-import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
-import { issueAccessToken, type SessionProof } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
-import { forgetSession } from "@/lib/auth/process-session-cache";
+import { checkPasswordWithinLimits } from "@/lib/auth/sign-in/credentials";
+import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
+import { issueAccessToken, type SessionProof } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
+import { forgetSession } from "@/lib/auth/sessions/process-cache";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 export interface ReauthInput extends SecondFactorInput {

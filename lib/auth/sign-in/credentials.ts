@@ -6,18 +6,18 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/password";
-import { assertPasswordAllowed } from "@/lib/auth/password-policy";
+import { checkPassword, hashPassword, needsRehash } from "@/lib/auth/passwords/hash";
+import { assertPasswordAllowed } from "@/lib/auth/passwords/policy";
 import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { clearPasswordChecks, guardAddressMail, guardClientAddress, reservePasswordCheck } from "@/lib/auth/rate-limit";
-import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/session";
-import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/trusted-devices";
-import { ApiError } from "@/lib/edge/errors";
+import { clearPasswordChecks, guardAddressMail, guardClientAddress, reservePasswordCheck } from "@/lib/auth/sign-in/limits";
+import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/sessions/start";
+import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
+import { ApiError } from "@/lib/errors";
 import { usernameTaken } from "@/lib/users/queries";
 import type { ClientInfo } from "@/lib/http/client-info";
 import type { AuthMethod } from "@/lib/edge/tokens";
-import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/ceremonies";
-import { checkSecondFactor, hasSecondFactor, requireSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
+import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/sign-in/ceremonies";
+import { checkSecondFactor, hasSecondFactor, requireSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
 
 export interface Credentials {
   username: string;
@@ -103,7 +103,7 @@ export async function startCookieSession(
  * Checks credentials and opens a new session for them. For a user with TOTP
  * on, the password is only the first step: with a `code` or `backupCode` in
  * the same request the session opens at once; without one, a cookie client
- * gets a pending sign-in (lib/auth/second-factor.ts) and `mfa_required`.
+ * gets a pending sign-in (lib/auth/second-factor/check.ts) and `mfa_required`.
  */
 export async function openSession(
   credentials: Credentials & SecondFactorInput,

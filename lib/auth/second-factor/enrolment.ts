@@ -1,6 +1,6 @@
 /**
  * Turning TOTP on and off for an account. Setting up stores a new secret,
- * sealed (lib/auth/secret-box.ts), that is not in force until a code from the
+ * sealed (lib/auth/second-factor/secret-box.ts), that is not in force until a code from the
  * app proves the user copied it; only then is TOTP on, with fresh backup
  * codes, in one transaction. The secret is handed out once, by the set-up
  * response; afterwards only the dashboard reads it back, to draw the QR code,
@@ -17,12 +17,12 @@ import "server-only";
 import QRCode from "qrcode";
 import { db } from "@/lib/db/client";
 import { isRecordMissing } from "@/lib/db/errors";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/backup-codes";
-import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/secret-box";
-import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/totp";
+import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/second-factor/backup-codes";
+import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/second-factor/secret-box";
+import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/second-factor/totp";
 
 interface Account {
   id: string;

@@ -1,12 +1,12 @@
 /**
  * Starting a session: one database row per sign-in, an access token bound to
  * it by `sid`, and a refresh token whose hash lives on the row. The cookies
- * that carry them are ./session-cookies.ts's job.
+ * that carry them are ./cookies.ts's job.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import type { IssuedDevice } from "@/lib/auth/trusted-devices";
+import { config } from "@/lib/config";
+import type { IssuedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/edge/keys";
 import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role } from "@/lib/edge/tokens";
@@ -76,7 +76,7 @@ export interface StartedSession {
   token: IssuedToken;
   /** Absent for Bearer-only sessions (POST /api/auth/token), which have no cookie to carry one. */
   refresh?: IssuedRefreshToken;
-  /** The device cookie (lib/auth/trusted-devices.ts); absent where no cookie is set. */
+  /** The device cookie (lib/auth/sign-in/trusted-devices.ts); absent where no cookie is set. */
   device?: IssuedDevice;
 }
 

@@ -8,7 +8,7 @@
 import "server-only";
 import { Secret, TOTP } from "otpauth";
 import { db } from "@/lib/db/client";
-import { openSecret } from "@/lib/auth/secret-box";
+import { openSecret } from "@/lib/auth/second-factor/secret-box";
 
 export const TOTP_PERIOD_SECONDS = 30;
 const ISSUER = "Tessera";
