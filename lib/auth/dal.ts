@@ -17,8 +17,7 @@ import type { AccessClaims } from "@/lib/edge/tokens";
 import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/sessions/cookies";
-import { liveSessionUser, sessionAuthTime } from "@/lib/auth/sessions/list";
-import { config } from "@/lib/config";
+import { liveSessionUser } from "@/lib/auth/sessions/list";
 import { sessionCache } from "@/lib/auth/sessions/process-cache";
 import { publicUser, type AdminViewer, type PublicUser, type PublicUserRow } from "@/lib/users/access";
 import { ApiError } from "@/lib/errors";
@@ -78,25 +77,6 @@ export const optionalSession = cache(async (): Promise<VerifiedSession | null> =
     throw error;
   }
 });
-
-/**
- * Sensitive changes (a password, passkeys, turning TOTP off, roles, deleting a
- * user) need a sign-in or re-authentication within STEP_UP_MAX_AGE, or
- * `reauth_required` (403): pages send the user to /reauth and back. The time
- * is the session row's, never the token's alone: a re-authentication moves it
- * on at once, and a token cannot claim a fresher one than the database holds.
- */
-export async function requireRecentAuth(session?: VerifiedSession, now = Date.now()): Promise<VerifiedSession> {
-  const verified = session ?? (await verifySession());
-  await assertRecentAuth(verified.sessionId, now);
-  return verified;
-}
-
-/** `requireRecentAuth` for a session already verified, known by its id. */
-export async function assertRecentAuth(sessionId: string, now = Date.now()): Promise<void> {
-  const authTime = await sessionAuthTime(sessionId);
-  if (!authTime || now - authTime.getTime() > config().stepUpMaxAge * 1000) throw new ApiError("reauth_required");
-}
 
 /** A session whose user is an ADMIN according to the database. */
 export type AdminSession = VerifiedSession & { user: PublicUser & { role: "ADMIN" } };

@@ -5,13 +5,13 @@
  */
 import "server-only";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { requireRecentAuth, verifySession } from "@/lib/auth/dal";
-import { completeSignIn, pendingSignIn, startCookieSession } from "@/lib/auth/sign-in/credentials";
+import { verifySession } from "@/lib/auth/dal";
+import { confirmReauth, requireRecentAuth } from "@/lib/auth/step-up";
+import { completeSignIn, pendingSignIn, startCookieSession } from "@/lib/use-cases/sign-in";
 import { authenticationOptions, verifyAssertion, type PasskeyPurpose } from "@/lib/auth/passkeys/authenticate";
 import { listPasskeys, removePasskey, renamePasskey, type PasskeyView } from "@/lib/auth/passkeys/manage";
 import { registerPasskey, registrationOptions } from "@/lib/auth/passkeys/register";
 import { guardPasskeyCalls } from "@/lib/auth/sign-in/limits";
-import { confirmReauth } from "@/lib/auth/step-up";
 import type { StartedSession } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { requestDeviceToken, trustedDevice } from "@/lib/auth/sign-in/trusted-devices";

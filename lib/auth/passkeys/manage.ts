@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { commitAuthChange } from "@/lib/auth/changes";
 import type { SessionUser } from "@/lib/auth/sessions/start";
 import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -59,7 +59,9 @@ export async function renamePasskey(userId: string, id: string, name: string): P
 
 /** Removes one of the user's passkeys; another user's is "not found". */
 export async function removePasskey(user: SessionUser, id: string, client: ClientInfo): Promise<void> {
-  const { count } = await db.passkey.deleteMany({ where: { id, userId: user.id } });
-  if (count !== 1) throw new ApiError("not_found", "No such passkey.");
-  await recordAuthEvent({ type: "passkey_removed", userId: user.id, username: user.username, client });
+  await commitAuthChange(async (tx, change) => {
+    const { count } = await tx.passkey.deleteMany({ where: { id, userId: user.id } });
+    if (count !== 1) throw new ApiError("not_found", "No such passkey.");
+    await change.record({ type: "passkey_removed", userId: user.id, username: user.username, client });
+  });
 }

@@ -6,7 +6,7 @@
  * fill their account's events.
  */
 import "server-only";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { recordAuthEvent } from "@/lib/auth/changes";
 import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 

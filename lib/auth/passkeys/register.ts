@@ -15,7 +15,7 @@ import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { VerifiedSession } from "@/lib/auth/dal";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { commitAuthChange } from "@/lib/auth/changes";
 import { beginCeremony, takeCeremony } from "@/lib/auth/sign-in/ceremonies";
 import { describeDevice } from "@/lib/auth/sessions/device-name";
 import { credentialsOf, passkeyView, type PasskeyView } from "@/lib/auth/passkeys/manage";
@@ -72,19 +72,22 @@ export async function registerPasskey(session: VerifiedSession, input: Registrat
     const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
     const count = await db.passkey.count({ where: { userId: session.user.id } });
     try {
-      const row = await db.passkey.create({
-        data: {
-          id: credential.id,
-          userId: session.user.id,
-          name: input.name ?? `Passkey ${count + 1} (${describeDevice(client.userAgent)})`,
-          publicKey: credential.publicKey,
-          counter: BigInt(credential.counter),
-          transports: credential.transports ?? [],
-          deviceType: credentialDeviceType,
-          backedUp: credentialBackedUp,
-        },
+      const row = await commitAuthChange(async (tx, change) => {
+        const created = await tx.passkey.create({
+          data: {
+            id: credential.id,
+            userId: session.user.id,
+            name: input.name ?? `Passkey ${count + 1} (${describeDevice(client.userAgent)})`,
+            publicKey: credential.publicKey,
+            counter: BigInt(credential.counter),
+            transports: credential.transports ?? [],
+            deviceType: credentialDeviceType,
+            backedUp: credentialBackedUp,
+          },
+        });
+        await change.record({ type: "passkey_added", userId: session.user.id, username: session.user.username, client });
+        return created;
       });
-      await recordAuthEvent({ type: "passkey_added", userId: session.user.id, username: session.user.username, client });
       return passkeyView(row);
     } catch (error) {
       // A credential ID already stored (another account's, or this one's): never moved or doubled.

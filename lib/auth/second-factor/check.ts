@@ -9,7 +9,7 @@
 import "server-only";
 import { ApiError } from "@/lib/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { recordAuthEvent } from "@/lib/auth/changes";
 import { useBackupCode } from "@/lib/auth/second-factor/backup-codes";
 import { beginCeremony } from "@/lib/auth/sign-in/ceremonies";
 import { reservePasswordCheck } from "@/lib/auth/sign-in/limits";

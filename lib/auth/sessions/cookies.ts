@@ -18,7 +18,7 @@ import {
   type AnyCookieKind,
   type SessionCookies,
 } from "@/lib/edge/cookies";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { recordAuthEvent } from "@/lib/auth/changes";
 import type { StartedSession } from "@/lib/auth/sessions/start";
 import { clientInfo } from "@/lib/http/client-info";
 

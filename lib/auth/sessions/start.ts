@@ -10,7 +10,8 @@ import type { IssuedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/edge/keys";
 import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role } from "@/lib/edge/tokens";
-import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/audit-events";
+import type { AuthEventType } from "@/lib/auth/audit-events";
+import { commitAuthWrites } from "@/lib/auth/changes";
 import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -119,23 +120,24 @@ export async function startSession(
   const refresh = bearer ? undefined : newRefreshToken(expiresAt);
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
-  const [session] = await db.$transaction([
-    db.session.create({
-      data: {
-        id: proof.id,
-        user: owner,
-        expiresAt,
-        refreshTokenHash: refresh?.hash ?? null,
-        ip: client.ip,
-        userAgent: client.userAgent,
-        amr: proof.amr,
-        authTime: proof.authTime,
-      },
-      select: { user: { select: publicUserSelect } },
-    }),
-    db.authEvent.create({ data: authEventData(event) }),
-    ...writes,
-  ]);
-  logAuthEvent(event);
+  const [session] = await commitAuthWrites(
+    [
+      db.session.create({
+        data: {
+          id: proof.id,
+          user: owner,
+          expiresAt,
+          refreshTokenHash: refresh?.hash ?? null,
+          ip: client.ip,
+          userAgent: client.userAgent,
+          amr: proof.amr,
+          authTime: proof.authTime,
+        },
+        select: { user: { select: publicUserSelect } },
+      }),
+      ...writes,
+    ],
+    { events: [event] },
+  );
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }

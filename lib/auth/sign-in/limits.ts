@@ -42,7 +42,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
+import { recordAuthEvent } from "@/lib/auth/changes";
 import { ApiError } from "@/lib/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
 
