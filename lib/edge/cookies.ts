@@ -9,6 +9,7 @@
  */
 import type { Config } from "@/lib/config";
 import { ApiError } from "@/lib/errors";
+import type { PASSKEY_PURPOSES } from "@/lib/schemas";
 
 /** The session's cookies. */
 export type CookieKind = "access" | "refresh";
@@ -17,7 +18,9 @@ export type CookieKind = "access" | "refresh";
  * of its own, so that starting one (the sign-in page's autofill, say) never
  * voids another in progress in the same browser.
  */
-export type PasskeyCeremony = "passkey-register" | "passkey-sign-in" | "passkey-second-factor" | "passkey-reauth";
+/** What a passkey is used for (lib/schemas.ts); registering one is a ceremony too. */
+type PasskeyPurpose = (typeof PASSKEY_PURPOSES)[number];
+export type PasskeyCeremony = `passkey-${"register" | PasskeyPurpose}`;
 /**
  * Every cookie Tessera sets: the session's; the device cookie that outlives
  * sessions; and those of a sign-in step in progress (lib/auth/sign-in/ceremonies.ts),

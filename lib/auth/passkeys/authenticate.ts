@@ -17,8 +17,9 @@ import {
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { ApiError } from "@/lib/errors";
+import type { PasskeyCeremony } from "@/lib/edge/cookies";
 import type { AuthMethod } from "@/lib/edge/tokens";
-import { beginCeremony, hasCeremonyCookie, takeCeremony, type Ceremony, type WebAuthnPurpose } from "@/lib/auth/sign-in/ceremonies";
+import { beginCeremony, hasCeremonyCookie, takeCeremony, type Ceremony } from "@/lib/auth/sign-in/ceremonies";
 import type { SessionUser } from "@/lib/auth/sessions/start";
 import { credentialsOf, hasPasskeys } from "@/lib/auth/passkeys/manage";
 import { recordingFailures, rejected } from "@/lib/auth/passkeys/refusals";
@@ -29,11 +30,10 @@ import { PASSKEY_PURPOSES, type passkeyAuthenticationSchema } from "@/lib/schema
 export type PasskeyPurpose = (typeof PASSKEY_PURPOSES)[number];
 export type AuthenticationInput = z.output<typeof passkeyAuthenticationSchema>;
 
-const CEREMONY_OF: Record<PasskeyPurpose, WebAuthnPurpose> = {
-  "sign-in": "passkey-sign-in",
-  "second-factor": "passkey-second-factor",
-  reauth: "passkey-reauth",
-};
+/** The ceremony (its challenge row and cookie) of a purpose: the purpose's own name, as a passkey's. */
+function ceremonyOf(purpose: PasskeyPurpose): PasskeyCeremony {
+  return `passkey-${purpose}`;
+}
 
 /** A hardware-bound passkey is a hardware key (`hwk`); a synced one, a software key (`swk`), as RFC 8176 names them. */
 export function passkeyMethod(deviceType: string): AuthMethod {
@@ -65,7 +65,7 @@ export async function authenticationOptions({ purpose, userId, sessionId }: Auth
     userVerification: "required",
     ...(allowCredentials ? { allowCredentials } : {}),
   });
-  await beginCeremony(CEREMONY_OF[purpose], { challenge: options.challenge, ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}) });
+  await beginCeremony(ceremonyOf(purpose), { challenge: options.challenge, ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}) });
   return options;
 }
 
@@ -84,7 +84,7 @@ export interface VerifiedAssertion {
  */
 async function purposeInProgress(): Promise<PasskeyPurpose> {
   const present: PasskeyPurpose[] = [];
-  for (const purpose of PASSKEY_PURPOSES) if (await hasCeremonyCookie(CEREMONY_OF[purpose])) present.push(purpose);
+  for (const purpose of PASSKEY_PURPOSES) if (await hasCeremonyCookie(ceremonyOf(purpose))) present.push(purpose);
   if (present.length > 1) {
     throw new ApiError("validation_error", "Say which passkey ceremony this answers.", { fields: { purpose: "Required: sign-in, second-factor or reauth." } });
   }
@@ -102,7 +102,7 @@ export async function verifyAssertion(input: AuthenticationInput, client: Client
   const { response } = input;
   const purpose = input.purpose ?? (await purposeInProgress());
   // Taken before anything is recorded: an answer to no ceremony of ours is junk, not an attempt on the key's owner.
-  const ceremony = await takeCeremony(CEREMONY_OF[purpose]);
+  const ceremony = await takeCeremony(ceremonyOf(purpose));
   const passkey = await db.passkey.findUnique({ where: { id: response.id }, include: { user: { select: { id: true, username: true, role: true } } } });
   return recordingFailures(client, { userId: passkey?.userId, username: passkey?.user.username }, async () => {
     if (!ceremony.challenge || !passkey) rejected();

@@ -10,10 +10,10 @@ import "server-only";
 import { ApiError } from "@/lib/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import { recordAuthEvent } from "@/lib/auth/changes";
-import { useBackupCode } from "@/lib/auth/second-factor/backup-codes";
+import { spendBackupCode } from "@/lib/auth/second-factor/backup-codes";
 import { beginCeremony } from "@/lib/auth/sign-in/ceremonies";
 import { reservePasswordCheck } from "@/lib/auth/sign-in/limits";
-import { useTotpCode } from "@/lib/auth/second-factor/totp";
+import { spendTotpCode } from "@/lib/auth/second-factor/totp";
 import type { TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { SessionUser } from "@/lib/auth/sessions/start";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -49,7 +49,7 @@ export async function checkSecondFactor(
   device: TrustedDevice | null,
 ): Promise<AuthMethod[]> {
   const slot = await reservePasswordCheck(user.username, device?.id ?? null, client);
-  const valid = input.code ? await useTotpCode(user.id, input.code) : input.backupCode ? await useBackupCode(user.id, input.backupCode) : false;
+  const valid = input.code ? await spendTotpCode(user.id, input.code) : input.backupCode ? await spendBackupCode(user.id, input.backupCode) : false;
   if (!valid) {
     await recordAuthEvent({ type: "mfa_failure", username: user.username, userId: user.id, client });
     throw new ApiError("invalid_code", undefined, { fields: { [input.backupCode && !input.code ? "backupCode" : "code"]: "That code is not valid." } });

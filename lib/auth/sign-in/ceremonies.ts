@@ -22,8 +22,7 @@ import { authMethods } from "@/lib/auth/sessions/start";
 /** How long a ceremony may take, from its start. */
 export const CEREMONY_TTL_SECONDS = 5 * 60;
 
-export type WebAuthnPurpose = PasskeyCeremony;
-export type CeremonyPurpose = WebAuthnPurpose | "second-factor";
+export type CeremonyPurpose = PasskeyCeremony | "second-factor";
 
 /** Which cookie carries a ceremony: one per purpose, so a pending sign-in and a passkey challenge for it run side by side. */
 function cookieFor(purpose: CeremonyPurpose): "pending" | PasskeyCeremony {
