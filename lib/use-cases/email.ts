@@ -4,7 +4,7 @@
  * button, or POST /api/auth/email/verify for an API client, confirms it: mail
  * scanners open links, and a look must change nothing. Also sending the link
  * again. Adding or changing the address is a user change (PATCH
- * /api/users/:id, lib/users/queries.ts).
+ * /api/users/:id, lib/use-cases/users.ts).
  *
  * An unconfirmed address is a claim, not an owner: several accounts may claim
  * one address, and the first to confirm it owns it; the other claims end then.

@@ -2,7 +2,9 @@
  * Signing in with a password, the one way for every door: the JSON API, the
  * HTML form post, the sign-in page's server action, the seeds'
  * `/api/users/authenticate`, and Bearer tokens for API clients. Each adapter
- * parses its request and maps the result; the checks live here.
+ * parses its request and maps the result; the checks live here. Opening a
+ * cookie session and completing a pending sign-in are shared with the
+ * passkey sign-in (./passkeys.ts) and registration (./register.ts).
  */
 import "server-only";
 import { db } from "@/lib/db/client";
