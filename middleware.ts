@@ -14,7 +14,7 @@
  * Imports only Edge-safe modules: jose, zod, and pure helpers.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { config as settings } from "@/lib/edge/config";
+import { config as settings } from "@/lib/config";
 import { requestTokenProblem } from "@/lib/edge/request-token";
 import { protectionOf, refreshRedirectPath } from "@/lib/edge/paths";
 import { apiGate, corsResponseHeaders, isApiPath } from "@/lib/edge/api-gate";

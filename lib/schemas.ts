@@ -242,7 +242,7 @@ export const passkeyIdSchema = z.object({ id: base64url(1400).min(1, "Not a vali
 /**
  * The browser's answers to a WebAuthn ceremony, shaped as
  * @simplewebauthn/browser sends them; only their shape is checked here, the
- * signatures and everything they cover in lib/auth/passkeys.ts.
+ * signatures and everything they cover in lib/auth/passkeys/.
  */
 const credentialFields = {
   id: base64url(1400).min(1),

@@ -6,7 +6,7 @@
  * Optional features that production leaves off without their settings are
  * named once in the log, so an operator sees why their routes answer 503.
  */
-import { config, ConfigError } from "@/lib/edge/config";
+import { config, ConfigError } from "@/lib/config";
 import { keySet } from "@/lib/edge/keys";
 import { startPruning } from "@/lib/maintenance/schedule";
 import { log } from "@/lib/log";

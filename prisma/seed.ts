@@ -4,7 +4,7 @@
  * duplicating anything. Never for production, where these passwords are public.
  */
 import bcrypt from "bcryptjs";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/passwords/hash";
 import type { Database } from "@/lib/db/prisma";
 
 interface SeedUser {

@@ -16,7 +16,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
-import { databaseConfig } from "@/lib/edge/config";
+import { databaseConfig } from "@/lib/config";
 import { migrationTarget, resolveDatabase } from "@/tools/database-url";
 import { modeOf, withEnvFiles } from "./env-files";
 

@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "@/lib/edge/config";
+import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/prisma";
 import { prune } from "@/lib/maintenance/prune";
 import { migrationTarget, resolveDatabase, type ResolvedDatabase } from "@/tools/database-url";

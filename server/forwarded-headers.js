@@ -8,8 +8,8 @@
  */
 
 /**
- * TRUST_PROXY as lib/edge/config.ts reads it ("1" or "true"); tests/unit/forwarded-headers.test.ts
- * keeps the two in step. The server cannot import lib/edge/config.ts: it is plain JavaScript.
+ * TRUST_PROXY as lib/config.ts reads it ("1" or "true"); tests/unit/forwarded-headers.test.ts
+ * keeps the two in step. The server cannot import lib/config.ts: it is plain JavaScript.
  * @param {Record<string, string | undefined>} env
  */
 export function trustsProxy(env) {

@@ -4,7 +4,7 @@
  * and where migrations go: `DATABASE_MIGRATE_URL` when set.
  */
 import path from "node:path";
-import type { DatabaseConfig } from "@/lib/edge/config";
+import type { DatabaseConfig } from "@/lib/config";
 import { EMBEDDED_FILES, openEmbeddedDatabase } from "./embedded-database";
 
 export interface ResolvedDatabase {

@@ -9,7 +9,7 @@ import { redirect } from "next/navigation";
 import { clientInfo } from "@/lib/http/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { secondStepPath } from "@/lib/edge/paths";
 import { safeNextPath } from "@/lib/schemas";
 import { reauthenticate } from "@/lib/use-cases/reauth";

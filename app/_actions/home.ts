@@ -7,12 +7,10 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { optionalSession, verifySession } from "@/lib/auth/dal";
 import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
-import { currentProof, issueAccessToken } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { renewAccessToken } from "@/lib/use-cases/tokens";
 
 export interface HomeState {
   result: string;
@@ -27,9 +25,7 @@ const RESULT_FOR_CODE: Record<string, string> = {
 async function getToken(): Promise<HomeState> {
   const session = await optionalSession();
   if (!session) redirect("/login?next=/");
-  await setSessionCookies({ token: await issueAccessToken(session.user, await currentProof(session.sessionId)) });
-  const { username, id: userId } = session.user;
-  await recordAuthEvent({ type: "token_issued", username, userId, client: clientInfo(await headers()) });
+  await renewAccessToken(session, clientInfo(await headers()));
   return { result: "Token generated successfully" };
 }
 

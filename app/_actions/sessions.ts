@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { clientInfo } from "@/lib/http/client-info";
 import { endAllSessions, endSession } from "@/lib/use-cases/sessions";
 

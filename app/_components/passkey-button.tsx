@@ -5,7 +5,7 @@
  * (/reauth). On success the browser goes on to `next`.
  */
 import { useEffect, useState } from "react";
-import type { PasskeyPurpose } from "@/lib/auth/passkeys";
+import type { PasskeyPurpose } from "@/lib/auth/passkeys/authenticate";
 import { FormError } from "@/app/_components/field";
 import { PasskeyError, authenticateWithPasskey } from "@/app/_components/passkey-client";
 import { safeNextPath } from "@/lib/schemas";

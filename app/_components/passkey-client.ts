@@ -5,7 +5,8 @@
  * and a message fit to show.
  */
 import { startAuthentication, startRegistration, WebAuthnError } from "@simplewebauthn/browser";
-import type { PasskeyPurpose, PasskeyView } from "@/lib/auth/passkeys";
+import type { PasskeyPurpose } from "@/lib/auth/passkeys/authenticate";
+import type { PasskeyView } from "@/lib/auth/passkeys/manage";
 
 export class PasskeyError extends Error {
   override name = "PasskeyError";

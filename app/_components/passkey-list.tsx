@@ -6,7 +6,7 @@
  * it is them, then back here.
  */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import type { PasskeyView } from "@/lib/auth/passkeys";
+import type { PasskeyView } from "@/lib/auth/passkeys/manage";
 import { DataTable } from "@/app/_components/data-table";
 import { FormError } from "@/app/_components/field";
 import { addPasskey, callApi, PasskeyError } from "@/app/_components/passkey-client";

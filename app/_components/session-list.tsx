@@ -6,7 +6,7 @@
 import { signOutEverywhereAction, signOutSessionAction } from "@/app/_actions/sessions";
 import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/lib/format";
-import type { SessionView } from "@/lib/auth/session-queries";
+import type { SessionView } from "@/lib/auth/sessions/list";
 
 /** "Firefox on Linux", or "API token (curl)" for a Bearer session. */
 function label(session: SessionView): string {

@@ -9,7 +9,7 @@
 import { useActionState } from "react";
 import { disableTotpAction, enableTotpAction, setUpTotpAction, type TotpFormState } from "@/app/_actions/totp";
 import { Field, FormError } from "@/app/_components/field";
-import type { TotpStatus } from "@/lib/auth/totp-enrolment";
+import type { TotpStatus } from "@/lib/auth/second-factor/enrolment";
 import { formatDateTime } from "@/lib/format";
 
 function BackupCodes({ codes }: { codes: string[] }) {

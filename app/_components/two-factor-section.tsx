@@ -1,6 +1,6 @@
 /** The dashboard's "Two-factor sign-in" section around its forms; the page reads the state beside its session check. */
 import { TwoFactorPanel } from "@/app/_components/two-factor-panel";
-import type { TotpStatus } from "@/lib/auth/totp-enrolment";
+import type { TotpStatus } from "@/lib/auth/second-factor/enrolment";
 
 export function TwoFactorSection({ status }: { status: TotpStatus }) {
   return (

@@ -4,9 +4,9 @@
  * handler, server action and server component that touches protected data
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
- * too long: lib/auth/session-lifetime.ts), and reads the user's role fresh
+ * too long: lib/auth/sessions/lifetime.ts), and reads the user's role fresh
  * from there, in one query. That answer is reused for a short while from the
- * session cache (lib/auth/session-cache.ts), which PostgreSQL's notices empty
+ * session cache (lib/auth/sessions/cache.ts), which PostgreSQL's notices empty
  * of every session that ends and every user that changes, on every instance.
  */
 import "server-only";
@@ -16,12 +16,11 @@ import { headers } from "next/headers";
 import type { AccessClaims } from "@/lib/edge/tokens";
 import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
-import { recordCookieConflict } from "@/lib/auth/session-cookies";
-import { liveSessionUser, sessionAuthTime } from "@/lib/auth/session-queries";
-import { config } from "@/lib/edge/config";
-import { sessionCache } from "@/lib/auth/process-session-cache";
+import { recordCookieConflict } from "@/lib/auth/sessions/cookies";
+import { liveSessionUser } from "@/lib/auth/sessions/list";
+import { sessionCache } from "@/lib/auth/sessions/process-cache";
 import { publicUser, type AdminViewer, type PublicUser, type PublicUserRow } from "@/lib/users/access";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
 
 export interface VerifiedSession {
@@ -94,25 +93,6 @@ export const optionalSession = cache(async (): Promise<VerifiedSession | null> =
     throw error;
   }
 });
-
-/**
- * Sensitive changes (a password, passkeys, turning TOTP off, roles, deleting a
- * user) need a sign-in or re-authentication within STEP_UP_MAX_AGE, or
- * `reauth_required` (403): pages send the user to /reauth and back. The time
- * is the session row's, never the token's alone: a re-authentication moves it
- * on at once, and a token cannot claim a fresher one than the database holds.
- */
-export async function requireRecentAuth(session?: VerifiedSession, now = Date.now()): Promise<VerifiedSession> {
-  const verified = session ?? (await verifySession());
-  await assertRecentAuth(verified.sessionId, now);
-  return verified;
-}
-
-/** `requireRecentAuth` for a session already verified, known by its id. */
-export async function assertRecentAuth(sessionId: string, now = Date.now()): Promise<void> {
-  const authTime = await sessionAuthTime(sessionId);
-  if (!authTime || now - authTime.getTime() > config().stepUpMaxAge * 1000) throw new ApiError("reauth_required");
-}
 
 /** A session whose user is an ADMIN according to the database. */
 export type AdminSession = VerifiedSession & { user: PublicUser & { role: "ADMIN" } };

@@ -4,7 +4,7 @@
  * modules on every edit, and each evaluation would otherwise open another pool.
  */
 import "server-only";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { createPrismaClient, type Database } from "./prisma";
 
 const cache = globalThis as typeof globalThis & { tesseraDb?: Database };

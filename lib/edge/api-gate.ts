@@ -14,10 +14,10 @@
  * Edge-safe, so the middleware can apply the same to an API path spelled in a
  * way that still reaches it (`/API/…`).
  */
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { corsHeaders, isAllowedOrigin } from "@/lib/edge/cors";
 import { foreignWriteRefusal, type RequestLike } from "@/lib/edge/csrf";
-import { errorResponse } from "@/lib/edge/errors";
+import { errorResponse } from "@/lib/errors";
 import { normalizePath, protectionOf } from "@/lib/edge/paths";
 import { requestTokenProblem } from "@/lib/edge/request-token";
 import { API_CONTENT_SECURITY_POLICY, securityHeaders, withHeaders } from "@/lib/edge/security-headers";

@@ -7,20 +7,23 @@
  *   so no page, no other API and no cross-site request ever carries it; with
  *   COOKIE_SAMESITE=None (a front end on another site) it is None, like the access cookie.
  */
-import type { Config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import type { Config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
+import type { PASSKEY_PURPOSES } from "@/lib/schemas";
 
 /** The session's cookies. */
 export type CookieKind = "access" | "refresh";
 /**
- * The passkey ceremonies (lib/auth/ceremonies.ts). Each has a challenge cookie
+ * The passkey ceremonies (lib/auth/sign-in/ceremonies.ts). Each has a challenge cookie
  * of its own, so that starting one (the sign-in page's autofill, say) never
  * voids another in progress in the same browser.
  */
-export type PasskeyCeremony = "passkey-register" | "passkey-sign-in" | "passkey-second-factor" | "passkey-reauth";
+/** What a passkey is used for (lib/schemas.ts); registering one is a ceremony too. */
+type PasskeyPurpose = (typeof PASSKEY_PURPOSES)[number];
+export type PasskeyCeremony = `passkey-${"register" | PasskeyPurpose}`;
 /**
  * Every cookie Tessera sets: the session's; the device cookie that outlives
- * sessions; and those of a sign-in step in progress (lib/auth/ceremonies.ts),
+ * sessions; and those of a sign-in step in progress (lib/auth/sign-in/ceremonies.ts),
  * `pending` for a password that waits for its second factor and one per
  * passkey ceremony for its WebAuthn challenge. Those live 5 minutes.
  */
@@ -40,7 +43,7 @@ interface CookieSpec {
 const COOKIES: Record<AnyCookieKind, CookieSpec> = {
   access: { base: "tessera_session", securePrefix: "__Host-", path: "/" },
   refresh: { base: "tessera_refresh", securePrefix: "__Secure-", path: "/api/auth" },
-  // A browser that has signed in to an account before (lib/auth/trusted-devices.ts). Path=/ as
+  // A browser that has signed in to an account before (lib/auth/sign-in/trusted-devices.ts). Path=/ as
   // sign-in is posted to several paths (and `__Host-` demands it); SameSite as for the session.
   device: { base: "tessera_device", securePrefix: "__Host-", path: "/" },
   // Path=/ as the pages' server actions read them as well as the API routes.

@@ -5,7 +5,7 @@
  * wrapper to every API route (lib/edge/api-gate.ts).
  */
 import { isAllowedOrigin } from "@/lib/edge/cors";
-import { ApiError, errorResponse } from "@/lib/edge/errors";
+import { ApiError, errorResponse } from "@/lib/errors";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

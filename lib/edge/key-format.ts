@@ -1,6 +1,6 @@
 /**
  * The shape of the signing-key settings (docs/tokens-and-cookies.md): JWT_PRIVATE_KEY as a PKCS#8 PEM and
- * JWT_PREVIOUS_KEYS as JWKs. Synchronous, pure and Edge-safe, so lib/edge/config.ts refuses a
+ * JWT_PREVIOUS_KEYS as JWKs. Synchronous, pure and Edge-safe, so lib/config.ts refuses a
  * malformed or mismatched key at start-up; the crypto import itself is lib/edge/keys.ts's.
  */
 

@@ -3,7 +3,7 @@
  * here verify. Edge-safe; keys are imported once per process, never per request.
  */
 import { base64url, calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";
-import { config, ConfigError, type Config } from "@/lib/edge/config";
+import { config, ConfigError, type Config } from "@/lib/config";
 import type { PreviousKey } from "@/lib/edge/key-format";
 
 export type SigningAlgorithm = Config["jwt"]["alg"];

@@ -6,9 +6,9 @@
  * process: a token accepted before is answered from memory until its `exp`
  * (lib/edge/token-cache.ts).
  */
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { readAccessToken } from "@/lib/edge/cookies";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { keySet } from "@/lib/edge/keys";
 import { VerifiedTokenCache } from "@/lib/edge/token-cache";
 import { TokenError, type AccessClaims } from "@/lib/edge/tokens";

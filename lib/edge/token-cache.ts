@@ -23,7 +23,7 @@
  *
  * Whether the token's session is still live is no property of the token and
  * is not cached here: that is the data-access layer's question, answered by
- * the database or by its session cache (lib/auth/session-cache.ts).
+ * the database or by its session cache (lib/auth/sessions/cache.ts).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64url } from "jose";

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { ApiError, errorResponse } from "@/lib/edge/errors";
+import { ApiError, errorResponse } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 export const RETRY_AFTER_SECONDS = 5;

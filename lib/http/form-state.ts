@@ -2,7 +2,7 @@
  * What a server action hands back to its form: a message, per-field errors and
  * the values to refill (never a password). Shared by every form in the app.
  */
-import type { FieldErrors } from "@/lib/edge/errors";
+import type { FieldErrors } from "@/lib/errors";
 import { clientErrorOf } from "@/lib/http/client-errors";
 
 export interface FormState {

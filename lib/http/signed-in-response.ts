@@ -7,7 +7,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import type { StartedSession } from "@/lib/auth/session";
+import type { StartedSession } from "@/lib/auth/sessions/start";
 import { secondStepPath } from "@/lib/edge/paths";
 import { clientErrorOf, toErrorResponse } from "@/lib/http/client-errors";
 import { clientInfo, type ClientInfo } from "@/lib/http/client-info";

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { redirect } from "next/navigation";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { reauthPath } from "@/lib/edge/paths";
 
 export async function withStepUp<T>(returnTo: string, change: () => Promise<T>): Promise<T> {

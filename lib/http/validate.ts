@@ -4,7 +4,7 @@
  * Handlers receive typed data or the request ends in the error envelope.
  */
 import type { z } from "zod";
-import { ApiError, type FieldErrors } from "@/lib/edge/errors";
+import { ApiError, type FieldErrors } from "@/lib/errors";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

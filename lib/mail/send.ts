@@ -13,8 +13,9 @@ import "server-only";
 import { after } from "next/server";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import { config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
+import { recordAuthEvent } from "@/lib/auth/changes";
 import { log } from "@/lib/log";
 
 export interface Mail {
@@ -104,7 +105,7 @@ export async function deliver(mail: Mail, context: MailContext): Promise<boolean
 /** The audit trail's `mail_failed`, named by the account's username so the admin page shows whose mail it was. */
 async function recordMailFailure(userId: string): Promise<void> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { username: true } });
-  await db.authEvent.create({ data: { type: "mail_failed", userId, username: user?.username ?? null } });
+  await recordAuthEvent({ type: "mail_failed", userId, username: user?.username ?? null }, { loggedBy: "the mailer's own mail_failed line" });
 }
 
 /** Sends after the response has gone: `work` builds the mail (or decides there is none) and its failure is only logged. */

@@ -4,7 +4,7 @@
  * address, a mail to that owner saying someone tried to use it (no link).
  * Which of the two is decided after the response, so no answer tells whether
  * an address is in use. Callers count each one first (`guardAddressMail`,
- * lib/auth/rate-limit.ts). The link names the address, so a link for an
+ * lib/auth/sign-in/limits.ts). The link names the address, so a link for an
  * address the account has since replaced confirms nothing.
  */
 import "server-only";

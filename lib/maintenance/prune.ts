@@ -3,7 +3,7 @@
  * does not grow with every sign-in, refresh and failed attempt forever.
  *
  * - Sessions that ended (revoked, past their absolute end, or idle: the rule in
- *   lib/auth/session-lifetime.ts) more than SESSION_RETENTION ago, and the
+ *   lib/auth/sessions/lifetime.ts) more than SESSION_RETENTION ago, and the
  *   hashes of their rotated refresh tokens. Recently ended sessions stay a
  *   while: a refresh token stolen from one is still recognised as reuse.
  * - Auth events older than EVENT_RETENTION.
@@ -21,7 +21,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Database } from "@/lib/db/prisma";
-import { endedSessionWhere } from "@/lib/auth/session-lifetime";
+import { endedSessionWhere } from "@/lib/auth/sessions/lifetime";
 
 export interface PruneSettings {
   /** REFRESH_TOKEN_TTL, seconds: a cookie session unused this long has ended. */

@@ -6,7 +6,7 @@
  * several instances, the advisory lock lets one of them do each run.
  */
 import "server-only";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { prune } from "@/lib/maintenance/prune";

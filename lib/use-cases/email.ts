@@ -4,7 +4,7 @@
  * button, or POST /api/auth/email/verify for an API client, confirms it: mail
  * scanners open links, and a look must change nothing. Also sending the link
  * again. Adding or changing the address is a user change (PATCH
- * /api/users/:id, lib/users/queries.ts).
+ * /api/users/:id, lib/use-cases/users.ts).
  *
  * An unconfirmed address is a claim, not an owner: several accounts may claim
  * one address, and the first to confirm it owns it; the other claims end then.
@@ -14,10 +14,9 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { verifySession } from "@/lib/auth/dal";
 import { findAccountToken, takeAccountToken } from "@/lib/auth/account-tokens";
-import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { guardAddressMail } from "@/lib/auth/rate-limit";
-import { forgetUser } from "@/lib/auth/process-session-cache";
-import { ApiError } from "@/lib/edge/errors";
+import { commitAuthChange } from "@/lib/auth/changes";
+import { guardAddressMail } from "@/lib/auth/sign-in/limits";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { assertMailAvailable } from "@/lib/mail/send";
@@ -47,9 +46,8 @@ export async function verificationLinkStatus(token: unknown): Promise<Verificati
  */
 export async function verifyEmail(input: unknown, client: ClientInfo): Promise<{ email: string }> {
   const { token } = validate(verifyEmailSchema, input);
-  let outcome: { email: string; userId: string; dropped: string[]; event: AuthEventInput };
   try {
-    outcome = await db.$transaction(async (tx) => {
+    return await commitAuthChange(async (tx, change) => {
       const link = await takeAccountToken(tx, token, "verify-email");
       if (!link.email) throw new ApiError("token_invalid");
       // Every account that claims the address, locked in one order: two confirmations of one address queue here
@@ -65,19 +63,16 @@ export async function verifyEmail(input: unknown, client: ClientInfo): Promise<{
         await tx.user.updateMany({ where: { id: { in: dropped } }, data: { email: null } });
         await tx.accountToken.deleteMany({ where: { userId: { in: dropped }, purpose: "verify-email" } });
       }
-      const event: AuthEventInput = { type: "email_verified", username: user.username, userId: user.id, client };
-      await tx.authEvent.create({ data: authEventData(event) });
-      return { email: link.email, userId: user.id, dropped, event };
+      await change.record({ type: "email_verified", username: user.username, userId: user.id, client });
+      // The session check reads the profile: no instance may show an address as it was.
+      change.forget({ users: [user.id, ...dropped] });
+      return { email: link.email };
     });
   } catch (error) {
     // The unique index on confirmed addresses is the last word should a confirmation slip past the lock.
     if (isUniqueViolation(error)) throw new ApiError("token_invalid", "Another account confirmed this address first.");
     throw error;
   }
-  // The session check reads the profile: this instance must not show an address as it was.
-  for (const id of [outcome.userId, ...outcome.dropped]) forgetUser(id);
-  logAuthEvent(outcome.event);
-  return { email: outcome.email };
 }
 
 /** Signed in, with an address not yet confirmed: sends its link again, within the limit on mail to unconfirmed addresses (then 429). */

@@ -1,29 +1,21 @@
 /**
  * Passkeys for the route handlers: who may start which ceremony, and what a
  * checked passkey opens (a session, the rest of a pending sign-in, or a
- * re-authentication). The WebAuthn checks themselves: lib/auth/passkeys.ts.
+ * re-authentication). The WebAuthn checks themselves: lib/auth/passkeys/authenticate.ts.
  */
 import "server-only";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { requireRecentAuth, verifySession } from "@/lib/auth/dal";
-import { completeSignIn, pendingSignIn, startCookieSession } from "@/lib/auth/credentials";
-import {
-  authenticationOptions,
-  listPasskeys,
-  registerPasskey,
-  registrationOptions,
-  removePasskey,
-  renamePasskey,
-  verifyAssertion,
-  type PasskeyPurpose,
-  type PasskeyView,
-} from "@/lib/auth/passkeys";
-import { guardPasskeyCalls } from "@/lib/auth/rate-limit";
-import { confirmReauth } from "@/lib/auth/reauth";
-import type { StartedSession } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
-import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
-import { ApiError } from "@/lib/edge/errors";
+import { verifySession } from "@/lib/auth/dal";
+import { confirmReauth, requireRecentAuth } from "@/lib/auth/step-up";
+import { completeSignIn, pendingSignIn, startCookieSession } from "@/lib/use-cases/sign-in";
+import { authenticationOptions, verifyAssertion, type PasskeyPurpose } from "@/lib/auth/passkeys/authenticate";
+import { listPasskeys, removePasskey, renamePasskey, type PasskeyView } from "@/lib/auth/passkeys/manage";
+import { registerPasskey, registrationOptions } from "@/lib/auth/passkeys/register";
+import { guardPasskeyCalls } from "@/lib/auth/sign-in/limits";
+import type { StartedSession } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
+import { requestDeviceToken, trustedDevice } from "@/lib/auth/sign-in/trusted-devices";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { sendNotice } from "@/lib/mail/notices";

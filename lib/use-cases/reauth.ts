@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { verifySession } from "@/lib/auth/dal";
-import { reauthenticate as confirmIdentity } from "@/lib/auth/reauth";
+import { reauthenticate as confirmIdentity } from "@/lib/auth/step-up";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { reauthSchema } from "@/lib/schemas";

@@ -9,24 +9,25 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
-import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
-import { dropAccountTokens, findAccountToken, issueAccountToken, spendAccountToken } from "@/lib/auth/account-tokens";
-import { authEventData, logAuthEvent, recordAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { hashPassword } from "@/lib/auth/password";
-import { assertPasswordAllowed } from "@/lib/auth/password-policy";
-import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/rate-limit";
-import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor";
-import { forgetUser } from "@/lib/auth/process-session-cache";
-import { endEverySessionIn } from "@/lib/auth/session-queries";
-import { requestDeviceToken, trustedDevice } from "@/lib/auth/trusted-devices";
-import { config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import { requireAdmin } from "@/lib/auth/dal";
+import { requireRecentAuth } from "@/lib/auth/step-up";
+import { findAccountToken, issueAccountToken, spendAccountToken } from "@/lib/auth/account-tokens";
+import { commitAuthChange, recordAuthEvent, type AuthEventInput } from "@/lib/auth/changes";
+import { hashPassword } from "@/lib/auth/passwords/hash";
+import { assertPasswordAllowed } from "@/lib/auth/passwords/policy";
+import { clearPasswordChecks, guardAllowance, withinAllowance } from "@/lib/auth/sign-in/limits";
+import { checkSecondFactor, hasSecondFactor } from "@/lib/auth/second-factor/check";
+import { endSessionsIn } from "@/lib/auth/sessions/end";
+import { requestDeviceToken, trustedDevice } from "@/lib/auth/sign-in/trusted-devices";
+import { config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { resetPasswordMail } from "@/lib/mail/messages";
 import { sendNotice } from "@/lib/mail/notices";
 import { appLink, assertMailAvailable, deliver, sendLater } from "@/lib/mail/send";
 import { forgotPasswordSchema, idSchema, resetPasswordSchema } from "@/lib/schemas";
+import { writeNewPassword } from "@/lib/use-cases/set-password";
 
 /** Forgot-password requests per client address, and reset mails per account, in each 15-minute window. */
 const FORGOT_REQUESTS_PER_IP = 20;
@@ -128,20 +129,16 @@ export async function resetPassword(input: unknown, client: ClientInfo): Promise
     await checkSecondFactor(user, secondFactor, client, await trustedDevice(await requestDeviceToken(), user.username));
   }
   const passwordHash = await hashPassword(password);
-  const event: AuthEventInput = { type: "password_reset", username: user.username, userId: user.id, client };
   const passkeyRemoved: AuthEventInput = { type: "passkey_removed", username: user.username, userId: user.id, client };
-  const removedPasskeys = await db.$transaction(async (tx) => {
+  const removedPasskeys = await commitAuthChange(async (tx, change) => {
     await spendAccountToken(tx, link);
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
-    await dropAccountTokens(tx, user.id, "reset-password");
-    await endEverySessionIn(tx, user.id);
+    await writeNewPassword(tx, user.id, passwordHash);
+    await endSessionsIn(tx, user.id);
     const removed = await removeEveryPasskey(tx, user.id);
-    await tx.authEvent.createMany({ data: [authEventData(event), ...removed.map(() => authEventData(passkeyRemoved))] });
+    await change.record({ type: "password_reset", username: user.username, userId: user.id, client }, ...removed.map(() => passkeyRemoved));
+    change.forget({ users: [user.id] });
     return removed;
   });
-  forgetUser(user.id);
-  logAuthEvent(event);
-  removedPasskeys.forEach(() => logAuthEvent(passkeyRemoved));
   // The owner proved the mailbox: a lock-out by someone else's guesses must not keep them out now.
   await clearPasswordChecks(user.username, null);
   sendNotice(user.id, { kind: "password_reset", removedPasskeys });

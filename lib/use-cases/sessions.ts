@@ -5,9 +5,10 @@
  */
 import "server-only";
 import { optionalSession, requireAdmin, verifySession } from "@/lib/auth/dal";
-import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/session-cookies";
-import { endAllSessionsOf, revokeSessions, sessionByRefreshToken } from "@/lib/auth/session-queries";
-import { ApiError } from "@/lib/edge/errors";
+import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/sessions/cookies";
+import { endSessions } from "@/lib/auth/sessions/end";
+import { sessionByRefreshToken } from "@/lib/auth/sessions/list";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { idSchema } from "@/lib/schemas";
@@ -21,7 +22,7 @@ import { idSchema } from "@/lib/schemas";
 export async function signOut(client: ClientInfo): Promise<void> {
   const verified = await optionalSession();
   const session = verified ? { id: verified.sessionId, user: verified.user } : await sessionByRefreshToken(await requestRefreshToken());
-  if (session) await revokeSessions(session.user, client, { only: session.id });
+  if (session) await endSessions({ user: session.user, only: session.id, client });
   await clearSessionCookies();
 }
 
@@ -32,7 +33,7 @@ export async function signOut(client: ClientInfo): Promise<void> {
 export async function endSession(input: unknown, client: ClientInfo): Promise<{ current: boolean }> {
   const { user, sessionId } = await verifySession();
   const { id } = validate(idSchema, input);
-  if ((await revokeSessions(user, client, { only: id })) === 0) throw new ApiError("not_found", "No such session.");
+  if ((await endSessions({ user, only: id, client })) === 0) throw new ApiError("not_found", "No such session.");
   const current = id === sessionId;
   if (current) await clearSessionCookies();
   return { current };
@@ -41,7 +42,7 @@ export async function endSession(input: unknown, client: ClientInfo): Promise<{ 
 /** Signs out everywhere: every session of the caller, this one included, and their trusted devices. */
 export async function endAllSessions(client: ClientInfo): Promise<void> {
   const { user } = await verifySession();
-  await revokeSessions(user, client);
+  await endSessions({ user, client });
   await clearSessionCookies();
 }
 
@@ -52,7 +53,7 @@ export async function endAllSessions(client: ClientInfo): Promise<void> {
 export async function endUserSessions(input: unknown, client: ClientInfo): Promise<{ self: boolean }> {
   const { user } = await requireAdmin();
   const { id } = validate(idSchema, input);
-  await endAllSessionsOf(id, user, client);
+  await endSessions({ user: { id }, admin: user, client });
   const self = id === user.id;
   if (self) await clearSessionCookies();
   return { self };

@@ -5,8 +5,9 @@
  * the dashboard's and admin page's forms call these alike.
  */
 import "server-only";
-import { requireAdmin, requireRecentAuth } from "@/lib/auth/dal";
-import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/totp-enrolment";
+import { requireAdmin } from "@/lib/auth/dal";
+import { requireRecentAuth } from "@/lib/auth/step-up";
+import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/second-factor/enrolment";
 import type { ClientInfo } from "@/lib/http/client-info";
 import { validate } from "@/lib/http/validate";
 import { sendNotice } from "@/lib/mail/notices";

@@ -6,7 +6,7 @@
  * everyone's date of birth or find out who the admins are. A user's own record
  * may be read and changed by that user and by an ADMIN (`assertMayManage`).
  */
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { Role } from "@/lib/edge/tokens";
 
 export const publicUserSelect = {

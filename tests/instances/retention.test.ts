@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { freePort } from "@/tools/free-port";
 import { AppServer } from "@/tools/app-server";
 import { query, secondsAgo, utc } from "../support/database";

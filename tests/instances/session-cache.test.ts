@@ -1,5 +1,5 @@
 /**
- * The session cache seen from outside (lib/auth/session-cache.ts): two app
+ * The session cache seen from outside (lib/auth/sessions/cache.ts): two app
  * instances on one database, the test server and a second one. A signed-in
  * request answered from the cache needs no query — it is served while the
  * users table is locked — and a session ended on one instance is refused by
@@ -8,7 +8,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LISTENER_APPLICATION_NAME } from "@/lib/db/session-notices";
+import { LISTENER_APPLICATION_NAME } from "@/lib/auth/sessions/notices";
 import type { AppServer } from "@/tools/app-server";
 import { databaseUrl, query, throwawayAccounts } from "../support/database";
 import { eventually } from "../support/eventually";

@@ -6,7 +6,7 @@
  */
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { call, registerUser } from "../support/http";
 import { query } from "../support/database";
 

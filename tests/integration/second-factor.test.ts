@@ -6,7 +6,7 @@
  * clients and the seeds' route send the code with the password.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { call, signIn } from "../support/http";
 import { cookieHeader, PENDING_COOKIE, SESSION_COOKIE, setCookies } from "../support/cookies";
 import { query, throwawayAccounts } from "../support/database";

@@ -1,15 +1,15 @@
 /**
- * The data-access layer's check of a session (lib/auth/session-queries.ts
+ * The data-access layer's check of a session (lib/auth/sessions/list.ts
  * `liveSessionUser`), run against the test server's database through a client
  * that counts the SQL statements Prisma sends: every signed-in request pays
  * for it, so it must be one statement, and it must refuse whatever the one
- * liveness rule (lib/auth/session-lifetime.ts) calls ended.
+ * liveness rule (lib/auth/sessions/lifetime.ts) calls ended.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client";
-import { parseConfig } from "@/lib/edge/config";
-import { liveSessionUser } from "@/lib/auth/session-queries";
+import { parseConfig } from "@/lib/config";
+import { liveSessionUser } from "@/lib/auth/sessions/list";
 import { bearerToken, call, signInFully } from "../support/http";
 import { decodeClaims } from "../support/tokens";
 import { databaseUrl, secondsAgo, setSessionTimes, throwawayAccounts } from "../support/database";

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
 import { decodeClaims } from "../support/tokens";
 import { setCookies } from "../support/cookies";

@@ -6,7 +6,7 @@
  * before the other sensitive changes.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { cookieHeader, sessionCookie, setCookies } from "../support/cookies";
 import { ageSignIn, deleteUsers, query } from "../support/database";
 import { call, signInFully, TEST_PASSWORD, uniqueName } from "../support/http";

@@ -5,7 +5,7 @@
  * them delete each row exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { maintenanceConfig } from "@/lib/edge/config";
+import { maintenanceConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/prisma";
 import { prune, PRUNE_LOCK_KEY } from "@/lib/maintenance/prune";
 import { applyMigrations } from "@/scripts/migrate";

@@ -5,7 +5,7 @@
  */
 import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { previousKeyEntry } from "@/lib/edge/keys";
 import { generateKeyEnv } from "@/scripts/keys";
 import { httpClient } from "@/tests/support/http";

@@ -15,7 +15,7 @@
 import { request as httpRequest } from "node:http";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { CookieJar, cookieHeader, SESSION_COOKIE, setCookies } from "../support/cookies";
 import { ageSignIn, query, throwawayAccounts } from "../support/database";
 import { BASE_URL, call, randomClientIp, signInFully, TEST_PASSWORD } from "../support/http";

@@ -6,7 +6,7 @@
 import { createHmac, sign } from "node:crypto";
 import { base64url, exportSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { buildKeySet } from "@/lib/edge/keys";
 import { call, registerUser, signIn, signInFully, uniqueName, type Signed } from "../support/http";
 import { decodeClaims, forgeToken } from "../support/tokens";

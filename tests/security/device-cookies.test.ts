@@ -5,7 +5,7 @@
  * gets through the lockout (with an allowance of its own); nobody else does.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "../support/cookies";
 import { call, serverActionForm } from "../support/http";
 import { query, throwawayAccounts } from "../support/database";

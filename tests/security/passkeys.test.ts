@@ -8,7 +8,7 @@
  * ["hwk", "mfa"].
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { call, TEST_PASSWORD } from "../support/http";
 import { CookieJar } from "../support/cookies";
 import { ageSignIn, query } from "../support/database";

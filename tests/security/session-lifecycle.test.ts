@@ -4,7 +4,7 @@
  * sat idle too long, and harvesting other users' dates of birth and roles.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { SESSION_COOKIE } from "../support/cookies";

@@ -5,7 +5,7 @@
  * the /64 it was given.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { call, serverActionForm, uniqueName } from "../support/http";
 import { throwawayAccounts } from "../support/database";
 

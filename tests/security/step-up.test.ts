@@ -6,7 +6,7 @@
  * alone for an account whose second factor it would then let someone remove.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { call, signInFully, TEST_PASSWORD } from "../support/http";
 import { cookieHeader, SESSION_COOKIE, setCookies } from "../support/cookies";
 import { ageSignIn, query, throwawayAccounts } from "../support/database";

@@ -4,7 +4,7 @@
  * a token read without verifying it.
  */
 import { SignJWT, base64url } from "jose";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { buildKeySet } from "@/lib/edge/keys";
 
 /** The server's own key set, built on first use. */

@@ -13,7 +13,7 @@ vi.mock("node:os", async (importOriginal) => {
   return { ...os, availableParallelism, default: { ...os, availableParallelism } };
 });
 
-const { bcryptPoolSize } = await import("@/lib/auth/bcrypt-pool");
+const { bcryptPoolSize } = await import("@/lib/auth/passwords/bcrypt-pool");
 
 describe("the bcrypt pool's size", () => {
   it("leaves one core to the event loop, with at least one worker and at most four", () => {

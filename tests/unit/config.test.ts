@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/edge/config";
+import { ConfigError, maintenanceConfig, parseConfig } from "@/lib/config";
 
 const secret = "s".repeat(40);
 

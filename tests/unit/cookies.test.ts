@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { CookieConflictError, cookieName, cookieOptions, isHttpsRequest, readAccessToken, readSessionCookies } from "@/lib/edge/cookies";
-import { errorBody } from "@/lib/edge/errors";
+import { errorBody } from "@/lib/errors";
 import { formatTimeLeft } from "@/lib/auth/describe";
 
 const base = { JWT_SECRET: "s".repeat(40) };

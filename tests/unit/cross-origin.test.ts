@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appOrigin, isForeignWrite, isSameOrigin } from "@/lib/edge/csrf";
-import { ConfigError, parseConfig } from "@/lib/edge/config";
+import { ConfigError, parseConfig } from "@/lib/config";
 
 const base = { method: "POST", fetchSite: null, ownOrigin: "https://app.example.com", allowedOrigins: ["https://front.example.com"] };
 

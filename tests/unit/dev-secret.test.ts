@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureDevSecret } from "@/scripts/dev-secret";
 import { withEnvFiles } from "@/scripts/env-files";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 
 describe("development secret", () => {
   it("writes a random secret of at least 32 bytes into .env.local, keeping what was there", () => {

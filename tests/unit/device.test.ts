@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeDevice } from "@/lib/auth/device-name";
+import { describeDevice } from "@/lib/auth/sessions/device-name";
 
 describe("device names for the sessions list", () => {
   it.each([

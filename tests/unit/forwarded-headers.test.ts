@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { clientInfo } from "@/lib/http/client-info";
 import { forwardedFromSocket, trustsProxy } from "@/server/forwarded-headers.js";
 

@@ -2,7 +2,7 @@ import { createHash, createHmac, createPublicKey, generateKeyPairSync } from "no
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { base64url, decodeProtectedHeader, exportJWK, importPKCS8, type JWK } from "jose";
-import { ConfigError, parseConfig } from "@/lib/edge/config";
+import { ConfigError, parseConfig } from "@/lib/config";
 import { PRIVATE_JWK_MEMBERS, type JwtAlgorithm } from "@/lib/edge/key-format";
 import { buildKeySet, publicJwks, type KeySet } from "@/lib/edge/keys";
 import { protectionOf } from "@/lib/edge/paths";

@@ -9,7 +9,7 @@ const state = vi.hoisted(() => ({
   findUser: vi.fn(async () => ({ username: "ada" })),
 }));
 
-vi.mock("@/lib/edge/config", () => ({ config: () => state.settings }));
+vi.mock("@/lib/config", () => ({ config: () => state.settings }));
 vi.mock("@/lib/db/client", () => ({ db: { authEvent: { create: state.create }, user: { findUnique: state.findUser } } }));
 vi.mock("@/lib/log", () => ({ log: { info: state.info, warn: state.warn, error: vi.fn() } }));
 

@@ -3,7 +3,7 @@
  * where DATABASE_URL goes through a transaction pooler.
  */
 import { describe, expect, it } from "vitest";
-import { databaseConfig, maintenanceConfig, parseConfig } from "@/lib/edge/config";
+import { databaseConfig, maintenanceConfig, parseConfig } from "@/lib/config";
 import { migrationTarget, type ResolvedDatabase } from "@/tools/database-url";
 
 const pooled = "postgres://app:pooled-secret@db-pooler.example.com:5432/tessera";

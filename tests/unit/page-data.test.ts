@@ -27,7 +27,7 @@ vi.mock("next/navigation", () => ({
   },
 }));
 vi.mock("@/lib/edge/request-token", async () => {
-  const { ApiError } = await import("@/lib/edge/errors");
+  const { ApiError } = await import("@/lib/errors");
   return {
     verifyRequestToken: async () => {
       if (!state.claims) throw new ApiError("token_missing");
@@ -35,15 +35,15 @@ vi.mock("@/lib/edge/request-token", async () => {
     },
   };
 });
-vi.mock("@/lib/auth/session-cookies", () => ({ recordCookieConflict: async () => {} }));
-vi.mock("@/lib/auth/session-queries", () => ({
+vi.mock("@/lib/auth/sessions/cookies", () => ({ recordCookieConflict: async () => {} }));
+vi.mock("@/lib/auth/sessions/list", () => ({
   liveSessionUser: () => {
     state.events.push("check started");
     return new Promise((resolve) => (state.answer = (row) => resolve(row ? { user: row, liveAtHorizon: false } : null)));
   },
 }));
 // No session cache: every check is the database's.
-vi.mock("@/lib/auth/process-session-cache", () => ({ sessionCache: () => null }));
+vi.mock("@/lib/auth/sessions/process-cache", () => ({ sessionCache: () => null }));
 
 const { requireAdminPageWith, requirePageSessionWith } = await import("@/lib/auth/dal");
 

@@ -12,10 +12,10 @@ const state: { headers: Headers; settings: { production: boolean; trustProxy: bo
 };
 
 vi.mock("next/headers", () => ({ headers: async () => state.headers }));
-vi.mock("@/lib/edge/config", () => ({ config: () => state.settings }));
+vi.mock("@/lib/config", () => ({ config: () => state.settings }));
 
-const { relyingParty } = await import("@/lib/auth/webauthn-party");
-const { passkeyMethod } = await import("@/lib/auth/passkeys");
+const { relyingParty } = await import("@/lib/auth/passkeys/relying-party");
+const { passkeyMethod } = await import("@/lib/auth/passkeys/authenticate");
 
 beforeEach(() => {
   state.headers = new Headers({ host: "dev.example.test:3000" });

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { commonPasswordCount, isCommonPassword } from "@/lib/auth/common-passwords";
-import { isPwnedPassword, rangeQuery, suffixInRange } from "@/lib/auth/pwned-passwords";
-import { assertPasswordAllowed } from "@/lib/auth/password-policy";
-import { ApiError } from "@/lib/edge/errors";
+import { commonPasswordCount, isCommonPassword } from "@/lib/auth/passwords/common-passwords";
+import { isPwnedPassword, rangeQuery, suffixInRange } from "@/lib/auth/passwords/pwned-passwords";
+import { assertPasswordAllowed } from "@/lib/auth/passwords/policy";
+import { ApiError } from "@/lib/errors";
 import { BREACHED_PASSWORDS, startPwnedStandin, type PwnedStandin } from "@/tools/pwned-standin";
 
 function randomPassword(): string {

@@ -1,11 +1,11 @@
 /**
- * The session cache's rules (lib/auth/session-cache.ts), on a clock the test
+ * The session cache's rules (lib/auth/sessions/cache.ts), on a clock the test
  * moves: it answers only while notices are confirmed, stores nothing a
  * revocation overtook, and forgets what a notice names.
  */
 import { describe, expect, it } from "vitest";
-import { SessionCache, type SessionCacheLimits } from "@/lib/auth/session-cache";
-import { applyNotice } from "@/lib/db/session-notices";
+import { SessionCache, type SessionCacheLimits } from "@/lib/auth/sessions/cache";
+import { applyNotice } from "@/lib/auth/sessions/notices";
 
 const limits: SessionCacheLimits = { maxEntries: 3, maxEntryMs: 60_000, trustMs: 1_500 };
 

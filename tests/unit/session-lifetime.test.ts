@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sessionEndReason, sessionEndsAt, sessionKind, type SessionTimes } from "@/lib/auth/session-lifetime";
+import { sessionEndReason, sessionEndsAt, sessionKind, type SessionTimes } from "@/lib/auth/sessions/lifetime";
 
 const IDLE = 7 * 86_400;
 const now = new Date("2026-12-01T12:00:00Z");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { databaseConfig, parseConfig } from "@/lib/edge/config";
+import { databaseConfig, parseConfig } from "@/lib/config";
 import { acceptedCookieNames, cookieName, cookieOptions } from "@/lib/edge/cookies";
-import { topUpCosts } from "@/lib/auth/password";
+import { topUpCosts } from "@/lib/auth/passwords/hash";
 
 const base = { JWT_SECRET: "s".repeat(40) };
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
-import { parseConfig } from "@/lib/edge/config";
+import { parseConfig } from "@/lib/config";
 import { buildKeySet, type KeySet } from "@/lib/edge/keys";
 import { signAccessToken, TokenError, verificationKeyFor, verifyAccessToken, type TokenSettings } from "@/lib/edge/tokens";
 import { generateKeyEnv } from "@/scripts/keys";

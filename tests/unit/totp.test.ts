@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { matchingStep, totpFor } from "@/lib/auth/totp";
+import { matchingStep, totpFor } from "@/lib/auth/second-factor/totp";
 
 /** RFC 6238 Appendix B: the SHA-1 secret "12345678901234567890", base32. */
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -69,7 +69,7 @@ describe("sealed secrets", () => {
     vi.stubEnv("JWT_SECRET", randomBytes(48).toString("base64"));
     vi.stubEnv("TOTP_ENCRYPTION_KEY", key);
     vi.resetModules();
-    return import("@/lib/auth/secret-box");
+    return import("@/lib/auth/second-factor/secret-box");
   }
 
   it("opens what it sealed, and the sealed value shows nothing of the secret", async () => {

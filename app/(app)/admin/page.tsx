@@ -10,7 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import { paginationSchema } from "@/lib/schemas";
 import { listUsers, signInMethodsOf } from "@/lib/users/queries";
 import type { AdminViewer } from "@/lib/users/access";
-import { liveSessionCounts } from "@/lib/auth/session-queries";
+import { liveSessionCounts } from "@/lib/auth/sessions/list";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Admin" };

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { PasskeyAlternative } from "@/app/_components/passkey-button";
 import { ReauthForm } from "@/app/_components/reauth-form";
 import { requirePageSession } from "@/lib/auth/dal";
-import { hasPasskeys } from "@/lib/auth/passkeys";
-import { reauthFactor } from "@/lib/auth/reauth";
+import { hasPasskeys } from "@/lib/auth/passkeys/manage";
+import { reauthFactor } from "@/lib/auth/step-up";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Confirm it is you" };

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/app/_components/login-form";
 import { PasskeyButton } from "@/app/_components/passkey-button";
-import { errorMessageOf } from "@/lib/edge/errors";
+import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Sign in" };

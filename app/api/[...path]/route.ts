@@ -1,4 +1,4 @@
-import { ApiError, errorResponse } from "@/lib/edge/errors";
+import { ApiError, errorResponse } from "@/lib/errors";
 import { handlers, type RouteContext } from "@/lib/http/route";
 
 /** Any path under /api that no route handles: 404 in the JSON envelope, whatever the method (TRACE too), not Next.js's HTML page. */

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { PasskeyAlternative } from "@/app/_components/passkey-button";
 import { SecondFactorForm } from "@/app/_components/second-factor-form";
-import { currentCeremony } from "@/lib/auth/ceremonies";
-import { hasPasskeys } from "@/lib/auth/passkeys";
-import { errorMessageOf } from "@/lib/edge/errors";
+import { currentCeremony } from "@/lib/auth/sign-in/ceremonies";
+import { hasPasskeys } from "@/lib/auth/passkeys/manage";
+import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Two-step sign-in" };

@@ -1,12 +1,11 @@
-import { refreshSession } from "@/lib/auth/refresh";
-import { clearSessionCookies, requestRefreshToken, setSessionCookies } from "@/lib/auth/session-cookies";
 import { loginRedirectPath } from "@/lib/edge/paths";
 import { clientInfo } from "@/lib/http/client-info";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import { handlers, ok, seeOther } from "@/lib/http/route";
 import { unavailablePage } from "@/lib/http/unavailable";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { safeNextPath } from "@/lib/schemas";
+import { refreshCookies } from "@/lib/use-cases/tokens";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   /**
@@ -14,15 +13,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
    * refresh token, in cookies only; 200 `{data: {expiresAt}}`.
    */
   async POST(request) {
-    try {
-      const started = await refreshSession(await requestRefreshToken(), clientInfo(request.headers));
-      await setSessionCookies(started);
-      return ok({ expiresAt: started.token.expiresAt.toISOString() });
-    } catch (error) {
-      // A refused refresh token is useless; clearing it stops the client retrying it.
-      if (error instanceof ApiError && error.status === 401) await clearSessionCookies();
-      throw error;
-    }
+    const started = await refreshCookies(clientInfo(request.headers));
+    return ok({ expiresAt: started.token.expiresAt.toISOString() });
   },
   /**
    * GET /api/auth/refresh?next=/path — browsers: the middleware sends a page
@@ -33,13 +25,13 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
   async GET(request) {
     const next = safeNextPath(request.nextUrl.searchParams.get("next"), "/");
     try {
-      await setSessionCookies(await refreshSession(await requestRefreshToken(), clientInfo(request.headers)));
+      await refreshCookies(clientInfo(request.headers));
       return seeOther(next);
     } catch (error) {
       // The database is out: the refresh token stays, and the browser gets the 503 page that retries.
       if (isDatabaseUnavailable(error)) return unavailablePage(next);
+      // A refused refresh token: its cookies are gone, and the browser signs in again.
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      await clearSessionCookies();
       return seeOther(loginRedirectPath(next, ""));
     }
   },

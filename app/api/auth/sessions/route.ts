@@ -1,5 +1,5 @@
 import { verifySession } from "@/lib/auth/dal";
-import { listSessions } from "@/lib/auth/session-queries";
+import { listSessions } from "@/lib/auth/sessions/list";
 import { clientInfo } from "@/lib/http/client-info";
 import { handlers, noContent, ok } from "@/lib/http/route";
 import { endAllSessions } from "@/lib/use-cases/sessions";

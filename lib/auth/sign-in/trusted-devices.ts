@@ -8,7 +8,7 @@
  * every 15 minutes. Following OWASP's "device cookies", a browser that has
  * signed in to the account before is very likely its owner's: during a lockout
  * its attempts are still checked, counted against an allowance of its own
- * (RATE_LIMIT_PER_USERNAME per window, per device, lib/auth/rate-limit.ts),
+ * (RATE_LIMIT_PER_USERNAME per window, per device, lib/auth/sign-in/limits.ts),
  * while every other client stays refused. A stolen device cookie buys an
  * attacker one device's allowance, no more.
  *
@@ -38,7 +38,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { acceptedCookieNames } from "@/lib/edge/cookies";
 // A device token is the same kind of secret as a refresh token: random, opaque, stored as a hash.
 import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";

@@ -26,7 +26,7 @@
  * could otherwise use to guess without limit.
  *
  * Per trusted device: a browser that signed in to the account before
- * (lib/auth/trusted-devices.ts) is counted against an allowance of its own,
+ * (lib/auth/sign-in/trusted-devices.ts) is counted against an allowance of its own,
  * the same size, instead of the username's. An attacker who exhausts the
  * username's allowance keeps out every other client, not the account's owner;
  * and the owner's sign-ins leave the attacker's lockout in place.
@@ -41,9 +41,9 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { ApiError } from "@/lib/edge/errors";
+import { config } from "@/lib/config";
+import { recordAuthEvent } from "@/lib/auth/changes";
+import { ApiError } from "@/lib/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
 
 interface Window {

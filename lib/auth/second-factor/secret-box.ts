@@ -6,8 +6,8 @@
  */
 import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import { config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
 
 const VERSION = "v1";
 const IV_BYTES = 12;

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import {
   cookieName,
   cookieOptions,
@@ -18,8 +18,8 @@ import {
   type AnyCookieKind,
   type SessionCookies,
 } from "@/lib/edge/cookies";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
-import type { StartedSession } from "@/lib/auth/session";
+import { recordAuthEvent } from "@/lib/auth/changes";
+import type { StartedSession } from "@/lib/auth/sessions/start";
 import { clientInfo } from "@/lib/http/client-info";
 
 async function cookieSecurity() {

@@ -8,15 +8,13 @@
  * already holds the winner's), instead of being mistaken for a thief.
  */
 import "server-only";
-import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
+import { config } from "@/lib/config";
+import { commitAuthChange } from "@/lib/auth/changes";
 import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
-import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, type StartedSession } from "@/lib/auth/session";
+import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, type StartedSession } from "@/lib/auth/sessions/start";
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
-import { sessionEndReason, type SessionTimes } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/edge/errors";
-import { forgetSession } from "@/lib/auth/process-session-cache";
+import { sessionEndReason, type SessionTimes } from "@/lib/auth/sessions/lifetime";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */
@@ -33,7 +31,7 @@ const sessionSelect = {
   user: { select: publicUserSelect },
 } as const;
 
-/** Why a session can no longer be refreshed, if it cannot (the rule itself is in lib/auth/session-lifetime.ts). */
+/** Why a session can no longer be refreshed, if it cannot (the rule itself is in lib/auth/sessions/lifetime.ts). */
 function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_expired" | null {
   const reason = sessionEndReason(session, now, config().refreshTokenTtl);
   if (reason === null) return null;
@@ -41,13 +39,13 @@ function deadReason(session: SessionTimes, now: Date): "token_revoked" | "token_
 }
 
 type Outcome =
-  | { kind: "rotated"; user: PublicUserRow; session: SessionProof; refresh: ReturnType<typeof newRefreshToken>; event: AuthEventInput }
+  | { kind: "rotated"; user: PublicUserRow; session: SessionProof; refresh: ReturnType<typeof newRefreshToken> }
   | { kind: "grace"; user: PublicUserRow; session: SessionProof }
-  | { kind: "reuse"; sessionId: string; event: AuthEventInput }
+  | { kind: "reuse" }
   | { kind: "refused"; code: "token_revoked" | "token_expired" | "invalid_token" };
 
 async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Outcome> {
-  return db.$transaction(async (tx) => {
+  return commitAuthChange(async (tx, change) => {
     const current = await tx.session.findUnique({ where: { refreshTokenHash: hash }, select: sessionSelect });
     if (current) {
       const dead = deadReason(current, now);
@@ -60,9 +58,8 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
       });
       if (count === 1) {
         await tx.rotatedRefreshToken.create({ data: { hash, sessionId: current.id, rotatedAt: now } });
-        const event = { type: "refresh" as const, username: current.user.username, userId: current.user.id, client };
-        await tx.authEvent.create({ data: authEventData(event) });
-        return { kind: "rotated", user: current.user, session: sessionProof(current), refresh, event };
+        await change.record({ type: "refresh", username: current.user.username, userId: current.user.id, client });
+        return { kind: "rotated", user: current.user, session: sessionProof(current), refresh };
       }
     }
 
@@ -78,9 +75,9 @@ async function exchange(hash: string, client: ClientInfo, now: Date): Promise<Ou
     }
     // A rotated token came back: whoever holds it copied it. End the session for everyone.
     await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
-    const event = { type: "refresh_reuse" as const, username: session.user.username, userId: session.user.id, client };
-    await tx.authEvent.create({ data: authEventData(event) });
-    return { kind: "reuse", sessionId: session.id, event };
+    await change.record({ type: "refresh_reuse", username: session.user.username, userId: session.user.id, client });
+    change.forget({ sessions: [session.id] });
+    return { kind: "reuse" };
   });
 }
 
@@ -96,13 +93,10 @@ export async function refreshSession(token: string | undefined, client: ClientIn
     case "refused":
       throw new ApiError(outcome.code);
     case "reuse":
-      forgetSession(outcome.sessionId);
-      logAuthEvent(outcome.event);
       throw new ApiError("token_revoked", "This refresh token was already used; the session has been ended.");
     case "grace":
       return { user: publicUser(outcome.user), token: await issueAccessToken(outcome.user, outcome.session) };
     case "rotated":
-      logAuthEvent(outcome.event);
       return {
         user: publicUser(outcome.user),
         token: await issueAccessToken(outcome.user, outcome.session),

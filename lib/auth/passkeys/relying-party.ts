@@ -8,9 +8,9 @@
  */
 import "server-only";
 import { headers } from "next/headers";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { appOrigin } from "@/lib/edge/csrf";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 
 export const RP_NAME = "Tessera";
 

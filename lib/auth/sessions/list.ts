@@ -1,22 +1,16 @@
 /**
- * A user's sessions as a list of devices, and ending them: one, all but the
- * current one, or all (/api/auth/sessions and the dashboard), or every
- * session of a user at an ADMIN's request. Callers have passed the DAL, whose
- * own check of the session is `liveSessionUser` here. "Live" means one thing
- * throughout (lib/auth/session-lifetime.ts).
+ * A user's sessions as the gate and the pages read them: the data-access
+ * layer's own check (`liveSessionUser`), the list of devices
+ * (/api/auth/sessions and the dashboard), counts for the admin page, and the
+ * session a refresh token belongs to. Reads only: ending sessions is
+ * ./end.ts's job. "Live" means one thing throughout (./lifetime.ts).
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
-import { config } from "@/lib/edge/config";
-import { authEventData, logAuthEvent } from "@/lib/auth/audit-events";
-import { describeDevice } from "@/lib/auth/device-name";
-import { revokeDevices } from "@/lib/auth/trusted-devices";
-import { forgetSession, forgetUser } from "@/lib/auth/process-session-cache";
+import { config } from "@/lib/config";
+import { describeDevice } from "@/lib/auth/sessions/device-name";
 import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
-import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/session-lifetime";
-import { ApiError } from "@/lib/edge/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import { liveSessionWhere, sessionEndsAt, sessionKind, type SessionKind } from "@/lib/auth/sessions/lifetime";
 import { publicUserSelect, type PublicUserRow } from "@/lib/users/access";
 import type { Database } from "@/lib/db/prisma";
 
@@ -103,69 +97,14 @@ export async function liveSessionCounts(userIds: string[]): Promise<Map<string, 
   return new Map(groups.map((group) => [group.userId, group._count._all]));
 }
 
-interface Actor {
+/** Who a session belongs to, as ending it names them. */
+export interface SessionOwner {
   id: string;
   username: string;
 }
 
-/**
- * Ends sessions of `user` (all, or all but `except`, or only `only`) and
- * records one logout event. Returns how many were live. Ending all of them
- * ("sign out everywhere", an admin ending a user's sessions) answers a stolen
- * password or browser, so it also forgets the account's trusted devices.
- */
-export async function revokeSessions(
-  user: Actor,
-  client: ClientInfo,
-  { only, except }: { only?: string; except?: string } = {},
-): Promise<number> {
-  const event = { type: "logout" as const, username: user.username, userId: user.id, client };
-  const [{ count }] = await db.$transaction([
-    db.session.updateMany({
-      where: { userId: user.id, revokedAt: null, ...(only ? { id: only } : {}), ...(except ? { id: { not: except } } : {}) },
-      data: { revokedAt: new Date() },
-    }),
-    db.authEvent.create({ data: authEventData(event) }),
-    ...(only || except ? [] : [revokeDevices(user.id)]),
-  ]);
-  if (only) forgetSession(only);
-  else forgetUser(user.id);
-  logAuthEvent(event);
-  return count;
-}
-
-/**
- * Inside `tx`: ends every live session of `userId` (their access and refresh
- * tokens stop working) and forgets the account's trusted devices: as with
- * signing out everywhere, its browsers must sign in again to be trusted.
- */
-export async function endEverySessionIn(tx: Prisma.TransactionClient, userId: string): Promise<void> {
-  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  await tx.device.deleteMany({ where: { userId } });
-}
-
-/**
- * An ADMIN ends every session of user `userId` at once, and forgets their
- * trusted devices: their access tokens are refused by the next DAL check and
- * their refresh tokens no longer refresh.
- * Records `sessions_revoked` for that user (the admin is named in the log line).
- * An unknown user is `not_found`.
- */
-export async function endAllSessionsOf(userId: string, admin: Actor, client: ClientInfo): Promise<void> {
-  const event = await db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
-    if (!user) throw new ApiError("not_found", "No such user.");
-    await endEverySessionIn(tx, userId);
-    const event = { type: "sessions_revoked" as const, username: user.username, userId: user.id, client, actor: admin.username };
-    await tx.authEvent.create({ data: authEventData(event) });
-    return event;
-  });
-  forgetUser(userId);
-  logAuthEvent(event);
-}
-
 /** The live session a refresh token belongs to, for sign-out after the access token has expired. */
-export async function sessionByRefreshToken(token: string | undefined): Promise<{ id: string; user: Actor } | null> {
+export async function sessionByRefreshToken(token: string | undefined): Promise<{ id: string; user: SessionOwner } | null> {
   if (!token || !isWellFormedOpaqueToken(token)) return null;
   return db.session.findFirst({
     where: { refreshTokenHash: hashOpaqueToken(token), revokedAt: null },

@@ -1,21 +1,21 @@
 /**
  * The second step of signing in for a user with TOTP on: a code from the
- * authenticator app, a backup code, or a passkey (lib/auth/passkeys.ts). A
+ * authenticator app, a backup code, or a passkey (lib/auth/passkeys/authenticate.ts). A
  * password alone opens no session; it leaves a pending sign-in (a ceremony,
- * lib/auth/ceremonies.ts) that a browser completes within 5 minutes. Every
+ * lib/auth/sign-in/ceremonies.ts) that a browser completes within 5 minutes. Every
  * wrong code counts against the same per-username (or per-device) limit as a
  * wrong password, and only a right one clears it.
  */
 import "server-only";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { useBackupCode } from "@/lib/auth/backup-codes";
-import { beginCeremony } from "@/lib/auth/ceremonies";
-import { reservePasswordCheck } from "@/lib/auth/rate-limit";
-import { useTotpCode } from "@/lib/auth/totp";
-import type { TrustedDevice } from "@/lib/auth/trusted-devices";
-import type { SessionUser } from "@/lib/auth/session";
+import { recordAuthEvent } from "@/lib/auth/changes";
+import { spendBackupCode } from "@/lib/auth/second-factor/backup-codes";
+import { beginCeremony } from "@/lib/auth/sign-in/ceremonies";
+import { reservePasswordCheck } from "@/lib/auth/sign-in/limits";
+import { spendTotpCode } from "@/lib/auth/second-factor/totp";
+import type { TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
+import type { SessionUser } from "@/lib/auth/sessions/start";
 import type { ClientInfo } from "@/lib/http/client-info";
 
 /** A code from the authenticator app, or a backup code (lib/schemas.ts validates them). */
@@ -49,7 +49,7 @@ export async function checkSecondFactor(
   device: TrustedDevice | null,
 ): Promise<AuthMethod[]> {
   const slot = await reservePasswordCheck(user.username, device?.id ?? null, client);
-  const valid = input.code ? await useTotpCode(user.id, input.code) : input.backupCode ? await useBackupCode(user.id, input.backupCode) : false;
+  const valid = input.code ? await spendTotpCode(user.id, input.code) : input.backupCode ? await spendBackupCode(user.id, input.backupCode) : false;
   if (!valid) {
     await recordAuthEvent({ type: "mfa_failure", username: user.username, userId: user.id, client });
     throw new ApiError("invalid_code", undefined, { fields: { [input.backupCode && !input.code ? "backupCode" : "code"]: "That code is not valid." } });

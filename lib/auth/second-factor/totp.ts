@@ -8,7 +8,7 @@
 import "server-only";
 import { Secret, TOTP } from "otpauth";
 import { db } from "@/lib/db/client";
-import { openSecret } from "@/lib/auth/secret-box";
+import { openSecret } from "@/lib/auth/second-factor/secret-box";
 
 export const TOTP_PERIOD_SECONDS = 30;
 const ISSUER = "Tessera";
@@ -35,7 +35,7 @@ export function matchingStep(totp: TOTP, code: string, now = Date.now()): number
  * turned on. Marks its step used: of two requests with the same code, only
  * one succeeds.
  */
-export async function useTotpCode(userId: string, code: string, now = Date.now()): Promise<boolean> {
+export async function spendTotpCode(userId: string, code: string, now = Date.now()): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { username: true, totpSecret: true, totpEnabledAt: true } });
   if (!user?.totpSecret || !user.totpEnabledAt) return false;
   const step = matchingStep(totpFor(openSecret(user.totpSecret, userId), user.username), code, now);

@@ -3,7 +3,7 @@
  * short while, so that a signed-in request usually needs no query at all.
  * It is the data-access layer's memory (lib/auth/dal.ts); what keeps it
  * honest is PostgreSQL telling every instance about each change that ends a
- * session or changes its user (lib/db/session-notices.ts).
+ * session or changes its user (lib/auth/sessions/notices.ts).
  *
  * The rules, each of which a test attacks:
  *
@@ -38,7 +38,7 @@ export interface SessionCacheLimits {
 /**
  * 10,000 sessions of a few hundred bytes each stay within a few MiB. An entry
  * lives 60 s; notices, not age, are what end it early. The listener beats
- * every 500 ms (lib/db/session-notices.ts), so 1.5 s allows two late beats.
+ * every 500 ms (lib/auth/sessions/notices.ts), so 1.5 s allows two late beats.
  */
 export const DEFAULT_SESSION_CACHE_LIMITS: SessionCacheLimits = { maxEntries: 10_000, maxEntryMs: 60_000, trustMs: 1_500 };
 

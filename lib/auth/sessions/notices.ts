@@ -9,7 +9,7 @@
  * PostgreSQL delivers notices in commit order, so when a beat arrives, every
  * revocation committed before it was sent has already been handled. A
  * connection that dies, or hangs without dying, stops confirming beats, and
- * after `trustMs` the cache stops answering (lib/auth/session-cache.ts). On
+ * after `trustMs` the cache stops answering (lib/auth/sessions/cache.ts). On
  * an error the cache is emptied at once and the listener reconnects after
  * `RECONNECT_MS`.
  *
@@ -20,9 +20,9 @@
  */
 import "server-only";
 import pg from "pg";
-import { config } from "@/lib/edge/config";
+import { config } from "@/lib/config";
 import { log } from "@/lib/log";
-import type { SessionCache } from "@/lib/auth/session-cache";
+import type { SessionCache } from "@/lib/auth/sessions/cache";
 
 export const SESSION_CHANNEL = "tessera_session_changes";
 /** The listening connection's name in `pg_stat_activity`. */

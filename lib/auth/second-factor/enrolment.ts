@@ -1,6 +1,6 @@
 /**
  * Turning TOTP on and off for an account. Setting up stores a new secret,
- * sealed (lib/auth/secret-box.ts), that is not in force until a code from the
+ * sealed (lib/auth/second-factor/secret-box.ts), that is not in force until a code from the
  * app proves the user copied it; only then is TOTP on, with fresh backup
  * codes, in one transaction. The secret is handed out once, by the set-up
  * response; afterwards only the dashboard reads it back, to draw the QR code,
@@ -17,12 +17,12 @@ import "server-only";
 import QRCode from "qrcode";
 import { db } from "@/lib/db/client";
 import { isRecordMissing } from "@/lib/db/errors";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/http/client-info";
-import { authEventData, logAuthEvent, type AuthEventInput } from "@/lib/auth/audit-events";
-import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/backup-codes";
-import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/secret-box";
-import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/totp";
+import { commitAuthChange, commitAuthWrites, type AuthEventInput } from "@/lib/auth/changes";
+import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/second-factor/backup-codes";
+import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/second-factor/secret-box";
+import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/second-factor/totp";
 
 interface Account {
   id: string;
@@ -80,20 +80,21 @@ export async function confirmTotp({ user: account, sessionId }: EnrollingSession
   const { codes, writes } = replaceBackupCodes(account.id);
   const event: AuthEventInput = { type: "totp_enabled", username: account.username, userId: account.id, client };
   try {
-    await db.$transaction([
-      // Only the secret this code was checked against, still this session's, and only if still off: a set-up in between makes this one void.
-      db.user.update({
-        where: { id: account.id, totpSecret: row.totpSecret, totpSetupSessionId: sessionId, totpEnabledAt: null },
-        data: { totpEnabledAt: new Date(now), totpLastStep: step, totpSetupSessionId: null },
-      }),
-      ...writes,
-      db.authEvent.create({ data: authEventData(event) }),
-    ]);
+    await commitAuthWrites(
+      [
+        // Only the secret this code was checked against, still this session's, and only if still off: a set-up in between makes this one void.
+        db.user.update({
+          where: { id: account.id, totpSecret: row.totpSecret, totpSetupSessionId: sessionId, totpEnabledAt: null },
+          data: { totpEnabledAt: new Date(now), totpLastStep: step, totpSetupSessionId: null },
+        }),
+        ...writes,
+      ],
+      { events: [event] },
+    );
   } catch (error) {
     if (isRecordMissing(error)) throw new ApiError("conflict", "The authenticator app was set up again meanwhile. Use the newest code.");
     throw error;
   }
-  logAuthEvent(event);
   return codes;
 }
 
@@ -104,18 +105,15 @@ export async function confirmTotp({ user: account, sessionId }: EnrollingSession
  * whether it was on. An unknown user is `not_found`.
  */
 export async function turnOffTotp(userId: string, client: ClientInfo, actor?: Account): Promise<boolean> {
-  const event = await db.$transaction(async (tx) => {
+  return commitAuthChange(async (tx, change) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, username: true, totpEnabledAt: true } });
     if (!user) throw new ApiError("not_found", "No such user.");
     await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpSetupSessionId: null, totpEnabledAt: null, totpLastStep: null } });
     await tx.backupCode.deleteMany({ where: { userId } });
-    if (!user.totpEnabledAt) return null;
-    const event: AuthEventInput = { type: "totp_disabled", username: user.username, userId: user.id, client, ...(actor ? { actor: actor.username } : {}) };
-    await tx.authEvent.create({ data: authEventData(event) });
-    return event;
+    if (!user.totpEnabledAt) return false;
+    await change.record({ type: "totp_disabled", username: user.username, userId: user.id, client, ...(actor ? { actor: actor.username } : {}) });
+    return true;
   });
-  if (event) logAuthEvent(event);
-  return event !== null;
 }
 
 /**

@@ -11,10 +11,10 @@
  */
 import "server-only";
 import bcrypt from "bcryptjs";
-import { config } from "@/lib/edge/config";
-import { bcryptCompare, bcryptHash } from "@/lib/auth/bcrypt-pool";
+import { config } from "@/lib/config";
+import { bcryptCompare, bcryptHash } from "@/lib/auth/passwords/bcrypt-pool";
 
-/** Hashing and comparing run in worker threads (lib/auth/bcrypt-pool.ts), never on the event loop. */
+/** Hashing and comparing run in worker threads (lib/auth/passwords/bcrypt-pool.ts), never on the event loop. */
 export function hashPassword(password: string, cost = config().bcryptCost): Promise<string> {
   return bcryptHash(password, cost);
 }

@@ -12,18 +12,17 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { PasskeyCeremony } from "@/lib/edge/cookies";
 import type { AuthMethod } from "@/lib/edge/tokens";
 import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
-import { requestCookie, setCookie } from "@/lib/auth/session-cookies";
-import { authMethods } from "@/lib/auth/session";
+import { requestCookie, setCookie } from "@/lib/auth/sessions/cookies";
+import { authMethods } from "@/lib/auth/sessions/start";
 
 /** How long a ceremony may take, from its start. */
 export const CEREMONY_TTL_SECONDS = 5 * 60;
 
-export type WebAuthnPurpose = PasskeyCeremony;
-export type CeremonyPurpose = WebAuthnPurpose | "second-factor";
+export type CeremonyPurpose = PasskeyCeremony | "second-factor";
 
 /** Which cookie carries a ceremony: one per purpose, so a pending sign-in and a passkey challenge for it run side by side. */
 function cookieFor(purpose: CeremonyPurpose): "pending" | PasskeyCeremony {

@@ -5,9 +5,9 @@
  * listening connection, and every check asks the database.
  */
 import "server-only";
-import { config } from "@/lib/edge/config";
-import { SessionCache } from "@/lib/auth/session-cache";
-import { SessionNoticeListener } from "@/lib/db/session-notices";
+import { config } from "@/lib/config";
+import { SessionCache } from "@/lib/auth/sessions/cache";
+import { SessionNoticeListener } from "@/lib/auth/sessions/notices";
 import type { PublicUserRow } from "@/lib/users/access";
 
 const holder = globalThis as typeof globalThis & { tesseraSessionCache?: SessionCache<PublicUserRow> | null };

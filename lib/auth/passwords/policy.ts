@@ -5,10 +5,10 @@
  * this: registration, a password change, an admin creating a user, a reset.
  */
 import "server-only";
-import { isCommonPassword } from "@/lib/auth/common-passwords";
-import { isPwnedPassword } from "@/lib/auth/pwned-passwords";
-import { config } from "@/lib/edge/config";
-import { ApiError } from "@/lib/edge/errors";
+import { isCommonPassword } from "@/lib/auth/passwords/common-passwords";
+import { isPwnedPassword } from "@/lib/auth/passwords/pwned-passwords";
+import { config } from "@/lib/config";
+import { ApiError } from "@/lib/errors";
 
 export const COMMON_PASSWORD_MESSAGE = "This password is too common: it is on a list of passwords attackers try first. Choose another.";
 export const BREACHED_PASSWORD_MESSAGE = "This password has appeared in a data breach (Have I Been Pwned). Choose another.";

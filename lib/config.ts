@@ -286,14 +286,14 @@ const envSchema = z
     ...lifetimeSettings(env),
     cookies: { sameSite: env.COOKIE_SAMESITE },
     trustProxy: env.TRUST_PROXY,
-    /** Whether the data-access layer may answer from its session cache (lib/auth/session-cache.ts); off by default on Vercel. */
+    /** Whether the data-access layer may answer from its session cache (lib/auth/sessions/cache.ts); off by default on Vercel. */
     sessionCache: env.SESSION_CACHE ?? !env.VERCEL,
     corsOrigins: env.CORS_ORIGINS,
     /** Seconds a sign-in or re-authentication lets the user make sensitive changes (lib/auth/step-up.ts). */
     stepUpMaxAge: env.STEP_UP_MAX_AGE,
     /** AES-256-GCM key for TOTP secrets at rest (32 bytes, checked above); without it nobody can turn TOTP on. */
     totpEncryptionKey: env.TOTP_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(env.TOTP_ENCRYPTION_KEY) ?? undefined),
-    /** The passkeys' relying party; unset, it is derived from each request outside production (lib/auth/webauthn-party.ts). */
+    /** The passkeys' relying party; unset, it is derived from each request outside production (lib/auth/passkeys/relying-party.ts). */
     webauthn: env.WEBAUTHN_RP_ID && env.WEBAUTHN_ORIGIN ? { rpId: env.WEBAUTHN_RP_ID, origin: env.WEBAUTHN_ORIGIN } : undefined,
     /** Where links in mails and admin reset links point; never taken from a request's Host header. */
     appUrl: env.APP_URL,

@@ -1,16 +1,17 @@
 /**
  * Starting a session: one database row per sign-in, an access token bound to
  * it by `sid`, and a refresh token whose hash lives on the row. The cookies
- * that carry them are ./session-cookies.ts's job.
+ * that carry them are ./cookies.ts's job.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { config } from "@/lib/edge/config";
-import type { IssuedDevice } from "@/lib/auth/trusted-devices";
+import { config } from "@/lib/config";
+import type { IssuedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/edge/keys";
 import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role } from "@/lib/edge/tokens";
-import { authEventData, logAuthEvent, type AuthEventType } from "@/lib/auth/audit-events";
+import type { AuthEventType } from "@/lib/auth/audit-events";
+import { commitAuthWrites } from "@/lib/auth/changes";
 import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import type { ClientInfo } from "@/lib/http/client-info";
@@ -76,7 +77,7 @@ export interface StartedSession {
   token: IssuedToken;
   /** Absent for Bearer-only sessions (POST /api/auth/token), which have no cookie to carry one. */
   refresh?: IssuedRefreshToken;
-  /** The device cookie (lib/auth/trusted-devices.ts); absent where no cookie is set. */
+  /** The device cookie (lib/auth/sign-in/trusted-devices.ts); absent where no cookie is set. */
   device?: IssuedDevice;
 }
 
@@ -119,23 +120,24 @@ export async function startSession(
   const refresh = bearer ? undefined : newRefreshToken(expiresAt);
   const event = { type: eventType, username: user.username, userId: user.id, client };
   const owner = newUser ? { create: newUser } : { connect: { id: user.id } };
-  const [session] = await db.$transaction([
-    db.session.create({
-      data: {
-        id: proof.id,
-        user: owner,
-        expiresAt,
-        refreshTokenHash: refresh?.hash ?? null,
-        ip: client.ip,
-        userAgent: client.userAgent,
-        amr: proof.amr,
-        authTime: proof.authTime,
-      },
-      select: { user: { select: publicUserSelect } },
-    }),
-    db.authEvent.create({ data: authEventData(event) }),
-    ...writes,
-  ]);
-  logAuthEvent(event);
+  const [session] = await commitAuthWrites(
+    [
+      db.session.create({
+        data: {
+          id: proof.id,
+          user: owner,
+          expiresAt,
+          refreshTokenHash: refresh?.hash ?? null,
+          ip: client.ip,
+          userAgent: client.userAgent,
+          amr: proof.amr,
+          authTime: proof.authTime,
+        },
+        select: { user: { select: publicUserSelect } },
+      }),
+      ...writes,
+    ],
+    { events: [event] },
+  );
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }

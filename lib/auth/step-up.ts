@@ -1,26 +1,46 @@
 /**
- * Re-authentication ("step-up") before a sensitive change: the signed-in user
- * proves who they are again, and the session row's `authTime` (which the
- * data-access layer's `requireRecentAuth` reads) and `amr` move on to this
- * proof. A fresh access token carries them to the pages.
+ * Step-up before a sensitive change: the check that the session proved who
+ * its user is recently (`requireRecentAuth`), and re-authentication, by which
+ * the signed-in user proves it again: the session row's `authTime` and `amr`
+ * move on to this proof, and a fresh access token carries them to the pages.
  *
- * What counts: a passkey (lib/auth/passkeys.ts) for anyone; otherwise the
+ * What counts: a passkey (lib/auth/passkeys/authenticate.ts) for anyone; otherwise the
  * strongest factor the account has. With TOTP on, a code or backup code, not
  * the password, so a stolen password and a stolen session together still
  * cannot turn the second factor off.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { ApiError } from "@/lib/edge/errors";
+import { ApiError } from "@/lib/errors";
 import type { AuthMethod } from "@/lib/edge/tokens";
-import type { VerifiedSession } from "@/lib/auth/dal";
-import { recordAuthEvent } from "@/lib/auth/audit-events";
-import { checkPasswordWithinLimits } from "@/lib/auth/credentials";
-import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor";
-import { issueAccessToken, type SessionProof } from "@/lib/auth/session";
-import { setSessionCookies } from "@/lib/auth/session-cookies";
-import { forgetSession } from "@/lib/auth/process-session-cache";
+import { verifySession, type VerifiedSession } from "@/lib/auth/dal";
+import { config } from "@/lib/config";
+import { sessionAuthTime } from "@/lib/auth/sessions/list";
+import { commitAuthChange, recordAuthEvent } from "@/lib/auth/changes";
+import { checkPasswordWithinLimits } from "@/lib/auth/sign-in/credentials";
+import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
+import { issueAccessToken, type SessionProof } from "@/lib/auth/sessions/start";
+import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import type { ClientInfo } from "@/lib/http/client-info";
+
+/**
+ * Sensitive changes (a password, passkeys, turning TOTP off, roles, deleting a
+ * user) need a sign-in or re-authentication within STEP_UP_MAX_AGE, or
+ * `reauth_required` (403): pages send the user to /reauth and back. The time
+ * is the session row's, never the token's alone: a re-authentication moves it
+ * on at once, and a token cannot claim a fresher one than the database holds.
+ */
+export async function requireRecentAuth(session?: VerifiedSession, now = Date.now()): Promise<VerifiedSession> {
+  const verified = session ?? (await verifySession());
+  await assertRecentAuth(verified.sessionId, now);
+  return verified;
+}
+
+/** `requireRecentAuth` for a session already verified, known by its id. */
+export async function assertRecentAuth(sessionId: string, now = Date.now()): Promise<void> {
+  const authTime = await sessionAuthTime(sessionId);
+  if (!authTime || now - authTime.getTime() > config().stepUpMaxAge * 1000) throw new ApiError("reauth_required");
+}
 
 export interface ReauthInput extends SecondFactorInput {
   password?: string | undefined;
@@ -29,10 +49,12 @@ export interface ReauthInput extends SecondFactorInput {
 /** Records that the user of `session` just proved who they are with `amr`, and sets a fresh access token. */
 export async function confirmReauth(session: VerifiedSession, amr: AuthMethod[], client: ClientInfo): Promise<void> {
   const proof: SessionProof = { id: session.sessionId, amr, authTime: new Date() };
-  const { count } = await db.session.updateMany({ where: { id: proof.id, revokedAt: null }, data: { authTime: proof.authTime, amr: proof.amr } });
-  if (count !== 1) throw new ApiError("token_revoked");
-  forgetSession(proof.id);
-  await recordAuthEvent({ type: "reauth", username: session.user.username, userId: session.user.id, client });
+  await commitAuthChange(async (tx, change) => {
+    const { count } = await tx.session.updateMany({ where: { id: proof.id, revokedAt: null }, data: { authTime: proof.authTime, amr: proof.amr } });
+    if (count !== 1) throw new ApiError("token_revoked");
+    await change.record({ type: "reauth", username: session.user.username, userId: session.user.id, client });
+    change.forget({ sessions: [proof.id] });
+  });
   await setSessionCookies({ token: await issueAccessToken(session.user, proof) });
 }
 

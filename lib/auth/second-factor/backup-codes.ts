@@ -40,7 +40,7 @@ export function replaceBackupCodes(userId: string): { codes: string[]; writes: P
 }
 
 /** Whether `code` is one of the user's unused backup codes; if so it is used up, by exactly one request. */
-export async function useBackupCode(userId: string, code: string): Promise<boolean> {
+export async function spendBackupCode(userId: string, code: string): Promise<boolean> {
   if (!/^[0-9a-z]{10}$/.test(normalize(code))) return false;
   const { count } = await db.backupCode.updateMany({ where: { userId, codeHash: hashCode(code), usedAt: null }, data: { usedAt: new Date() } });
   return count === 1;
