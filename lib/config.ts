@@ -7,7 +7,7 @@
  * never a silent default: `instrumentation.ts` loads it when the server boots.
  */
 import { z } from "zod";
-import { isJwtAlgorithm, JWT_ALGORITHMS, keyMaterial, type KeySettingsInput } from "@/lib/edge/key-format";
+import { isJwtAlgorithm, JWT_ALGORITHMS, keyMaterial, type KeySettingsInput } from "@/lib/key-format";
 
 const DURATION = /^(\d+)\s*([smhd]?)$/;
 const UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
@@ -192,7 +192,7 @@ const envSchema = z
     ...databaseEnvFields,
 
     JWT_ALG: z.enum(JWT_ALGORITHMS, { error: `JWT_ALG must be one of ${JWT_ALGORITHMS.join(", ")}` }).default("HS256"),
-    // Which of these are required depends on JWT_ALG: checked together below (lib/edge/key-format.ts).
+    // Which of these are required depends on JWT_ALG: checked together below (lib/key-format.ts).
     JWT_SECRET: unsetWhenEmpty(z.string().optional()),
     JWT_PRIVATE_KEY: unsetWhenEmpty(z.string().optional()),
     JWT_PREVIOUS_KEYS: unsetWhenEmpty(z.string().optional()),

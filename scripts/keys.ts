@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { ConfigError, parseConfig } from "@/lib/config";
-import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from "@/lib/edge/key-format";
+import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from "@/lib/key-format";
 import { previousKeyEntry } from "@/lib/edge/keys";
 import { modeOf, withEnvFiles, type Env } from "./env-files";
 

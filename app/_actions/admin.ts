@@ -8,7 +8,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { withStepUp } from "@/lib/http/step-up";
 import { endUserSessions } from "@/lib/use-cases/sessions";

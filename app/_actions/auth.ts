@@ -6,7 +6,7 @@
  */
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { ApiError } from "@/lib/errors";

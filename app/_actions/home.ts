@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { optionalSession, verifySession } from "@/lib/auth/dal";
 import { summarizeClaims, type ClaimSummary } from "@/lib/auth/describe";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { ApiError } from "@/lib/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { renewAccessToken } from "@/lib/use-cases/tokens";

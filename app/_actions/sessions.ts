@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { ApiError } from "@/lib/errors";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { endAllSessions, endSession } from "@/lib/use-cases/sessions";
 
 export async function signOutSessionAction(form: FormData): Promise<void> {

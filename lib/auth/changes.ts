@@ -14,7 +14,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { log } from "@/lib/log";
 import { forgetSession, forgetUser } from "@/lib/auth/sessions/process-cache";
 import type { AuthEventType } from "@/lib/auth/audit-events";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 export interface AuthEventInput {
   type: AuthEventType;

@@ -21,7 +21,7 @@ import { checkPasswordWithinLimits } from "@/lib/auth/sign-in/credentials";
 import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
 import { issueAccessToken, type SessionProof } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /**
  * Sensitive changes (a password, passkeys, turning TOTP off, roles, deleting a

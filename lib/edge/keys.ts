@@ -4,7 +4,7 @@
  */
 import { base64url, calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";
 import { config, ConfigError, type Config } from "@/lib/config";
-import type { PreviousKey } from "@/lib/edge/key-format";
+import type { PreviousKey } from "@/lib/key-format";
 
 export type SigningAlgorithm = Config["jwt"]["alg"];
 

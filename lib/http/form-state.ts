@@ -3,7 +3,7 @@
  * the values to refill (never a password). Shared by every form in the app.
  */
 import type { FieldErrors } from "@/lib/errors";
-import { clientErrorOf } from "@/lib/http/client-errors";
+import { clientErrorOf } from "@/lib/request/client-errors";
 
 export interface FormState {
   /** The action did what was asked; `message` then says what happened, not what went wrong. */

@@ -8,7 +8,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { apiGate, preflight, withApiHeaders } from "@/lib/edge/api-gate";
 import { ApiError, errorResponse } from "@/lib/errors";
-import { toErrorResponse } from "@/lib/http/client-errors";
+import { toErrorResponse } from "@/lib/request/client-errors";
 
 export function route<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
   return async (...args: Args): Promise<Response> => {

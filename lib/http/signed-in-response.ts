@@ -9,10 +9,10 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import type { StartedSession } from "@/lib/auth/sessions/start";
 import { secondStepPath } from "@/lib/edge/paths";
-import { clientErrorOf, toErrorResponse } from "@/lib/http/client-errors";
-import { clientInfo, type ClientInfo } from "@/lib/http/client-info";
+import { clientErrorOf, toErrorResponse } from "@/lib/request/client-errors";
+import { clientInfo, type ClientInfo } from "@/lib/request/client-info";
 import { ok, seeOther } from "@/lib/http/route";
-import { bodyKind, readInput, type BodyKind } from "@/lib/http/validate";
+import { bodyKind, readInput, type BodyKind } from "@/lib/request/validate";
 import { safeNextPath } from "@/lib/schemas";
 
 export function signedInResponse(started: StartedSession, kind: BodyKind, next: string, status = 200): Response {

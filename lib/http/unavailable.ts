@@ -8,7 +8,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { RETRY_AFTER_SECONDS } from "@/lib/http/client-errors";
+import { RETRY_AFTER_SECONDS } from "@/lib/request/client-errors";
 
 /** `/unavailable?next=…`, the page a signed-in page hands over to during an outage. */
 export function unavailablePath(next: string): string {

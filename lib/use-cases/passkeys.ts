@@ -16,8 +16,8 @@ import type { StartedSession } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { requestDeviceToken, trustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
+import type { ClientInfo } from "@/lib/request/client-info";
+import { validate } from "@/lib/request/validate";
 import { sendNotice } from "@/lib/mail/notices";
 import { passkeyAuthenticationSchema, passkeyIdSchema, passkeyOptionsSchema, passkeyRegistrationSchema, renamePasskeySchema } from "@/lib/schemas";
 

@@ -6,8 +6,8 @@
 import "server-only";
 import { verifySession } from "@/lib/auth/dal";
 import { reauthenticate as confirmIdentity } from "@/lib/auth/step-up";
-import type { ClientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
+import type { ClientInfo } from "@/lib/request/client-info";
+import { validate } from "@/lib/request/validate";
 import { reauthSchema } from "@/lib/schemas";
 
 /** `{password}` or `{code}` / `{backupCode}`; on success the session's auth time is now and a fresh access token is set. */

@@ -9,8 +9,8 @@ import { clearSessionCookies, requestRefreshToken } from "@/lib/auth/sessions/co
 import { endSessions } from "@/lib/auth/sessions/end";
 import { sessionByRefreshToken } from "@/lib/auth/sessions/list";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
+import type { ClientInfo } from "@/lib/request/client-info";
+import { validate } from "@/lib/request/validate";
 import { idSchema } from "@/lib/schemas";
 
 /**

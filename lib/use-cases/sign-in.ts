@@ -17,8 +17,8 @@ import { startSession, type NewUserRow, type SessionUser, type StartedSession } 
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { ApiError } from "@/lib/errors";
 import type { AuthMethod, IssuedToken } from "@/lib/edge/tokens";
-import type { ClientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
+import type { ClientInfo } from "@/lib/request/client-info";
+import { validate } from "@/lib/request/validate";
 import { credentialsSchema, secondFactorSchema, uidCredentialsSchema } from "@/lib/schemas";
 
 /** The seeds' `{uid, password}` is the same sign-in under other names. */

@@ -10,7 +10,7 @@ import { clearSessionCookies, requestRefreshToken, setSessionCookies } from "@/l
 import { refreshSession } from "@/lib/auth/sessions/refresh";
 import { currentProof, issueAccessToken, type StartedSession } from "@/lib/auth/sessions/start";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /**
  * Exchanges this request's refresh cookie for new session cookies. A refused

@@ -8,8 +8,8 @@ import "server-only";
 import { requireAdmin } from "@/lib/auth/dal";
 import { requireRecentAuth } from "@/lib/auth/step-up";
 import { beginTotpSetup, confirmTotp, turnOffTotp, type TotpSetup } from "@/lib/auth/second-factor/enrolment";
-import type { ClientInfo } from "@/lib/http/client-info";
-import { validate } from "@/lib/http/validate";
+import type { ClientInfo } from "@/lib/request/client-info";
+import { validate } from "@/lib/request/validate";
 import { sendNotice } from "@/lib/mail/notices";
 import { idSchema, totpCodeSchema } from "@/lib/schemas";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressKey } from "@/lib/http/client-info";
+import { clientAddressKey } from "@/lib/request/client-info";
 
 describe("the per-IP limit's key for a client address", () => {
   it("gives every address of one IPv6 /64 the same key, whatever its spelling", () => {

@@ -1,8 +1,9 @@
 /**
  * The Edge boundary: the middleware runs on the Edge runtime, where Prisma, pg,
  * bcrypt and Node's built-ins do not exist. Everything it may import lives in
- * lib/edge/, beside the configuration and the API error type it shares with the
- * server (lib/config.ts, lib/errors.ts); this test follows every import
+ * lib/edge/, beside the configuration (with the key settings' format it checks) and
+ * the API error type it shares with the server (lib/config.ts,
+ * lib/key-format.ts, lib/errors.ts); this test follows every import
  * reachable from middleware.ts and fails on anything else, before a build or a
  * deploy would.
  */
@@ -12,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "@/tools/app-server";
 
 /** The files outside lib/edge/ that are Edge-safe by design. */
-const EDGE_SAFE_FILES = new Set(["lib/config.ts", "lib/errors.ts"]);
+const EDGE_SAFE_FILES = new Set(["lib/config.ts", "lib/key-format.ts", "lib/errors.ts"]);
 
 /** Packages that run on the Edge runtime (@noble/hashes is plain JavaScript, no Node built-ins). */
 const EDGE_PACKAGES = new Set(["next/server", "jose", "zod", "@noble/hashes/sha2.js"]);
@@ -56,7 +57,7 @@ function reachable(entry: string): { files: Map<string, string>; packages: Map<s
 describe("the Edge boundary", () => {
   const { files, packages } = reachable(path.join(PROJECT_ROOT, "middleware.ts"));
 
-  it("reaches only lib/edge/, lib/config.ts and lib/errors.ts from middleware.ts", () => {
+  it("reaches only lib/edge/, lib/config.ts, lib/key-format.ts and lib/errors.ts from middleware.ts", () => {
     const outside = [...files]
       .map(([file, importer]) => [path.relative(PROJECT_ROOT, file), importer] as const)
       .filter(([file]) => file !== "middleware.ts" && !file.startsWith("lib/edge/") && !EDGE_SAFE_FILES.has(file))

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { forwardedFromSocket, trustsProxy } from "@/server/forwarded-headers.js";
 
 /** A request as Node.js hands it to the server: headers as the client sent them, and its socket. */

@@ -3,7 +3,7 @@ import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { base64url, decodeProtectedHeader, exportJWK, importPKCS8, type JWK } from "jose";
 import { ConfigError, parseConfig } from "@/lib/config";
-import { PRIVATE_JWK_MEMBERS, type JwtAlgorithm } from "@/lib/edge/key-format";
+import { PRIVATE_JWK_MEMBERS, type JwtAlgorithm } from "@/lib/key-format";
 import { buildKeySet, publicJwks, type KeySet } from "@/lib/edge/keys";
 import { protectionOf } from "@/lib/edge/paths";
 import { signAccessToken, verifyAccessToken, type TokenSettings } from "@/lib/edge/tokens";

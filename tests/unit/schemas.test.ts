@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { credentialsSchema, paginationSchema, registerSchema, safeNextPath } from "@/lib/schemas";
-import { fieldErrors } from "@/lib/http/validate";
+import { fieldErrors } from "@/lib/request/validate";
 
 function errorsOf(input: unknown) {
   const result = registerSchema.safeParse(input);

@@ -1,5 +1,5 @@
 import { checkDatabase } from "@/lib/db/health";
-import { RETRY_AFTER_SECONDS } from "@/lib/http/client-errors";
+import { RETRY_AFTER_SECONDS } from "@/lib/request/client-errors";
 import { handlers } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

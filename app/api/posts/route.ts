@@ -1,6 +1,6 @@
 import { verifySession } from "@/lib/auth/dal";
 import { handlers, ok } from "@/lib/http/route";
-import { readBody } from "@/lib/http/validate";
+import { readBody } from "@/lib/request/validate";
 import { createPost, listOwnPosts } from "@/lib/posts/queries";
 import { createPostSchema } from "@/lib/schemas";
 

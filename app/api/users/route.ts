@@ -1,5 +1,5 @@
 import { handlers, ok } from "@/lib/http/route";
-import { readInput } from "@/lib/http/validate";
+import { readInput } from "@/lib/request/validate";
 import { createUser, listUsers } from "@/lib/use-cases/users";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({

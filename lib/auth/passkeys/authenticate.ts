@@ -24,7 +24,7 @@ import type { SessionUser } from "@/lib/auth/sessions/start";
 import { credentialsOf, hasPasskeys } from "@/lib/auth/passkeys/manage";
 import { recordingFailures, rejected } from "@/lib/auth/passkeys/refusals";
 import { relyingParty } from "@/lib/auth/passkeys/relying-party";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 import { PASSKEY_PURPOSES, type passkeyAuthenticationSchema } from "@/lib/schemas";
 
 export type PasskeyPurpose = (typeof PASSKEY_PURPOSES)[number];

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { commitAuthChange } from "@/lib/auth/changes";
 import type { SessionUser } from "@/lib/auth/sessions/start";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /** A passkey as its owner sees it in the list. */
 export interface PasskeyView {

@@ -8,7 +8,7 @@
 import "server-only";
 import { recordAuthEvent } from "@/lib/auth/changes";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /** Whom a failure is recorded against, when known. */
 export interface FailureSubject {

@@ -21,7 +21,7 @@ import { describeDevice } from "@/lib/auth/sessions/device-name";
 import { credentialsOf, passkeyView, type PasskeyView } from "@/lib/auth/passkeys/manage";
 import { recordingFailures, rejected } from "@/lib/auth/passkeys/refusals";
 import { relyingParty, RP_NAME } from "@/lib/auth/passkeys/relying-party";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 import type { passkeyRegistrationSchema } from "@/lib/schemas";
 
 export type RegistrationInput = z.output<typeof passkeyRegistrationSchema>;

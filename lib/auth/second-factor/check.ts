@@ -16,7 +16,7 @@ import { reservePasswordCheck } from "@/lib/auth/sign-in/limits";
 import { spendTotpCode } from "@/lib/auth/second-factor/totp";
 import type { TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { SessionUser } from "@/lib/auth/sessions/start";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /** A code from the authenticator app, or a backup code (lib/schemas.ts validates them). */
 export interface SecondFactorInput {

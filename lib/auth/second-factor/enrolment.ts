@@ -18,7 +18,7 @@ import QRCode from "qrcode";
 import { db } from "@/lib/db/client";
 import { isRecordMissing } from "@/lib/db/errors";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 import { commitAuthChange, commitAuthWrites, type AuthEventInput } from "@/lib/auth/changes";
 import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/second-factor/backup-codes";
 import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/second-factor/secret-box";

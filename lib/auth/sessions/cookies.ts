@@ -20,7 +20,7 @@ import {
 } from "@/lib/edge/cookies";
 import { recordAuthEvent } from "@/lib/auth/changes";
 import type { StartedSession } from "@/lib/auth/sessions/start";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 
 async function cookieSecurity() {
   const settings = config();

@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { commitAuthChange } from "@/lib/auth/changes";
 import type { SessionOwner } from "@/lib/auth/sessions/list";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 export interface EndSessions {
   /** Whose sessions: the signed-in account, or (with `admin`) the user of this id. */

@@ -15,7 +15,7 @@ import { issueAccessToken, newRefreshToken, sessionProof, type SessionProof, typ
 import { publicUser, publicUserSelect, type PublicUserRow } from "@/lib/users/access";
 import { sessionEndReason, type SessionTimes } from "@/lib/auth/sessions/lifetime";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 /** How long a just-rotated refresh token still counts as a concurrent request rather than a replay. */
 export const ROTATION_GRACE_MS = 10_000;

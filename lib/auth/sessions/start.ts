@@ -14,7 +14,7 @@ import type { AuthEventType } from "@/lib/auth/audit-events";
 import { commitAuthWrites } from "@/lib/auth/changes";
 import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 export interface SessionUser {
   id: string;

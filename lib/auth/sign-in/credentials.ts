@@ -11,7 +11,7 @@ import { guardClientAddress, reservePasswordCheck } from "@/lib/auth/sign-in/lim
 import type { SessionUser } from "@/lib/auth/sessions/start";
 import { requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import { ApiError } from "@/lib/errors";
-import type { ClientInfo } from "@/lib/http/client-info";
+import type { ClientInfo } from "@/lib/request/client-info";
 
 export interface Credentials {
   username: string;

@@ -44,7 +44,7 @@ import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { recordAuthEvent } from "@/lib/auth/changes";
 import { ApiError } from "@/lib/errors";
-import { clientAddressKey, type ClientInfo } from "@/lib/http/client-info";
+import { clientAddressKey, type ClientInfo } from "@/lib/request/client-info";
 
 interface Window {
   count: number;

@@ -1,7 +1,7 @@
 import { requireAdmin } from "@/lib/auth/dal";
 import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { handlers, ok } from "@/lib/http/route";
-import { validate } from "@/lib/http/validate";
+import { validate } from "@/lib/request/validate";
 import { eventFilterSchema } from "@/lib/schemas";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({

@@ -1,4 +1,4 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, noContent } from "@/lib/http/route";
 import { signOut } from "@/lib/use-cases/sessions";
 

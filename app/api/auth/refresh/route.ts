@@ -1,5 +1,5 @@
 import { loginRedirectPath } from "@/lib/edge/paths";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { ApiError } from "@/lib/errors";
 import { handlers, ok, seeOther } from "@/lib/http/route";
 import { unavailablePage } from "@/lib/http/unavailable";

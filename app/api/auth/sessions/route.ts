@@ -1,6 +1,6 @@
 import { verifySession } from "@/lib/auth/dal";
 import { listSessions } from "@/lib/auth/sessions/list";
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, noContent, ok } from "@/lib/http/route";
 import { endAllSessions } from "@/lib/use-cases/sessions";
 

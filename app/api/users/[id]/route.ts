@@ -1,6 +1,6 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, noContent, ok, type RouteContext } from "@/lib/http/route";
-import { readInput } from "@/lib/http/validate";
+import { readInput } from "@/lib/request/validate";
 import { deleteUser, getUser, updateUser } from "@/lib/use-cases/users";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers<RouteContext<{ id: string }>>({

@@ -1,7 +1,7 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers } from "@/lib/http/route";
 import { signedInResponse } from "@/lib/http/signed-in-response";
-import { readInput } from "@/lib/http/validate";
+import { readInput } from "@/lib/request/validate";
 import { signIn } from "@/lib/use-cases/sign-in";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({

@@ -1,4 +1,4 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, ok } from "@/lib/http/route";
 import { resendVerification } from "@/lib/use-cases/email";
 

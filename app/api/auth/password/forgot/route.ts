@@ -1,6 +1,6 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, ok } from "@/lib/http/route";
-import { readInput } from "@/lib/http/validate";
+import { readInput } from "@/lib/request/validate";
 import { FORGOT_PASSWORD_ANSWER, requestPasswordReset } from "@/lib/use-cases/recovery";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({

@@ -1,6 +1,6 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, noContent } from "@/lib/http/route";
-import { readInput } from "@/lib/http/validate";
+import { readInput } from "@/lib/request/validate";
 import { resetPassword } from "@/lib/use-cases/recovery";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({

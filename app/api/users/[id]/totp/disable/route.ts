@@ -1,4 +1,4 @@
-import { clientInfo } from "@/lib/http/client-info";
+import { clientInfo } from "@/lib/request/client-info";
 import { handlers, noContent, type RouteContext } from "@/lib/http/route";
 import { disableTotpOf } from "@/lib/use-cases/totp";
 
