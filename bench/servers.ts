@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { AppServer, temporaryDir, type AppOptions } from "@/tools/app-server";
-import { httpClient } from "../tests/support/http";
+import { httpClient } from "@/tools/http-client";
 import { PostgresServer } from "@/tools/postgres-server";
 import { log } from "./plan";
 

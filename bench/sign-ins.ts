@@ -1,6 +1,6 @@
 /** Sign-ins under load at one BCRYPT_COST, and what they leave of the server for other requests. */
 import type { AppServer } from "@/tools/app-server";
-import { httpClient } from "../tests/support/http";
+import { httpClient } from "@/tools/http-client";
 import { cell, expectOk, together, type Cell, type Target } from "./load";
 import { log, PLAN, PROBE_CONNECTIONS, SIGN_IN_CONNECTIONS } from "./plan";
 

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { registerThroughForm, resetLinkThroughForm, signInThroughForm } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, uniqueAddress, waitForMail } from "@/tests/support/mailbox";
 import { query } from "@/tests/support/sql";
 import { awayFromStepEdge, totpCode } from "@/tests/support/totp";

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { forgeToken } from "@/tests/support/tokens";
 import { expectResult, registerThroughForm, replaceAccessToken, signInThroughForm } from "@/tests/support/pages";
-import { SESSION_COOKIE } from "@/tests/support/cookies";
-import { uniqueName } from "@/tests/support/http";
+import { SESSION_COOKIE } from "@/tools/cookies";
+import { uniqueName } from "@/tools/http-client";
 
 test("register, see the dashboard, get a token, show details, sign out, and be sent to sign in again", async ({ page }) => {
   const username = uniqueName("e2e");

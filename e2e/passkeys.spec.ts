@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
-import { TEST_PASSWORD } from "@/tests/support/http";
+import { TEST_PASSWORD } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
 
 test.use({ baseURL: (process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000").replace("127.0.0.1", "localhost") });

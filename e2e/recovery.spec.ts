@@ -15,7 +15,7 @@ import {
   throwawayUsernames,
   turnOnTotpThroughApi,
 } from "@/tests/support/pages";
-import { TEST_PASSWORD } from "@/tests/support/http";
+import { TEST_PASSWORD } from "@/tools/http-client";
 import { linkIn, uniqueAddress, waitForMail } from "@/tests/support/mailbox";
 import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
 

@@ -5,7 +5,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
-import { TEST_PASSWORD } from "@/tests/support/http";
+import { TEST_PASSWORD } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
 import { totpCode } from "@/tests/support/totp";
 

@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { formatDateTime } from "@/lib/format";
 import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 
 /** The user's row on the admin page, from its first page on. */
 async function adminRow(page: Page, username: string): Promise<Locator> {

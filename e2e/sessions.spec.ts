@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
-import { SESSION_COOKIE } from "@/tests/support/cookies";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { SESSION_COOKIE } from "@/tools/cookies";
+import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 
 /** One account signed in twice: on `page` (by registering) and in a second browser context. */
 async function signedInTwice(page: Page, browser: Browser, prefix: string) {

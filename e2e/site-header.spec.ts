@@ -9,7 +9,7 @@ import {
   signInThroughForm,
   throwawayUsernames,
 } from "@/tests/support/pages";
-import { SESSION_COOKIE } from "@/tests/support/cookies";
+import { SESSION_COOKIE } from "@/tools/cookies";
 import { decodeClaims, forgeToken } from "@/tests/support/tokens";
 
 const username = throwawayUsernames();

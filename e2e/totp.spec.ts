@@ -8,7 +8,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { browserSessionId, openAdminPageOf, registerThroughForm, signInThroughForm, throwawayUsernames } from "@/tests/support/pages";
-import { TEST_PASSWORD, uniqueName } from "@/tests/support/http";
+import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
 import { totpCode } from "@/tests/support/totp";
 

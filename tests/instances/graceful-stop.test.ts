@@ -13,7 +13,7 @@ import { request, type IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
 import { startSecondServer } from "../support/second-server";
-import { loopbackAddress } from "../support/http";
+import { loopbackAddress } from "@/tools/http-client";
 import { refusesConnections } from "../support/tcp";
 import { eventually } from "../support/eventually";
 

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
 import { deleteUsers } from "../support/database";
-import { httpClient, TEST_PASSWORD, uniqueName } from "../support/http";
+import { httpClient, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { uniqueAddress } from "../support/mailbox";
-import { cookieHeader, sessionCookie } from "../support/cookies";
+import { cookieHeader, sessionCookie } from "@/tools/cookies";
 import { startSecondServer } from "../support/second-server";
 
 let server: AppServer;

@@ -12,7 +12,7 @@ import { parseConfig } from "@/lib/config";
 import { freePort } from "@/tools/free-port";
 import { AppServer } from "@/tools/app-server";
 import { query, secondsAgo, utc } from "../support/database";
-import { registerUser } from "../support/http";
+import { registerUser } from "@/tools/http-client";
 import { eventually } from "../support/eventually";
 import { runCommand } from "@/tools/processes";
 

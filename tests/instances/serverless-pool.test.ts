@@ -12,8 +12,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "@/tools/app-server";
 import { databaseUrl, throwawayAccounts } from "@/tests/support/database";
-import { sessionCookie } from "@/tests/support/cookies";
-import { httpClient } from "@/tests/support/http";
+import { sessionCookie } from "@/tools/cookies";
+import { httpClient } from "@/tools/http-client";
 
 const APPLICATION_NAME = `tessera-pool-${randomBytes(4).toString("hex")}`;
 const USERS = 5;

@@ -12,7 +12,7 @@ import { LISTENER_APPLICATION_NAME } from "@/lib/auth/sessions/notices";
 import type { AppServer } from "@/tools/app-server";
 import { databaseUrl, query, throwawayAccounts } from "../support/database";
 import { eventually } from "../support/eventually";
-import { BASE_URL, httpClient } from "../support/http";
+import { BASE_URL, httpClient } from "@/tools/http-client";
 import { startSecondServer } from "../support/second-server";
 
 const registerUser = throwawayAccounts();

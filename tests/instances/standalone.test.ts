@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
 import { startSecondServer } from "@/tests/support/second-server";
-import { httpClient } from "@/tests/support/http";
+import { httpClient } from "@/tools/http-client";
 
 let server: AppServer | undefined;
 afterAll(() => server?.terminate());

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "@/tools/free-port";
-import { call } from "../support/http";
+import { call } from "@/tools/http-client";
 import { query } from "../support/database";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, registerUser, signIn, uniqueName } from "../support/http";
+import { call, registerUser, signIn, uniqueName } from "@/tools/http-client";
 
 const login = (username: string, password: string, ip?: string) =>
   call("/api/auth/login", { json: { username, password }, ...(ip ? { headers: { "x-forwarded-for": ip } } : {}) });

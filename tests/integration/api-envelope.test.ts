@@ -4,7 +4,7 @@
  * method a route does not handle (a bare 405).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, signInFully } from "../support/http";
+import { call, signInFully } from "@/tools/http-client";
 
 const ID = "00000000-0000-4000-8000-000000000000";
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];

@@ -5,7 +5,7 @@
  * middleware gave, for known and unknown /api paths alike.
  */
 import { describe, expect, it } from "vitest";
-import { bearerToken, call, signIn } from "../support/http";
+import { bearerToken, call, signIn } from "@/tools/http-client";
 
 /** The test server's CORS_ORIGINS. */
 const FRONT = "https://front.tessera.test";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, signIn, uniqueName } from "../support/http";
+import { call, signIn, uniqueName } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
-import { sessionCookie, SESSION_COOKIE } from "../support/cookies";
+import { sessionCookie, SESSION_COOKIE } from "@/tools/cookies";
 
 const password = "a-good-long-password";
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { call } from "../support/http";
+import { call } from "@/tools/http-client";
 
 describe("GET /.well-known/jwks.json", () => {
   it("publishes exactly the public keys another service needs to verify our tokens, and nothing secret", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, signIn } from "../support/http";
+import { call, signIn } from "@/tools/http-client";
 
 describe("protected pages", () => {
   it.each(["/dashboard", "/dashboard/", "/Dashboard", "/%64ashboard", "/dashboard/%2e%2e/dashboard", "/admin", "/ADMIN/", "/admin?_rsc=1"])(

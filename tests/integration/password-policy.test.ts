@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieHeader, sessionCookie } from "../support/cookies";
-import { call, signIn, uniqueName } from "../support/http";
+import { cookieHeader, sessionCookie } from "@/tools/cookies";
+import { call, signIn, uniqueName } from "@/tools/http-client";
 import { BREACHED_PASSWORDS } from "@/tools/pwned-standin";
 
 let adminCookie: string;

@@ -7,7 +7,7 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, registerUser } from "../support/http";
+import { call, registerUser } from "@/tools/http-client";
 import { query } from "../support/database";
 
 const cost = parseConfig(process.env).bcryptCost;

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { ageSignIn, deleteUsers, query } from "../support/database";
-import { BASE_URL, call, serverActionForm, signIn, signInFully, TEST_PASSWORD, uniqueName } from "../support/http";
+import { BASE_URL, call, serverActionForm, signIn, signInFully, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, mailsTo, waitForMail } from "../support/mailbox";
 import { mailAccounts, requestResetLink, tokenOf, uniqueAddress } from "../support/recovery";
 import { enrolTotp, totpCode } from "../support/totp";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, registerUser, signIn, signInFully } from "../support/http";
+import { call, registerUser, signIn, signInFully } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
-import { refreshCookie, sessionCookie, REFRESH_COOKIE, SESSION_COOKIE } from "../support/cookies";
+import { refreshCookie, sessionCookie, REFRESH_COOKIE, SESSION_COOKIE } from "@/tools/cookies";
 
 async function refresh(cookie: string) {
   const response = await call("/api/auth/refresh", { method: "POST", cookie });

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, signIn } from "../support/http";
-import { cookieHeader, PENDING_COOKIE, SESSION_COOKIE, setCookies } from "../support/cookies";
+import { call, signIn } from "@/tools/http-client";
+import { cookieHeader, PENDING_COOKIE, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { query, throwawayAccounts } from "../support/database";
 import { decodeClaims } from "../support/tokens";
 import { awayFromStepEdge, enrolTotp, totpCode, type Enrolled } from "../support/totp";

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { parseConfig } from "@/lib/config";
 import { liveSessionUser } from "@/lib/auth/sessions/list";
-import { bearerToken, call, signInFully } from "../support/http";
+import { bearerToken, call, signInFully } from "@/tools/http-client";
 import { decodeClaims } from "../support/tokens";
 import { databaseUrl, secondsAgo, setSessionTimes, throwawayAccounts } from "../support/database";
 

@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
+import { bearerToken, call, registerUser, signIn, signInFully } from "@/tools/http-client";
 import { decodeClaims } from "../support/tokens";
-import { setCookies } from "../support/cookies";
+import { setCookies } from "@/tools/cookies";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, registerUser, signIn, signInFully, uniqueName } from "../support/http";
+import { call, registerUser, signIn, signInFully, uniqueName } from "@/tools/http-client";
 
 const errorOf = async (response: Response) => (await response.json()).error;
 

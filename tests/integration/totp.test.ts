@@ -7,9 +7,9 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { cookieHeader, sessionCookie, setCookies } from "../support/cookies";
+import { cookieHeader, sessionCookie, setCookies } from "@/tools/cookies";
 import { ageSignIn, deleteUsers, query } from "../support/database";
-import { call, signInFully, TEST_PASSWORD, uniqueName } from "../support/http";
+import { call, signInFully, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { decodeClaims } from "../support/tokens";
 import { totpCode } from "../support/totp";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, signIn, uniqueName } from "../support/http";
+import { call, signIn, uniqueName } from "@/tools/http-client";
 
 let userCookie: string;
 let adminCookie: string;

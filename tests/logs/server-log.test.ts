@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { TEST_PASSWORD } from "../support/http";
+import { TEST_PASSWORD } from "@/tools/http-client";
 import { BREACHED_PASSWORDS } from "@/tools/pwned-standin";
 
 const logFile = process.env.TESSERA_SERVER_LOG;

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeClaims } from "@/tests/support/tokens";
-import { httpClient, uniqueName } from "@/tests/support/http";
-import { refreshCookie, sessionCookie } from "@/tests/support/cookies";
+import { httpClient, uniqueName } from "@/tools/http-client";
+import { refreshCookie, sessionCookie } from "@/tools/cookies";
 import { ANSWER_WITHIN_MS } from "@/tests/support/unavailable";
 import { Tally } from "@/tests/support/traffic";
 import { AppServer } from "@/tools/app-server";

@@ -5,7 +5,7 @@
  * event is half-written (user, session and event are written in one transaction).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient } from "@/tests/support/http";
+import { httpClient } from "@/tools/http-client";
 import { AppServer } from "@/tools/app-server";
 import { PostgresServer } from "@/tools/postgres-server";
 

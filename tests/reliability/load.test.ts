@@ -7,8 +7,8 @@
  */
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFRESH_COOKIE, SESSION_COOKIE, parseSetCookies } from "@/tests/support/cookies";
-import { httpClient, randomClientIp } from "@/tests/support/http";
+import { REFRESH_COOKIE, SESSION_COOKIE, parseSetCookies } from "@/tools/cookies";
+import { httpClient, randomClientIp } from "@/tools/http-client";
 import { AppServer } from "@/tools/app-server";
 import { levelOff } from "@/tests/support/level-off";
 import { PostgresServer } from "@/tools/postgres-server";

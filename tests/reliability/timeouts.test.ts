@@ -5,7 +5,7 @@
  * again as soon as the database is.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, uniqueName, type Signed } from "@/tests/support/http";
+import { httpClient, uniqueName, type Signed } from "@/tools/http-client";
 import { ANSWER_WITHIN_MS, expectServiceUnavailable } from "@/tests/support/unavailable";
 import { eventually } from "@/tests/support/eventually";
 import { AppServer } from "@/tools/app-server";

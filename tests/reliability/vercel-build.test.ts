@@ -18,7 +18,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "@/scripts/migrate";
 import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
-import { httpClient } from "@/tests/support/http";
+import { httpClient } from "@/tools/http-client";
 import { PostgresServer } from "@/tools/postgres-server";
 import { signalAll } from "@/tools/processes";
 import { freePort } from "@/tools/free-port";

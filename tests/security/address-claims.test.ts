@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { deleteUsers, query } from "../support/database";
 import { eventually } from "../support/eventually";
-import { call, randomClientIp, serverActionForm, signIn, TEST_PASSWORD, uniqueName } from "../support/http";
+import { call, randomClientIp, serverActionForm, signIn, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, mailsTo, waitForMail } from "../support/mailbox";
 import { mailAccounts, tokenOf, uniqueAddress } from "../support/recovery";
 

@@ -8,9 +8,9 @@ import { base64url, exportSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { buildKeySet } from "@/lib/edge/keys";
-import { call, registerUser, signIn, signInFully, uniqueName, type Signed } from "../support/http";
+import { call, registerUser, signIn, signInFully, uniqueName, type Signed } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
-import { SESSION_COOKIE } from "../support/cookies";
+import { SESSION_COOKIE } from "@/tools/cookies";
 
 const settings = parseConfig(process.env).jwt;
 let victim: Signed;

@@ -9,8 +9,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
-import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "../support/http";
-import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "../support/cookies";
+import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "@/tools/http-client";
+import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "@/tools/cookies";
 import { query } from "../support/database";
 import { startSecondServer } from "../support/second-server";
 

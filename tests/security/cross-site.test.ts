@@ -5,8 +5,8 @@
  * CSRF), nor slip in a cookie of its own (cookie tossing).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE_URL, call, signInFully, uniqueName, type Call, type Signed } from "../support/http";
-import { REFRESH_COOKIE, SESSION_COOKIE } from "../support/cookies";
+import { BASE_URL, call, signInFully, uniqueName, type Call, type Signed } from "@/tools/http-client";
+import { REFRESH_COOKIE, SESSION_COOKIE } from "@/tools/cookies";
 
 const FOREIGN = "https://evil.example";
 const OWN = new URL(BASE_URL).origin;

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "../support/cookies";
-import { call, serverActionForm } from "../support/http";
+import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
+import { call, serverActionForm } from "@/tools/http-client";
 import { query, throwawayAccounts } from "../support/database";
 
 const { perUsername } = parseConfig(process.env).rateLimits;

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call } from "../support/http";
-import { SESSION_COOKIE, REFRESH_COOKIE } from "../support/cookies";
+import { call } from "@/tools/http-client";
+import { SESSION_COOKIE, REFRESH_COOKIE } from "@/tools/cookies";
 
 const ROUTES: [string, string][] = [
   ["POST", "/api/auth/register"],

@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, TEST_PASSWORD } from "../support/http";
-import { CookieJar } from "../support/cookies";
+import { call, TEST_PASSWORD } from "@/tools/http-client";
+import { CookieJar } from "@/tools/cookies";
 import { ageSignIn, query } from "../support/database";
 import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkey-ceremonies";
 import { FLAGS, SoftAuthenticator, type Bend } from "../support/soft-authenticator";

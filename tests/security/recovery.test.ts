@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { query } from "../support/database";
-import { BASE_URL, call, randomClientIp, uniqueName } from "../support/http";
+import { BASE_URL, call, randomClientIp, uniqueName } from "@/tools/http-client";
 import { linkIn, mailsTo, waitForMail } from "../support/mailbox";
 import { mailAccounts, requestResetLink, tokenOf, uniqueAddress } from "../support/recovery";
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { query } from "../support/database";
-import { call, serverActionForm, signIn } from "../support/http";
+import { call, serverActionForm, signIn } from "@/tools/http-client";
 import { linkIn, waitForMail } from "../support/mailbox";
 import { addPasskey, signInWithPasskey } from "../support/passkeys";
 import { mailAccounts, requestResetLink, tokenOf } from "../support/recovery";

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { bearerToken, call, registerUser, signIn, signInFully } from "../support/http";
+import { bearerToken, call, registerUser, signIn, signInFully } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
-import { SESSION_COOKIE } from "../support/cookies";
+import { SESSION_COOKIE } from "@/tools/cookies";
 import { secondsAgo, setSessionTimes } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);

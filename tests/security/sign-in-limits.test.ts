@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, serverActionForm, uniqueName } from "../support/http";
+import { call, serverActionForm, uniqueName } from "@/tools/http-client";
 import { throwawayAccounts } from "../support/database";
 
 const { perUsername, perIp } = parseConfig(process.env).rateLimits;

@@ -9,7 +9,7 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
-import { httpClient, uniqueName } from "../support/http";
+import { httpClient, uniqueName } from "@/tools/http-client";
 import { query, throwawayAccounts } from "../support/database";
 import { startSecondServer } from "../support/second-server";
 

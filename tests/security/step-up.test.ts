@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, signInFully, TEST_PASSWORD } from "../support/http";
-import { cookieHeader, SESSION_COOKIE, setCookies } from "../support/cookies";
+import { call, signInFully, TEST_PASSWORD } from "@/tools/http-client";
+import { cookieHeader, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { ageSignIn, query, throwawayAccounts } from "../support/database";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { enrolTotp, totpCode } from "../support/totp";

@@ -5,7 +5,7 @@
  */
 import { afterAll } from "vitest";
 import { query } from "./sql";
-import { registerUser } from "./http";
+import { registerUser } from "@/tools/http-client";
 
 export { ageSignIn, databaseUrl, query } from "./sql";
 

@@ -5,7 +5,7 @@
  */
 import type { CaughtMail } from "@/tools/mail-catcher";
 import { eventually } from "./eventually";
-import { uniqueName } from "./http";
+import { uniqueName } from "@/tools/http-client";
 
 export type { CaughtMail };
 

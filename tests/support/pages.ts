@@ -4,8 +4,8 @@
  * a reset link through the mails the app really sent.
  */
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { SESSION_COOKIE } from "./cookies";
-import { TEST_PASSWORD, uniqueName } from "./http";
+import { SESSION_COOKIE } from "@/tools/cookies";
+import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { query } from "./sql";
 import { linkIn, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";

@@ -5,9 +5,9 @@
  * against an account. Accounts are deleted after the file that made them.
  */
 import { afterAll, expect } from "vitest";
-import { CookieJar } from "./cookies";
+import { CookieJar } from "@/tools/cookies";
 import { deleteUsers, query } from "./database";
-import { BASE_URL, call, TEST_PASSWORD, uniqueName } from "./http";
+import { BASE_URL, call, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { SoftAuthenticator } from "./soft-authenticator";
 
 /** The test server's relying party: the same port, as `localhost` (scripts/test.ts). */

@@ -4,8 +4,8 @@
  * and used to sign in from a browser that holds nothing else.
  */
 import { expect } from "vitest";
-import { CookieJar } from "./cookies";
-import { BASE_URL, call } from "./http";
+import { CookieJar } from "@/tools/cookies";
+import { BASE_URL, call } from "@/tools/http-client";
 import { SoftAuthenticator } from "./soft-authenticator";
 
 /** The test server's relying party: the same port, as `localhost` (scripts/test.ts). */

@@ -4,9 +4,9 @@
  * and the link of the newest reset mail. Accounts are deleted after the file.
  */
 import { afterAll, expect } from "vitest";
-import { cookieHeader, sessionCookie } from "./cookies";
+import { cookieHeader, sessionCookie } from "@/tools/cookies";
 import { deleteUsers } from "./database";
-import { call, TEST_PASSWORD, uniqueName } from "./http";
+import { call, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, uniqueAddress, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";
 

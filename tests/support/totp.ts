@@ -6,7 +6,7 @@
  * step's edge so that "the step before" means the same to the server.
  */
 import { Secret, TOTP } from "otpauth";
-import { call } from "./http";
+import { call } from "@/tools/http-client";
 
 const PERIOD_MS = 30_000;
 

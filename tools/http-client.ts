@@ -1,9 +1,10 @@
 /**
- * Talking to the test server like a client would: real HTTP, each request from
- * a client address of its own, cookies carried by hand (./cookies.ts), and the
+ * Talking to a Tessera server like a client would (the tests and the bench):
+ * real HTTP, each request from a client address of its own, cookies carried by
+ * hand (./cookies.ts), and the
  * server-action forms of the pages submitted as a browser without JavaScript.
  */
-import { cookieHeader, refreshCookie, sessionCookie } from "./cookies";
+import { cookieHeader, refreshCookie, sessionCookie } from "@/tools/cookies";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
 
