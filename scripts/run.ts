@@ -158,8 +158,8 @@ async function devMail(env: Env, port: string): Promise<{ env: Env; close(): Pro
  * generation grow to about four times what survived its last full collection,
  * so under load the server's memory kept climbing for many minutes while its
  * live objects stayed near 100 MiB; with a limit of 512 MiB V8 grows it by
- * about 1.4 times instead, and it levels off at a third of the memory
- * (docs/memory.md). First in NODE_OPTIONS, so an operator's own
+ * about 1.4 times instead, and memory levels off at under half of what it
+ * reached (docs/memory.md). First in NODE_OPTIONS, so an operator's own
  * --max-old-space-size there wins.
  */
 const SERVER_NODE_OPTIONS = "--max-old-space-size=512";
