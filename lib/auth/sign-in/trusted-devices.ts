@@ -92,7 +92,7 @@ export async function trustedDevice(token: string | undefined, username: string,
  * shape, where the values of typed queries are placeholders but those of a raw
  * query are part of the shape. A raw statement made every sign-in's
  * transaction a shape of its own, so the server compiled a new plan per
- * sign-in and kept a thousand of them (some 25 MiB, docs/memory.md). Typed
+ * sign-in and kept a thousand of them (some 28 MiB, docs/memory.md). Typed
  * queries keep the sign-in to a couple of shapes. Two sign-ins at the same
  * moment may leave a user one device above the limit, which the next removes.
  */
