@@ -2,23 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "@/tools/free-port";
+import { runCommand } from "@/tools/processes";
 import { call } from "@/tools/http-client";
 import { query } from "../support/database";
-
-/**
- * Runs a command to its end without blocking this process: with the event loop
- * stopped, fetch would not notice that the server closed an idle keep-alive
- * connection meanwhile, and would send the next request down it.
- */
-function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, timeout: 120_000 });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.once("close", (status) => resolve({ status, output }));
-  });
-}
 
 describe("the build", () => {
   it("runs middleware.ts on the Edge runtime", () => {
@@ -81,7 +67,7 @@ describe("database scripts", () => {
       );
     const before = await seeded();
     expect(before).toHaveLength(4);
-    const result = await runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
+    const result = await runCommand("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain("0 new post(s)");
     expect(await seeded()).toEqual(before);
@@ -89,14 +75,14 @@ describe("database scripts", () => {
   });
 
   it("refuses to seed in production", async () => {
-    const result = await runQuietly("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "production" });
+    const result = await runCommand("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "production" });
     expect(result.status).not.toBe(0);
     expect(result.output).toContain("Refusing to seed");
   });
 
   it("has migrations that match schema.prisma exactly", async () => {
     const before = readdirSync("prisma/migrations");
-    const result = await runQuietly("npm", ["run", "db:migrate:new", "--", "drift_check"], process.env);
+    const result = await runCommand("npm", ["run", "db:migrate:new", "--", "drift_check"], process.env);
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain("No changes");
     expect(readdirSync("prisma/migrations")).toEqual(before);
