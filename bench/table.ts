@@ -294,7 +294,7 @@ function npmTestSection(fresh: Measurements["freshClone"]): Section {
     name: "npm test in a fresh clone (warm npm cache)",
     measured: seconds,
   });
-  for (const stage of run.stages) section.row(`stage: ${stage.name.split(":")[0]}`, fmt.s(stage.seconds), stage.passed ? "" : "FAILED");
+  for (const stage of run.stages) section.row(`stage: ${stage.name}`, fmt.s(stage.seconds), stage.passed ? "" : "FAILED");
   return section;
 }
 

@@ -32,6 +32,8 @@ interface Stage {
   name: string;
   seconds: number;
   passed: boolean;
+  /** Ran beside other stages (a lane, or the unit tests beside the build). */
+  beside: boolean;
 }
 
 const stages: Stage[] = [];
@@ -57,7 +59,7 @@ function run(name: string, command: string, args: string[], { env = process.env,
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
     const finish = (passed: boolean) => {
-      const stage = { name, seconds: seconds(since), passed };
+      const stage = { name, seconds: seconds(since), passed, beside: together };
       stages.push(stage);
       if (together) process.stdout.write(`\n▶ ${title}\n${Buffer.concat(output).toString()}`);
       console.log(`◀ ${name}: ${passed ? "passed" : "FAILED"} in ${stage.seconds.toFixed(1)} s`);
@@ -71,17 +73,17 @@ function run(name: string, command: string, args: string[], { env = process.env,
   });
 }
 
-/** Times a step done in this process (starting a server, seeding); false, with the reason printed, if it threw. */
-async function step<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+/** Times a step done in this process (starting a server, seeding); undefined, with the reason printed, if it threw. */
+async function step<T>(name: string, what: string, work: () => Promise<T>): Promise<T | undefined> {
   const since = performance.now();
-  console.log(`\n▶ ${name}`);
+  console.log(`\n▶ ${name}: ${what}`);
   try {
     const result = await work();
-    stages.push({ name, seconds: seconds(since), passed: true });
+    stages.push({ name, seconds: seconds(since), passed: true, beside: false });
     return result;
   } catch (error) {
     console.error(String(error));
-    stages.push({ name, seconds: seconds(since), passed: false });
+    stages.push({ name, seconds: seconds(since), passed: false, beside: false });
     return undefined;
   }
 }
@@ -183,7 +185,7 @@ async function main(): Promise<boolean> {
   let passed = false;
   try {
     const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
-    const services = await step(`server: npm start (${database}), mail catcher, breached-password stand-in, Chromium`, async () => {
+    const services = await step("server", `npm start (${database}), mail catcher, breached-password stand-in, Chromium`, async () => {
       [mail, pwned, browser] = await Promise.all([
         startMailCatcher(),
         startPwnedStandin(),
@@ -195,12 +197,12 @@ async function main(): Promise<boolean> {
       return { server, mail, browser };
     });
     if (!services) return false;
-    const seeded = await step("seed: npm run db:seed (while the server runs)", async () => {
+    const seeded = await step("seed", "npm run db:seed (while the server runs)", async () => {
       services.server.seed();
       return true;
     });
     if (!seeded) return false;
-    await step("warm-up: the pages and the sign-in route, once each", () => warmUp(services.server.url));
+    await step("warm-up", "the pages and the sign-in route, once each", () => warmUp(services.server.url));
 
     const env: Env = {
       ...services.server.env,
@@ -221,17 +223,16 @@ async function main(): Promise<boolean> {
 }
 
 const passed = await main();
-const width = Math.max(...stages.map((stage) => stage.name.split(":")[0]!.length));
+const width = Math.max(...stages.map((stage) => stage.name.length));
 console.log("\nStages (‖: beside the others; security and integration share one lane, one after the other):");
 for (const stage of stages) {
-  const name = stage.name.split(":")[0]!;
-  const parallel = ["unit", "build", "security", "integration", "instances", "e2e"].includes(name) ? "‖" : " ";
-  console.log(`  ${parallel} ${name.padEnd(width)} ${stage.seconds.toFixed(1).padStart(6)} s  ${stage.passed ? "passed" : "FAILED"}`);
+  console.log(`  ${stage.beside ? "‖" : " "} ${stage.name.padEnd(width)} ${stage.seconds.toFixed(1).padStart(6)} s  ${stage.passed ? "passed" : "FAILED"}`);
 }
-const failed = stages.filter((stage) => !stage.passed).map((stage) => stage.name.split(":")[0]);
-console.log(`\n${passed && failed.length === 0 ? "All test suites passed" : `Failed: ${failed.join(", ") || "see above"}`} in ${seconds(started).toFixed(1)} s.`);
+const failed = stages.filter((stage) => !stage.passed).map((stage) => stage.name);
+const allPassed = passed && failed.length === 0;
 const totalSeconds = seconds(started);
+console.log(`\n${allPassed ? "All test suites passed" : `Failed: ${failed.join(", ") || "see above"}`} in ${totalSeconds.toFixed(1)} s.`);
 if (process.env.TESSERA_TEST_REPORT) {
-  writeFileSync(process.env.TESSERA_TEST_REPORT, `${JSON.stringify({ passed: passed && failed.length === 0, seconds: totalSeconds, stages }, null, 2)}\n`);
+  writeFileSync(process.env.TESSERA_TEST_REPORT, `${JSON.stringify({ passed: allPassed, seconds: totalSeconds, stages }, null, 2)}\n`);
 }
-process.exitCode = passed && failed.length === 0 ? 0 : 1;
+process.exitCode = allPassed ? 0 : 1;
