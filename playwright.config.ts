@@ -21,7 +21,10 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL: process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000",
-    trace: "retain-on-failure",
+    // A trace records a screencast of every test, kept or not: a third of the browser's CPU.
+    // A failure still leaves a screenshot of where it stopped.
+    trace: "off",
+    screenshot: "only-on-failure",
   },
   projects: [
     {

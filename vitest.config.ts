@@ -17,16 +17,17 @@ export default defineConfig({
       { extends: true, test: { name: "logs", include: ["tests/logs/**/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 30_000, fileParallelism: false },
+        // Every file signs up accounts of its own, from client addresses of its own
+        // (tools/http-client.ts), so files can share the one server side by side.
+        test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          testTimeout: 30_000,
-          // Tests share one server and database; files run one after another.
-          fileParallelism: false,
+          // Side by side on the one server, as the attack suite's files are.
+          testTimeout: 60_000,
         },
       },
       {
@@ -37,6 +38,7 @@ export default defineConfig({
           include: ["tests/instances/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Each file's instances start processes that fill a core: one file at a time.
           fileParallelism: false,
         },
       },

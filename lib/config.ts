@@ -37,6 +37,19 @@ function integer(name: string, fallback: number, min: number, max: number) {
     .default(fallback);
 }
 
+/** An integer setting that may be left unset (or empty), when its default depends on the machine. */
+function optionalInteger(name: string, min: number, max: number) {
+  return z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce
+      .number({ error: `${name} must be a number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`)
+      .optional(),
+  );
+}
+
 const flag = z
   .enum(["0", "1", "true", "false", ""])
   .default("0")
@@ -120,6 +133,8 @@ function signingKeys(env: KeySettingsInput) {
 const databaseEnvFields = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   BCRYPT_COST: integer("BCRYPT_COST", 12, 10, 15),
+  // Unset: one worker per core but one, which is left to the event loop (lib/auth/passwords/bcrypt-pool.ts).
+  BCRYPT_WORKERS: optionalInteger("BCRYPT_WORKERS", 1, 16),
 
   DATABASE_URL: postgresUrl("DATABASE_URL"),
   // The same database by a direct route, for migrations: a transaction pooler (Neon's
@@ -147,6 +162,8 @@ function databaseSettings(env: DatabaseEnv) {
   return {
     production: env.NODE_ENV === "production",
     bcryptCost: env.BCRYPT_COST,
+    /** Worker threads that hash passwords; undefined: sized to the cores. */
+    bcryptWorkers: env.BCRYPT_WORKERS,
     database: {
       url: env.DATABASE_URL,
       /** Where migrations are applied, when it is not `url`. */

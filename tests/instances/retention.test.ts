@@ -4,6 +4,10 @@
  * refresh-token hashes, auth events older than EVENT_RETENTION and passed
  * rate-limit windows, and keeps everything else. Rows are written straight into
  * the test server's database with moments in the past no test could wait for.
+ *
+ * The prunes here run with retentions shorter than the servers' own, and the rows
+ * they must delete ended between the two: a server starting beside this file
+ * (every start prunes) keeps them, so what this file's prune reports is its own.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -16,11 +20,13 @@ import { registerUser } from "@/tools/http-client";
 import { eventually } from "../support/eventually";
 import { runCommand } from "@/tools/processes";
 
-const { refreshTokenTtl, retention } = parseConfig(process.env);
 const HOUR = 3600;
 const DAY = 86_400;
+const SHORTER_RETENTION = { SESSION_RETENTION: "10d", EVENT_RETENTION: "10d" };
+const servers = parseConfig(process.env).retention;
+const { refreshTokenTtl, retention } = parseConfig({ ...process.env, ...SHORTER_RETENTION });
 
-const prune = () => runCommand("npm", ["run", "db:prune"], process.env);
+const prune = () => runCommand("npm", ["run", "db:prune"], { ...process.env, ...SHORTER_RETENTION });
 /** `npm run db:prune` starts a TypeScript process of its own: seconds each, more on a busy machine. */
 const PRUNE_RUN_MS = 90_000;
 
@@ -79,6 +85,9 @@ describe("npm run db:prune", () => {
   let ceremonies: { expired: string; pending: string };
 
   beforeAll(async () => {
+    // Rows this file's prune deletes must be rows the servers' prunes keep.
+    expect(servers.sessions).toBeGreaterThan(retention.sessions + 2 * DAY);
+    expect(servers.events).toBeGreaterThan(retention.events + 2 * DAY);
     ({ id: userId, username } = await registerUser("retention"));
     Object.assign(sessions, {
       revokedLongAgo: await addSession(userId, { revokedAt: past(retention.sessions) }, 3),

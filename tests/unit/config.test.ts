@@ -37,6 +37,8 @@ describe("configuration", () => {
     ["ACCESS_TOKEN_TTL", "soon"],
     ["ACCESS_TOKEN_TTL", "0"],
     ["BCRYPT_COST", "4"],
+    ["BCRYPT_WORKERS", "0"],
+    ["BCRYPT_WORKERS", "two"],
     ["COOKIE_SAMESITE", "sometimes"],
     ["JWT_ALG", "none"],
     ["DATABASE_URL", "mysql://localhost/x"],
@@ -61,6 +63,12 @@ describe("configuration", () => {
     ["both alphabets at once", "ab+c-" + randomBytes(30).toString("base64url")],
   ])("refuses a TOTP_ENCRYPTION_KEY of %s, saying which encodings work", (_kind, encoded) => {
     expect(() => parseConfig({ JWT_SECRET: secret, TOTP_ENCRYPTION_KEY: encoded })).toThrow(/TOTP_ENCRYPTION_KEY must be 32 random bytes in base64 or base64url/);
+  });
+
+  it("sizes the bcrypt pool to the cores unless BCRYPT_WORKERS says how many", () => {
+    expect(parseConfig({ JWT_SECRET: secret }).bcryptWorkers).toBeUndefined();
+    expect(parseConfig({ JWT_SECRET: secret, BCRYPT_WORKERS: "" }).bcryptWorkers).toBeUndefined();
+    expect(parseConfig({ JWT_SECRET: secret, BCRYPT_WORKERS: "3" }).bcryptWorkers).toBe(3);
   });
 
   it("reads durations in seconds, minutes, hours and days", () => {

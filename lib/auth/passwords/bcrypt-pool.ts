@@ -7,6 +7,7 @@
 import "server-only";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { databaseConfig } from "@/lib/config";
 
 type Operation = "hash" | "compare";
 
@@ -82,17 +83,24 @@ class BcryptPool {
  * with at least one worker and at most four. A serverless function gets the
  * vCPUs of its size (one on a small function, which then hashes on one worker
  * thread beside the event loop), a container the cores it is pinned to.
+ * BCRYPT_WORKERS overrides it, for a host whose other work matters less than
+ * its sign-ins (or more).
  */
 export function bcryptPoolSize(cores = availableParallelism()): number {
   return Math.min(4, Math.max(1, cores - 1));
 }
 
-const pool = new BcryptPool(bcryptPoolSize());
+let pool: BcryptPool | undefined;
+
+function bcryptPool(): BcryptPool {
+  pool ??= new BcryptPool(databaseConfig().bcryptWorkers ?? bcryptPoolSize());
+  return pool;
+}
 
 export async function bcryptHash(password: string, cost: number): Promise<string> {
-  return (await pool.run("hash", password, cost)) as string;
+  return (await bcryptPool().run("hash", password, cost)) as string;
 }
 
 export async function bcryptCompare(password: string, hash: string): Promise<boolean> {
-  return (await pool.run("compare", password, hash)) as boolean;
+  return (await bcryptPool().run("compare", password, hash)) as boolean;
 }
