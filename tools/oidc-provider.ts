@@ -7,7 +7,8 @@
  * Its sign-in page lists the accounts it was given (the seeded users in
  * development), each a button, and a form for anyone else: the subject, email,
  * whether the email is verified, name and preferred username are whatever the
- * form says. Tests post that form themselves, as a browser would.
+ * form says; "Cancel" answers access_denied. Tests post that form
+ * themselves, as a browser would.
  *
  * For the attack tests an account may ask for a bad ID token (`tamper`): the
  * provider then signs, with its own key, an ID token whose nonce, audience,
@@ -19,7 +20,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, base64url } from "jose";
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 /** How a bad ID token is wrong; see the module's comment. */
 export const TAMPERINGS = ["nonce", "audience", "issuer", "alg-none", "expired", "stale-auth-time"] as const;
@@ -143,7 +144,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
       };
     },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"] },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: chooseEveryTime() },
     features: { devInteractions: { enabled: false } },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     // Without a refresh token nothing outlives the sign-in; the app asks for none.
@@ -181,7 +182,12 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
       return;
     }
     if (req.method !== "POST") throw new Error("post the sign-in form");
-    const account = accountFromForm(await readForm(req), accounts);
+    const form = await readForm(req);
+    if (form.get("deny")) {
+      await provider.interactionFinished(req, res, { error: "access_denied", error_description: "The user cancelled the sign-in." }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const account = accountFromForm(form, accounts);
     if (!account) throw new Error("no such account");
     accounts.set(account.sub, account);
     const grant = new provider.Grant({ accountId: account.sub, clientId: String(details.params.client_id) });
@@ -198,6 +204,17 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The standard prompts, with one more check: every authorization request shows
+ * the sign-in page, even to a browser the provider already knows, so a
+ * developer (or a test) chooses who signs in each time.
+ */
+function chooseEveryTime() {
+  const policy = interactionPolicy.base();
+  policy.get("login")!.checks.add(new interactionPolicy.Check("choose_account", "Choose who signs in", (ctx) => !ctx.oidc.result?.login));
+  return policy;
 }
 
 function signInPage(title: string, uid: string, offered: ProviderAccount[], prompt: string): string {
@@ -221,7 +238,8 @@ ${buttons}
 <label><input name="email_verified" type="checkbox" value="true"> The email is verified</label>
 <label>Name <input name="name"></label>
 <label>Preferred username <input name="preferred_username"></label>
-<button type="submit">Sign in</button></fieldset></form>`,
+<button type="submit">Sign in</button></fieldset></form>
+<form method="post" action="${action}"><input type="hidden" name="deny" value="1"><button type="submit">Cancel</button></form>`,
   );
 }
 
