@@ -151,8 +151,6 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
     issueRefreshToken: async () => false,
   };
   const provider = new Provider(issuer, configuration);
-  // oidc-provider warns when it cannot see https behind a proxy; here it serves https itself.
-  provider.proxy = false;
 
   // The attack tests' bad ID tokens: re-signed with the provider's own key, from its real token endpoint.
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {

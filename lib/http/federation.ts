@@ -9,11 +9,10 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { config } from "@/lib/config";
 import { reauthPath } from "@/lib/edge/paths";
-import { seeOther } from "@/lib/http/route";
+import { ok, seeOther } from "@/lib/http/route";
 import { clientErrorOf, toErrorResponse } from "@/lib/request/client-errors";
 import { bodyKind, readInput } from "@/lib/request/validate";
 import { safeNextPath } from "@/lib/schemas";
-import { ok } from "@/lib/http/route";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
