@@ -16,6 +16,8 @@ test.use({ ignoreHTTPSErrors: true });
 const screenshots = process.env.TESSERA_SCREENSHOTS === "1";
 
 test("signs in from the login page's button through the provider, and the dashboard lists the connection", async ({ page }) => {
+  // Two sites, a sign-in and an axe scan of the section: more than the default 30 s on a busy machine.
+  test.setTimeout(60_000);
   const username = uniqueName("sso");
   try {
     await page.goto("/login");

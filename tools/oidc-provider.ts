@@ -20,7 +20,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, base64url } from "jose";
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { interactionPolicy, type Adapter, type AdapterPayload, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 /** How a bad ID token is wrong; see the module's comment. */
 export const TAMPERINGS = ["nonce", "audience", "issuer", "alg-none", "expired", "stale-auth-time"] as const;
@@ -100,6 +100,48 @@ function accountFromForm(form: URLSearchParams, known: Map<string, ProviderAccou
   };
 }
 
+/**
+ * The provider's sessions, codes and tokens, in this process's memory: what
+ * oidc-provider's own development store does, without its warning that a real
+ * deployment must not (this provider is never one).
+ */
+function memoryAdapter() {
+  const stores = new Map<string, Map<string, { payload: AdapterPayload; expiresAt: number }>>();
+  return class MemoryAdapter implements Adapter {
+    private readonly items: Map<string, { payload: AdapterPayload; expiresAt: number }>;
+    constructor(name: string) {
+      this.items = stores.get(name) ?? new Map();
+      stores.set(name, this.items);
+    }
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+      const now = Date.now();
+      for (const [key, item] of this.items) if (item.expiresAt <= now) this.items.delete(key);
+      this.items.set(id, { payload, expiresAt: now + expiresIn * 1000 });
+    }
+    async find(id: string) {
+      const item = this.items.get(id);
+      if (!item || item.expiresAt <= Date.now()) return undefined;
+      return item.payload;
+    }
+    async findByUserCode(userCode: string) {
+      return [...this.items.values()].find((item) => item.payload.userCode === userCode)?.payload;
+    }
+    async findByUid(uid: string) {
+      return [...this.items.values()].find((item) => item.payload.uid === uid)?.payload;
+    }
+    async consume(id: string) {
+      const item = this.items.get(id);
+      if (item) item.payload.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      this.items.delete(id);
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const [id, item] of this.items) if (item.payload.grantId === grantId) this.items.delete(id);
+    }
+  };
+}
+
 export async function startLocalOidcProvider(options: LocalOidcProviderOptions): Promise<LocalOidcProvider> {
   const title = options.title ?? "Local OpenID Provider";
   const accounts = new Map<string, ProviderAccount>((options.accounts ?? []).map((account) => [account.sub, account]));
@@ -127,6 +169,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
       grant_types: ["authorization_code"],
       response_types: ["code"],
     })),
+    adapter: memoryAdapter(),
     jwks: { keys: [signingJwk] },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);

@@ -24,7 +24,7 @@ import type { SessionUser } from "@/lib/auth/sessions/start";
 import { beginCeremony } from "@/lib/auth/sign-in/ceremonies";
 import { guardFederationCalls } from "@/lib/auth/sign-in/limits";
 import { requestDeviceToken, trustedDevice } from "@/lib/auth/sign-in/trusted-devices";
-import { confirmReauth, requireRecentAuth } from "@/lib/auth/step-up";
+import { confirmReauth, reauthFactor, requireRecentAuth } from "@/lib/auth/step-up";
 import { secondStepPath, reauthPath } from "@/lib/edge/paths";
 import { ApiError, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -90,15 +90,15 @@ const changeSchema = z.object({
  * `POST /api/auth/oauth/:provider {intent, next?}` from a signed-in user: the
  * provider's authorization URL for connecting it to the account (a sensitive
  * change: it needs a recent sign-in, else `reauth_required`) or for stepping
- * up through it (a provider the account is connected to; an OpenID Provider
- * is asked to sign the user in again).
+ * up through it (for an account without a password or TOTP, at a provider it
+ * is connected to; an OpenID Provider is asked to sign the user in again).
  */
 export async function startFederatedChange(providerId: string, input: unknown, client: ClientInfo): Promise<string> {
   const provider = requireProvider(providerId);
   const { intent, next: requested } = validate(changeSchema, input);
   const session = await verifySession();
   if (intent === "connect") await requireRecentAuth(session);
-  else if (!(await hasConnection(session.user.id, provider.id))) throw new ApiError("not_found", `No ${provider.label} account is connected to yours.`);
+  else await assertStepsUpThrough(session.user.id, provider);
   await guardFederationCalls(client);
   const request = await authorizationRequest(provider, { reauth: intent === "reauth" });
   await beginFlow({
@@ -112,6 +112,17 @@ export async function startFederatedChange(providerId: string, input: unknown, c
     sessionId: session.sessionId,
   });
   return request.url.href;
+}
+
+/**
+ * A step-up through `provider`: only for an account whose step-up factor is a
+ * provider (no password, no TOTP), and one it is connected to there. With a
+ * password or TOTP the account steps up with those: a provider must not stand
+ * in for the code that keeps a stolen session from turning TOTP off.
+ */
+async function assertStepsUpThrough(userId: string, provider: Provider): Promise<void> {
+  if ((await reauthFactor(userId)) !== "provider") throw new ApiError("forbidden", "Confirm it is you with your password or authenticator code instead.");
+  if (!(await hasConnection(userId, provider.id))) throw new ApiError("not_found", `No ${provider.label} account is connected to yours.`);
 }
 
 /** The ID token's auth_time may lag the flow's start by this much (clocks differ). */

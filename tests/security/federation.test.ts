@@ -246,6 +246,10 @@ describe("connected accounts", () => {
     expect(await other.signInWithOidc(own)).toBe("/dashboard");
     expect((await whoAmI(other)).user.id).toBe(user.id);
     expect((await whoAmI(other)).claims.amr).toEqual(["fed"]);
+    // An account with a password steps up with it: a provider does not stand in for it.
+    const stepUp = await browser.fetch("/api/auth/oauth/oidc", { json: { intent: "reauth" } });
+    expect(stepUp.status).toBe(403);
+    expect((await stepUp.json()).error).toBe("forbidden");
   });
 
   it("refuses to start connecting without a recent sign-in", async () => {

@@ -123,3 +123,13 @@ function redirectTarget(response: Response, what: string): URL {
 export function uniqueSubject(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Settings that leave a second server without sign-in providers (one without APP_URL must: a provider's redirect URI is built from it). */
+export const WITHOUT_PROVIDERS: Record<string, string> = {
+  AUTH_OIDC_ISSUER: "",
+  AUTH_OIDC_CLIENT_ID: "",
+  AUTH_OIDC_CLIENT_SECRET: "",
+  AUTH_GITHUB_CLIENT_ID: "",
+  AUTH_GITHUB_CLIENT_SECRET: "",
+  AUTH_GITHUB_URL: "",
+};
