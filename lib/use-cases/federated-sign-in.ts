@@ -148,9 +148,9 @@ export async function finishFederatedFlow(providerId: string, params: URLSearchP
     return await signInWith(provider, identity, flow, client);
   } catch (error) {
     const code = failureCode(error);
-    // The limiter records its own refusal; a database that is down records nothing.
-    if (code !== "rate_limited" && code !== "service_unavailable") {
-      await recordAuthEvent({ type: "federation_failure", userId: flow?.userId ?? null, client }).catch(() => undefined);
+    // Only an answer to a flow that existed is recorded: junk callbacks must not buy a write each.
+    if (flow && code !== "service_unavailable") {
+      await recordAuthEvent({ type: "federation_failure", userId: flow.userId ?? null, client }).catch(() => undefined);
     }
     return failurePath(flow, code);
   }
