@@ -114,6 +114,113 @@ const smtpUrlSchema = unsetWhenEmpty(
     .optional(),
 );
 
+/** An http(s) URL with no query or fragment, its trailing slashes dropped. */
+function providerUrl(name: string, example: string) {
+  return unsetWhenEmpty(
+    z
+      .string()
+      .transform((value) => value.trim().replace(/\/+$/, ""))
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === "https:" || url.protocol === "http:") && !url.search && !url.hash && !url.username;
+        } catch {
+          return false;
+        }
+      }, `${name} must be an https URL such as ${example}`)
+      .optional(),
+  );
+}
+
+/** Whether a URL's host is this machine: a stand-in a test or a developer runs, never a real provider. */
+export function isLoopbackUrl(value: string): boolean {
+  const host = new URL(value).hostname;
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The sign-in providers' settings, checked together: a provider is configured whole or not at all. */
+const federationEnvFields = {
+  AUTH_OIDC_ISSUER: providerUrl("AUTH_OIDC_ISSUER", "https://sso.example.com"),
+  AUTH_OIDC_CLIENT_ID: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_OIDC_NAME: unsetWhenEmpty(z.string().trim().min(1).max(60, "AUTH_OIDC_NAME must be at most 60 characters").optional()),
+  AUTH_OIDC_TRUST_EMAIL: flag,
+  AUTH_GOOGLE_CLIENT_ID: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_GOOGLE_CLIENT_SECRET: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_GITHUB_CLIENT_ID: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_GITHUB_CLIENT_SECRET: unsetWhenEmpty(z.string().max(500).optional()),
+  AUTH_GITHUB_URL: providerUrl("AUTH_GITHUB_URL", "https://github.example.com"),
+};
+
+type FederationEnv = z.output<z.ZodObject<typeof federationEnvFields>> & { NODE_ENV: string; APP_URL?: string | undefined };
+
+function checkFederation(env: FederationEnv, ctx: z.RefinementCtx): void {
+  const production = env.NODE_ENV === "production";
+  const groups = [
+    ["AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"],
+    ["AUTH_GOOGLE_CLIENT_ID", "AUTH_GOOGLE_CLIENT_SECRET"],
+    ["AUTH_GITHUB_CLIENT_ID", "AUTH_GITHUB_CLIENT_SECRET"],
+  ] as const;
+  let configured = false;
+  for (const group of groups) {
+    const set = group.filter((name) => env[name] !== undefined);
+    if (set.length > 0 && set.length < group.length) {
+      ctx.addIssue({ code: "custom", message: `${set.join(", ")} set without ${group.filter((name) => env[name] === undefined).join(", ")}: set all of them, or none` });
+    }
+    configured ||= set.length === group.length;
+  }
+  // A provider's tokens and the user's claims must not cross the network in the clear.
+  if (production && env.AUTH_OIDC_ISSUER?.startsWith("http:")) {
+    ctx.addIssue({ code: "custom", message: "AUTH_OIDC_ISSUER must be an https URL in production" });
+  }
+  // The GitHub stand-in of the tests and local development; in production only one on this machine (and over https), so a
+  // misplaced setting cannot send users' GitHub sign-ins anywhere else.
+  if (production && env.AUTH_GITHUB_URL && !(env.AUTH_GITHUB_URL.startsWith("https:") && isLoopbackUrl(env.AUTH_GITHUB_URL))) {
+    ctx.addIssue({ code: "custom", message: "AUTH_GITHUB_URL is for a local stand-in of GitHub: in production only an https URL on this machine (localhost or 127.0.0.1) is accepted" });
+  }
+  if (configured && production && !env.APP_URL) {
+    ctx.addIssue({ code: "custom", message: "A sign-in provider is configured but APP_URL is not: set it to the app's origin, from which the providers' redirect URIs are built" });
+  }
+}
+
+export interface OidcProviderSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The button's label. */
+  name: string;
+  /** Whether an identity may be linked to a local account by a verified, matching email address. */
+  trustEmail: boolean;
+}
+
+export interface GitHubSettings {
+  clientId: string;
+  clientSecret: string;
+  /** github.com, or a stand-in (AUTH_GITHUB_URL); the API is at api.github.com or <url>/api/v3. */
+  url: string;
+}
+
+function federationSettings(env: FederationEnv) {
+  return {
+    oidc:
+      env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET
+        ? ({
+            issuer: env.AUTH_OIDC_ISSUER,
+            clientId: env.AUTH_OIDC_CLIENT_ID,
+            clientSecret: env.AUTH_OIDC_CLIENT_SECRET,
+            name: env.AUTH_OIDC_NAME ?? "Single sign-on",
+            trustEmail: env.AUTH_OIDC_TRUST_EMAIL,
+          } satisfies OidcProviderSettings)
+        : undefined,
+    google:
+      env.AUTH_GOOGLE_CLIENT_ID && env.AUTH_GOOGLE_CLIENT_SECRET ? { clientId: env.AUTH_GOOGLE_CLIENT_ID, clientSecret: env.AUTH_GOOGLE_CLIENT_SECRET } : undefined,
+    github:
+      env.AUTH_GITHUB_CLIENT_ID && env.AUTH_GITHUB_CLIENT_SECRET
+        ? ({ clientId: env.AUTH_GITHUB_CLIENT_ID, clientSecret: env.AUTH_GITHUB_CLIENT_SECRET, url: env.AUTH_GITHUB_URL ?? "https://github.com" } satisfies GitHubSettings)
+        : undefined,
+  };
+}
+
 function postgresUrl(name: string) {
   return unsetWhenEmpty(z.string().regex(/^postgres(ql)?:\/\//, `${name} must be a postgres:// or postgresql:// URL`).optional());
 }
@@ -270,8 +377,10 @@ const envSchema = z
       .refine((value) => /^https?:\/\/[^/]/.test(value), "HIBP_API_URL must be an http(s) URL"),
     RATE_LIMIT_PER_USERNAME: integer("RATE_LIMIT_PER_USERNAME", 5, 1, 10_000),
     RATE_LIMIT_PER_IP: integer("RATE_LIMIT_PER_IP", 100, 1, 1_000_000),
+    ...federationEnvFields,
   })
   .superRefine(migrateUrlNeedsDatabaseUrl)
+  .superRefine(checkFederation)
   .superRefine((env, ctx) => {
     if (env.WEBAUTHN_ORIGIN && env.WEBAUTHN_RP_ID) {
       const host = new URL(env.WEBAUTHN_ORIGIN).hostname;
@@ -319,6 +428,8 @@ const envSchema = z
     /** Ask Have I Been Pwned's range API (k-anonymity) about new passwords, besides the local list. */
     pwnedPasswords: { enabled: env.HIBP_ENABLED, apiUrl: env.HIBP_API_URL },
     rateLimits: { perUsername: env.RATE_LIMIT_PER_USERNAME, perIp: env.RATE_LIMIT_PER_IP, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
+    /** Sign-in providers (lib/auth/federation/): each one only when all its settings are there. */
+    federation: federationSettings(env),
   }));
 
 export type Config = Readonly<z.output<typeof envSchema>>;

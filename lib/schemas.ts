@@ -208,9 +208,9 @@ export const updateUserSchema = z
 /** The dashboard's "Email address" form. */
 export const myEmailSchema = updateUserSchema.pick({ email: true }).required();
 
-/** The dashboard's "Change password" form: both fields needed. */
+/** The dashboard's "Change password" form: both fields (an account that has no password yet sets its first one without the current one). */
 export const myPasswordSchema = z.object({
-  currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
+  currentPassword: z.string().max(1024).optional(),
   password: passwordSchema,
 });
 
@@ -312,6 +312,9 @@ export const AUTH_EVENT_TYPES = [
   "email_changed",
   "email_verified",
   "mail_failed",
+  "account_connected",
+  "account_disconnected",
+  "federation_failure",
 ] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

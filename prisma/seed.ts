@@ -66,10 +66,8 @@ async function upsertUser(prisma: Database, user: SeedUser, bcryptCost: number) 
   const username = user.username.toLowerCase();
   const existing = await prisma.user.findUnique({ where: { username }, select: { passwordHash: true } });
   // Hash only when needed: a fresh hash on every run would make re-seeding slow and churn the rows.
-  const reusable =
-    existing && bcrypt.getRounds(existing.passwordHash) >= bcryptCost && (await verifyPassword(user.password, existing.passwordHash))
-      ? existing.passwordHash
-      : null;
+  const stored = existing?.passwordHash ?? null;
+  const reusable = stored && bcrypt.getRounds(stored) >= bcryptCost && (await verifyPassword(user.password, stored)) ? stored : null;
   const passwordHash = reusable ?? (await hashPassword(user.password, bcryptCost));
   const fields = { name: user.name, dob: new Date(`${user.dob}T00:00:00Z`), role: user.role, passwordHash };
   return prisma.user.upsert({

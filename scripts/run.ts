@@ -6,7 +6,9 @@
  * `next dev`, or for `start` the production server in server/start.js.
  * `dev` without SMTP_URL also starts a local inbox that catches every mail
  * (tools/mail-catcher.ts); `start` never does: without SMTP_URL, production's
- * email features answer 503 email_unavailable.
+ * email features answer 503 email_unavailable. Likewise `dev` with no sign-in
+ * provider configured starts a local OpenID Provider (tools/oidc-provider.ts)
+ * whose sign-in page lists the seeded users; `start` never does.
  * `prune` deletes what has ended long enough ago (lib/maintenance/prune.ts, which
  * the server also runs every hour) and changes no schema.
  *
@@ -15,6 +17,7 @@
  * `--conditions=react-server` lets the seed and the prune import server-only modules.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import path from "node:path";
@@ -23,7 +26,7 @@ import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "
 import { createPrismaClient } from "@/lib/db/prisma";
 import { prune } from "@/lib/maintenance/prune";
 import { migrationTarget, resolveDatabase, type ResolvedDatabase } from "@/tools/database-url";
-import { assertSeedAllowed, isDatabaseEmpty, seed } from "@/prisma/seed";
+import { assertSeedAllowed, isDatabaseEmpty, seed, SEED_USERS } from "@/prisma/seed";
 import { ensureDevSecret } from "./dev-secret";
 import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
 import { applyMigrations } from "./migrate";
@@ -153,6 +156,45 @@ async function devMail(env: Env, port: string): Promise<{ env: Env; close(): Pro
 }
 
 /**
+ * Development sign-in: with no provider configured (AUTH_OIDC_*, AUTH_GOOGLE_*,
+ * AUTH_GITHUB_*), a local OpenID Provider on port 3100 (or a free one) over
+ * plain http, which the app accepts outside production only. Its sign-in page
+ * lists the seeded users, whose identities there are connected to their
+ * accounts, and takes anyone else, who gets a new account: a fresh clone shows
+ * the whole flow. Imported here only, so `npm start` never needs it.
+ */
+async function devProvider(env: Env, appUrl: string, databaseUrl: string, settings: DatabaseConfig): Promise<{ env: Env; close(): Promise<void> }> {
+  if (env.AUTH_OIDC_ISSUER || env.AUTH_GOOGLE_CLIENT_ID || env.AUTH_GITHUB_CLIENT_ID) return { env: {}, close: async () => {} };
+  const { startLocalOidcProvider } = await import("@/tools/oidc-provider");
+  const client = { clientId: "tessera-dev", clientSecret: randomBytes(24).toString("base64url"), redirectUris: [`${appUrl}/api/auth/oauth/oidc/callback`] };
+  const accounts = SEED_USERS.map((user) => ({ sub: user.username, name: user.name, preferred_username: user.username }));
+  const options = { clients: [client], accounts, title: "Tessera's local OpenID Provider" };
+  const provider = await startLocalOidcProvider({ ...options, port: 3100 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return startLocalOidcProvider(options);
+  });
+  const prisma = createPrismaClient(databaseUrl, { poolMax: 1, timeoutMs: settings.database.timeoutMs });
+  try {
+    // The seeded users' identities at this provider (its issuer names its port) sign in to their accounts.
+    const users = await prisma.user.findMany({ where: { username: { in: accounts.map((account) => account.sub) } }, select: { id: true, username: true } });
+    for (const user of users) {
+      await prisma.connectedAccount.upsert({
+        where: { issuer_subject: { issuer: provider.issuer, subject: user.username } },
+        create: { userId: user.id, provider: "oidc", issuer: provider.issuer, subject: user.username },
+        update: {},
+      });
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+  log(`Sign-in provider: ${provider.issuer} (a local OpenID Provider listing the seeded users; set AUTH_OIDC_* to use your own)`);
+  return {
+    env: { AUTH_OIDC_ISSUER: provider.issuer, AUTH_OIDC_CLIENT_ID: client.clientId, AUTH_OIDC_CLIENT_SECRET: client.clientSecret, AUTH_OIDC_NAME: "Local SSO" },
+    close: () => provider.close(),
+  };
+}
+
+/**
  * The production server's heap limit. Without one, V8 sizes the heap from the
  * machine's memory (4 GiB on a machine of 24 GiB) and then lets the old
  * generation grow to about four times what survived its last full collection,
@@ -171,7 +213,7 @@ function spawnNext(command: "dev" | "start", args: string[], launcherEnv: Env): 
   const nodeOptions = command === "start" ? { NODE_OPTIONS: [SERVER_NODE_OPTIONS, process.env.NODE_OPTIONS].filter(Boolean).join(" ") } : {};
   return spawn(process.execPath, [...program, ...args], {
     cwd: ROOT,
-    // Next.js loads the .env files itself; only the database settings (and in development the mail's) come from here.
+    // Next.js loads the .env files itself; only the database settings (and in development the mail's and the provider's) come from here.
     env: { ...process.env, ...launcherEnv, ...nodeOptions, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
@@ -217,6 +259,7 @@ async function main(argv: string[]): Promise<number> {
 
   let database: ResolvedDatabase | undefined;
   let mail: Awaited<ReturnType<typeof devMail>> | undefined;
+  let provider: Awaited<ReturnType<typeof devProvider>> | undefined;
   try {
     database = await timed("Database ready", () => resolveDatabase(settings));
     log(`Data: ${database.description}`);
@@ -242,14 +285,16 @@ async function main(argv: string[]): Promise<number> {
 
     const port = nextPort(args, env);
     if (command === "dev") mail = await devMail(env, port);
+    if (command === "dev") provider = await devProvider(env, env.APP_URL ?? `http://localhost:${port}`, url, settings);
     if (signals.received) return exitCodeFor(signals.received);
     log(`App: http://localhost:${port}`);
     // Next.js 16 prefers proxy.ts, which runs on Node.js only; the token check is meant to run on the Edge runtime.
     if (command === "dev") log("middleware.ts is deliberate (it runs on the Edge runtime): Next.js's notice that the convention is deprecated is expected.");
-    const child = spawnNext(command, args, { DATABASE_URL: url, ...mail?.env });
+    const child = spawnNext(command, args, { DATABASE_URL: url, ...mail?.env, ...provider?.env });
     signals.watch(child);
     return await exitOf(child);
   } finally {
+    await provider?.close();
     await mail?.close();
     await database?.stop();
   }

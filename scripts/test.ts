@@ -25,6 +25,7 @@ import { AppServer, temporaryDir } from "../tools/app-server";
 import { freePort } from "../tools/free-port";
 import { startMailCatcher, type MailCatcher } from "../tools/mail-catcher";
 import { startPwnedStandin, type PwnedStandin } from "../tools/pwned-standin";
+import { startFederationServices, type FederationServices } from "../tools/federation-services";
 
 type Env = NodeJS.ProcessEnv;
 
@@ -192,6 +193,7 @@ async function main(): Promise<boolean> {
   let mail: MailCatcher | undefined;
   let pwned: PwnedStandin | undefined;
   let browser: BrowserServer | undefined;
+  let federation: FederationServices | undefined;
   let passed = false;
   try {
     const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
@@ -202,7 +204,9 @@ async function main(): Promise<boolean> {
         securityOnly ? undefined : chromium.launchServer(chromiumLaunchOptions()),
       ]);
       const port = await freePort();
-      server = await AppServer.start({ name: "server", dataDir, databaseUrl: process.env.DATABASE_URL, inheritSettings: true, port, env: serverSettings(port, mail, pwned) });
+      // The OpenID Provider and the GitHub stand-in (https, a throwaway certificate the app trusts), for the sign-in-with tests.
+      federation = await startFederationServices(`http://127.0.0.1:${port}`);
+      server = await AppServer.start({ name: "server", dataDir, databaseUrl: process.env.DATABASE_URL, inheritSettings: true, port, env: { ...serverSettings(port, mail, pwned), ...federation.env } });
       console.log(`  server ${server.url}, mail SMTP ${mail.smtpUrl} and inbox ${mail.inboxUrl}${browser ? `, Chromium ${browser.wsEndpoint()}` : ""}`);
       return { server, mail, browser };
     });
@@ -225,7 +229,7 @@ async function main(): Promise<boolean> {
     const logs = securityOnly || (await run("logs", "npx", vitest("logs"), { env }));
     passed = results.every(Boolean) && logs;
   } finally {
-    await Promise.all([server?.terminate(), mail?.close(), pwned?.close(), browser?.close()]);
+    await Promise.all([server?.terminate(), mail?.close(), pwned?.close(), browser?.close(), federation?.close()]);
     if (passed) rmSync(dataDir, { recursive: true, force: true });
     else console.error(`\nThe server's log and database are in ${dataDir}.`);
   }

@@ -1,12 +1,13 @@
 /**
  * The dashboard's "Email and password" section: the address recovery mail
  * goes to, whether it is confirmed, and the forms that change it and the
- * password. Without mail on this server it says so instead of promising mail.
+ * password (or sets a first one, for an account made by a provider). Without
+ * mail on this server it says so instead of promising mail.
  */
 import { EmailForm, ResendVerificationForm } from "@/app/_components/email-forms";
 import { PasswordForm } from "@/app/_components/password-form";
 
-export function SignInDetailsSection({ email, emailVerified, mail }: { email: string | null; emailVerified: boolean; mail: boolean }) {
+export function SignInDetailsSection({ email, emailVerified, mail, hasPassword }: { email: string | null; emailVerified: boolean; mail: boolean; hasPassword: boolean }) {
   return (
     <section aria-labelledby="sign-in-details-heading">
       <h2 id="sign-in-details-heading">Email and password</h2>
@@ -20,8 +21,9 @@ export function SignInDetailsSection({ email, emailVerified, mail }: { email: st
       {mail ? null : <p className="hint">This server cannot send mail right now, so new addresses cannot be confirmed.</p>}
       {email && !emailVerified && mail ? <ResendVerificationForm /> : null}
       <EmailForm email={email} />
-      <h3>Change password</h3>
-      <PasswordForm />
+      <h3>{hasPassword ? "Change password" : "Set a password"}</h3>
+      {hasPassword ? null : <p className="hint">Your account has no password: you sign in through a provider or a passkey. A password is one more way in.</p>}
+      <PasswordForm hasPassword={hasPassword} />
     </section>
   );
 }

@@ -7,7 +7,8 @@
  * What counts: a passkey (lib/auth/passkeys/authenticate.ts) for anyone; otherwise the
  * strongest factor the account has. With TOTP on, a code or backup code, not
  * the password, so a stolen password and a stolen session together still
- * cannot turn the second factor off.
+ * cannot turn the second factor off. An account without a password signs in
+ * at its provider again.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
@@ -19,7 +20,7 @@ import { sessionAuthTime } from "@/lib/auth/sessions/list";
 import { commitAuthChange, recordAuthEvent } from "@/lib/auth/changes";
 import { checkPasswordWithinLimits } from "@/lib/auth/sign-in/credentials";
 import { checkSecondFactor, hasSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
-import { issueAccessToken, type SessionProof } from "@/lib/auth/sessions/start";
+import { issueAccessToken, type SessionProof, type SessionUser } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import type { ClientInfo } from "@/lib/request/client-info";
 
@@ -47,7 +48,7 @@ export interface ReauthInput extends SecondFactorInput {
 }
 
 /** Records that the user of `session` just proved who they are with `amr`, and sets a fresh access token. */
-export async function confirmReauth(session: VerifiedSession, amr: AuthMethod[], client: ClientInfo): Promise<void> {
+export async function confirmReauth(session: Pick<VerifiedSession, "sessionId"> & { user: SessionUser }, amr: AuthMethod[], client: ClientInfo): Promise<void> {
   const proof: SessionProof = { id: session.sessionId, amr, authTime: new Date() };
   await commitAuthChange(async (tx, change) => {
     const { count } = await tx.session.updateMany({ where: { id: proof.id, revokedAt: null }, data: { authTime: proof.authTime, amr: proof.amr } });
@@ -58,10 +59,15 @@ export async function confirmReauth(session: VerifiedSession, amr: AuthMethod[],
   await setSessionCookies({ token: await issueAccessToken(session.user, proof) });
 }
 
-/** What a re-authentication of this user must include: a code when TOTP is on, else the password. */
-export async function reauthFactor(userId: string): Promise<"code" | "password"> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { totpEnabledAt: true } });
-  return user?.totpEnabledAt ? "code" : "password";
+/**
+ * What a re-authentication of this user must include: a code when TOTP is on,
+ * else the password; an account without one (made by a provider) goes
+ * through its provider again (lib/use-cases/federated-sign-in.ts).
+ */
+export async function reauthFactor(userId: string): Promise<"code" | "password" | "provider"> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { totpEnabledAt: true, passwordHash: true } });
+  if (user?.totpEnabledAt) return "code";
+  return user && user.passwordHash === null ? "provider" : "password";
 }
 
 /** Re-authenticates the user of `session` with their password or, with TOTP on, a code or backup code. */

@@ -25,9 +25,11 @@ export type PasskeyCeremony = `passkey-${"register" | PasskeyPurpose}`;
  * Every cookie Tessera sets: the session's; the device cookie that outlives
  * sessions; and those of a sign-in step in progress (lib/auth/sign-in/ceremonies.ts),
  * `pending` for a password that waits for its second factor and one per
- * passkey ceremony for its WebAuthn challenge. Those live 5 minutes.
+ * passkey ceremony for its WebAuthn challenge. Those live 5 minutes. And
+ * `oauth`, which binds a sign-in with a provider to the browser that started
+ * it (lib/auth/federation/flow.ts), for 10 minutes.
  */
-export type AnyCookieKind = CookieKind | "device" | "pending" | PasskeyCeremony;
+export type AnyCookieKind = CookieKind | "device" | "pending" | PasskeyCeremony | "oauth";
 
 interface CookieSpec {
   base: string;
@@ -52,6 +54,8 @@ const COOKIES: Record<AnyCookieKind, CookieSpec> = {
   "passkey-sign-in": { base: "tessera_challenge_sign_in", securePrefix: "__Host-", path: "/" },
   "passkey-second-factor": { base: "tessera_challenge_second_factor", securePrefix: "__Host-", path: "/" },
   "passkey-reauth": { base: "tessera_challenge_reauth", securePrefix: "__Host-", path: "/" },
+  // Sent only to the start and callback routes of a sign-in with a provider.
+  oauth: { base: "tessera_oauth", securePrefix: "__Secure-", path: "/api/auth/oauth" },
 };
 
 export interface CookieOptions {
@@ -80,13 +84,21 @@ export function cookieName(kind: AnyCookieKind, secure: boolean): string {
   return secure ? `${securePrefix}${base}` : base;
 }
 
+function sameSiteOf(kind: AnyCookieKind, configured: CookieOptions["sameSite"]): CookieOptions["sameSite"] {
+  if (configured === "none") return "none";
+  if (kind === "refresh") return "strict";
+  // The provider sends the browser back from its own site: a Strict cookie would not come along.
+  if (kind === "oauth") return "lax";
+  return configured;
+}
+
 export function cookieOptions(kind: AnyCookieKind, settings: CookieSettings, https: boolean, maxAge: number): CookieOptions {
   return {
     httpOnly: true,
     // The refresh cookie is Strict unless the deployment serves a cross-site front end
     // (COOKIE_SAMESITE=None), which could not refresh otherwise; the Origin check on
     // every write still keeps foreign pages from using it.
-    sameSite: kind === "refresh" && settings.cookies.sameSite !== "none" ? "strict" : settings.cookies.sameSite,
+    sameSite: sameSiteOf(kind, settings.cookies.sameSite),
     secure: isSecureCookie(settings, https),
     path: COOKIES[kind].path,
     maxAge,

@@ -5,7 +5,7 @@
  */
 
 const PROTECTED_PAGES = ["/dashboard", "/admin", "/reauth"];
-const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/auth/passkeys", "/api/auth/email/resend", "/api/users", "/api/posts", "/api/admin"];
+const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/auth/passkeys", "/api/auth/email/resend", "/api/auth/connected-accounts", "/api/users", "/api/posts", "/api/admin"];
 /** Public endpoints that live under a protected prefix (a passkey sign-in starts signed out). */
 const PUBLIC_EXCEPTIONS = ["/api/users/authenticate", "/api/auth/passkeys/sign-in"];
 

@@ -22,10 +22,12 @@ export type Role = z.infer<typeof roleSchema>;
 /**
  * How the user proved who they are, as RFC 8176 names it: `pwd` a password,
  * `otp` a one-time code (TOTP or a backup code), `hwk` a hardware-bound
- * passkey, `swk` a synced one, `mfa` more than one factor (a passkey with
- * user verification counts as two: the device and its PIN or biometric).
+ * passkey, `swk` a synced one, `fed` a sign-in through an outside identity
+ * provider (OpenID Connect, Google, GitHub), `mfa` more than one factor (a
+ * passkey with user verification counts as two: the device and its PIN or
+ * biometric). New ways in add their own value here.
  */
-export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "mfa"] as const;
+export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "fed", "mfa"] as const;
 export const amrSchema = z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length);
 export type AuthMethod = (typeof AMR_VALUES)[number];
 

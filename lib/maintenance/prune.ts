@@ -36,7 +36,7 @@ export interface PruneCounts {
   rotatedRefreshTokens: number;
   authEvents: number;
   rateLimits: number;
-  /** Sign-in steps (WebAuthn challenges, pending sign-ins) past their 5 minutes, never completed. */
+  /** Sign-in steps (WebAuthn challenges, pending sign-ins, sign-ins with a provider) past their lifetime, never completed. */
   ceremonies: number;
   /** Email and reset links past their lifetime, never used. */
   accountTokens: number;
@@ -111,6 +111,11 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
     async () => (await tx.authChallenge.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
     (ids) => tx.authChallenge.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
   );
+  const flows = await inBatches(
+    deadline,
+    async () => (await tx.oAuthFlow.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
+    (ids) => tx.oAuthFlow.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
+  );
   const accountTokens = await inBatches(
     deadline,
     async () => (await tx.accountToken.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
@@ -121,9 +126,9 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
     rotatedRefreshTokens: rotated.count,
     authEvents: events.count,
     rateLimits: rateLimits.count,
-    ceremonies: ceremonies.count,
+    ceremonies: ceremonies.count + flows.count,
     accountTokens: accountTokens.count,
-    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete && accountTokens.complete,
+    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete && flows.complete && accountTokens.complete,
   };
 }
 

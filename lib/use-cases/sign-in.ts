@@ -8,6 +8,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { checkCredentials, type Credentials } from "@/lib/auth/sign-in/credentials";
 import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/sign-in/ceremonies";
 import { clearPasswordChecks } from "@/lib/auth/sign-in/limits";
@@ -56,17 +57,18 @@ export async function issueBearerToken(input: unknown, client: ClientInfo): Prom
 /**
  * A session for a client that keeps cookies: the browser is remembered as one
  * of the user's devices (renewed, if its device cookie was one), in the same
- * transaction, and the device cookie goes out with the session's.
+ * transaction (with any further `writes` of the sign-in's), and the device
+ * cookie goes out with the session's.
  */
 export async function startCookieSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: "login_success" | "register",
   known: TrustedDevice | null,
-  { newUser, amr }: { newUser?: NewUserRow; amr?: AuthMethod[] } = {},
+  { newUser, amr, writes: more = [] }: { newUser?: NewUserRow; amr?: AuthMethod[]; writes?: Prisma.PrismaPromise<unknown>[] } = {},
 ): Promise<StartedSession> {
   const { device, writes } = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
-  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes })), device };
+  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes: [...writes, ...more] })), device };
 }
 
 /**

@@ -102,7 +102,7 @@ interface UserChanges {
  * hands out a reset link instead); a new password, email address or role
  * needs a recent sign-in of the editor's session (`reauth_required`, checked
  * after who may do it at all). Changing your password needs the current one
- * and ends your other sessions and forgets the account's trusted devices. A
+ * (an account made by a provider sets its first without one) and ends your other sessions and forgets the account's trusted devices. A
  * wrong `currentPassword` counts against the same per-username limit as a
  * failed sign-in: whoever holds a stolen access token must not guess without
  * limit. A new address is a claim until it is confirmed with the link mailed
@@ -134,9 +134,10 @@ async function changeUser(editor: VerifiedSession, id: string, changes: UserChan
   let passwordHash: string | undefined;
   if (changes.password !== undefined) {
     const current = changes.currentPassword;
-    if (!(current && (await checkPasswordWithinLimits(target.username, current, target.passwordHash, client)).valid)) {
-      throw new ApiError("validation_error", "Your current password is needed to set a new one.", {
-        fields: { currentPassword: "Current password is incorrect." },
+    // An account made by a provider has no password yet: its first one needs the recent sign-in checked above, and no current one.
+    if (target.passwordHash !== null && !(current && (await checkPasswordWithinLimits(target.username, current, target.passwordHash, client)).valid)) {
+      throw new ApiError("validation_error", current ? "Your current password is needed to set a new one." : "Enter your current password.", {
+        fields: { currentPassword: current ? "Current password is incorrect." : "Enter your current password." },
       });
     }
     passwordHash = await allowedPasswordHash(changes.password);

@@ -11,12 +11,13 @@ import { httpClient, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { uniqueAddress } from "../support/mailbox";
 import { cookieHeader, sessionCookie } from "@/tools/cookies";
 import { startSecondServer } from "../support/second-server";
+import { WITHOUT_PROVIDERS } from "../support/federation";
 
 let server: AppServer;
 const created: string[] = [];
 
 beforeAll(async () => {
-  server = await startSecondServer({ SMTP_URL: "", APP_URL: "" }, { name: "no-mail" });
+  server = await startSecondServer({ SMTP_URL: "", APP_URL: "", ...WITHOUT_PROVIDERS }, { name: "no-mail" });
 }, 120_000);
 afterAll(async () => {
   await deleteUsers(created);

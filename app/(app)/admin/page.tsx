@@ -11,18 +11,19 @@ import { paginationSchema } from "@/lib/schemas";
 import { listUsers, signInMethodsOf } from "@/lib/users/queries";
 import type { AdminViewer } from "@/lib/users/access";
 import { liveSessionCounts } from "@/lib/auth/sessions/list";
+import { connectionsOf } from "@/lib/auth/federation/accounts";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 
 export const metadata: Metadata = { title: "Admin" };
 
 const PAGE_SIZE = 50;
 
-/** A page of users, how many live sessions each has, and whether they have TOTP on and passkeys. */
+/** A page of users, how many live sessions each has, whether they have TOTP on and passkeys, and their connected accounts. */
 async function usersWithSessionCounts(admin: AdminViewer, cursor: string | undefined) {
   const page = await listUsers(admin, { limit: PAGE_SIZE, cursor });
   const ids = page.users.map((user) => user.id);
-  const [sessions, methods] = await Promise.all([liveSessionCounts(ids), signInMethodsOf(admin, ids)]);
-  return { ...page, sessions, methods };
+  const [sessions, methods, connections] = await Promise.all([liveSessionCounts(ids), signInMethodsOf(admin, ids), connectionsOf(admin, ids)]);
+  return { ...page, sessions, methods, connections };
 }
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -31,7 +32,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // The session check, the events and the page of users start at once; only the live-session counts and sign-in methods wait, for the users' ids.
   const {
     user: me,
-    data: [{ users, nextCursor, sessions, methods }, events],
+    data: [{ users, nextCursor, sessions, methods, connections }, events],
   } = await renderWhenAvailable("/admin", () =>
     requireAdminPageWith("/admin", (admin) => Promise.all([usersWithSessionCounts(admin, query.success ? query.data.cursor : undefined), latestAuthEvents()])),
   );
@@ -40,7 +41,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <h1>Admin</h1>
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Users</h2>
-        <DataTable label="Users" columns={["Username", "Name", "Email", "Role", "Date of birth", "Created", "Live sessions", "Two-factor", "Passkeys", { hidden: "Actions" }]}>
+        <DataTable label="Users" columns={["Username", "Name", "Email", "Role", "Date of birth", "Created", "Live sessions", "Two-factor", "Passkeys", "Connected accounts", { hidden: "Actions" }]}>
           {users.map((user) => (
             <tr key={user.id}>
               <td>{user.username}</td>
@@ -52,6 +53,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               <td>{sessions.get(user.id) ?? 0}</td>
               <td>{methods.get(user.id)?.totp ? "On" : "Off"}</td>
               <td>{methods.get(user.id)?.passkeys ?? 0}</td>
+              <td>
+                {(connections.get(user.id) ?? []).map((connection) => `${connection.providerLabel}${connection.email ? ` (${connection.email})` : ""}`).join(", ") ||
+                  "—"}
+              </td>
               <td>
                 <div className="row-actions">
                   {methods.get(user.id)?.totp ? (

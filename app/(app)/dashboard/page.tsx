@@ -11,18 +11,25 @@ import { totpStatus } from "@/lib/auth/second-factor/enrolment";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { SignInDetailsSection } from "@/app/_components/sign-in-details-section";
 import { mailAvailable } from "@/lib/mail/send";
+import { ConnectedAccountsSection } from "@/app/_components/connected-accounts-section";
+import { listConnections } from "@/lib/auth/federation/accounts";
+import { providerViews } from "@/lib/auth/federation/providers";
+import { hasPassword } from "@/lib/auth/ways-in";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
-  // At once: the session check (no query when the session cache answers), the posts, the sessions list and the two-factor state.
+/** `?connected=` and `?error=` come back from connecting a sign-in provider or disconnecting one. */
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const text = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
+  // At once: the session check (no query when the session cache answers), the posts, the sessions list, the two-factor state and the connected accounts.
   const {
     user,
     claims,
-    data: [posts, sessions, totp],
+    data: [posts, sessions, totp, connections, password],
   } = await renderWhenAvailable("/dashboard", () =>
     requirePageSessionWith("/dashboard", ({ userId, sessionId }) =>
-      Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId, sessionId)]),
+      Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId, sessionId), listConnections(userId), hasPassword(userId)]),
     ),
   );
   return (
@@ -58,7 +65,7 @@ export default async function DashboardPage() {
           </ul>
         )}
       </section>
-      <SignInDetailsSection email={user.email} emailVerified={user.emailVerified} mail={mailAvailable()} />
+      <SignInDetailsSection email={user.email} emailVerified={user.emailVerified} mail={mailAvailable()} hasPassword={password} />
       <TwoFactorSection status={totp} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Your sessions</h2>
@@ -68,6 +75,7 @@ export default async function DashboardPage() {
         <h2 id="passkeys-heading">Passkeys</h2>
         <PasskeyList />
       </section>
+      <ConnectedAccountsSection connections={connections} providers={providerViews()} outcome={{ connected: text(params.connected), error: text(params.error) }} />
     </>
   );
 }

@@ -4,6 +4,9 @@ import { ReauthForm } from "@/app/_components/reauth-form";
 import { requirePageSession } from "@/lib/auth/dal";
 import { hasPasskeys } from "@/lib/auth/passkeys/manage";
 import { reauthFactor } from "@/lib/auth/step-up";
+import { ProviderActionForm } from "@/app/_components/provider-buttons";
+import { reauthProviders } from "@/lib/use-cases/federated-sign-in";
+import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Confirm it is you" };
@@ -13,15 +16,36 @@ export default async function ReauthPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const next = safeNextPath(params.next);
   const { user } = await requirePageSession(`/reauth?${new URLSearchParams({ next })}`);
-  const [factor, passkeys] = await Promise.all([reauthFactor(user.id), hasPasskeys(user.id)]);
+  const [factor, passkeys, providers] = await Promise.all([reauthFactor(user.id), hasPasskeys(user.id), reauthProviders(user.id)]);
+  const error = errorMessageOf(params.error);
   return (
     <>
       <h1>Confirm it is you</h1>
       <p>
-        This change needs a recent sign-in. {factor === "password" ? "Enter your password" : "Enter a code from your authenticator app or a backup code"}, then
-        you go back to where you were.
+        This change needs a recent sign-in.{" "}
+        {factor === "password"
+          ? "Enter your password"
+          : factor === "code"
+            ? "Enter a code from your authenticator app or a backup code"
+            : "Sign in again at the provider your account is connected to"}
+        , then you go back to where you were.
       </p>
-      <ReauthForm next={next} factor={factor} />
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {factor === "provider" ? (
+        <div className="actions">
+          {providers.map((provider) => (
+            <ProviderActionForm key={provider.id} provider={provider} intent="reauth" next={next}>
+              {`Continue with ${provider.label}`}
+            </ProviderActionForm>
+          ))}
+        </div>
+      ) : (
+        <ReauthForm next={next} factor={factor} />
+      )}
       {passkeys ? <PasskeyAlternative purpose="reauth" next={next} /> : null}
     </>
   );

@@ -2,12 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LoginForm } from "@/app/_components/login-form";
 import { PasskeyButton } from "@/app/_components/passkey-button";
+import { ProviderButtons } from "@/app/_components/provider-buttons";
+import { providerViews } from "@/lib/auth/federation/providers";
 import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** `?error=` comes from a form post to /api/auth/login; only known codes are shown, as their standard message. */
+/**
+ * `?error=` comes from a form post to /api/auth/login or a sign-in with a
+ * provider that failed; only known codes are shown, as their standard message.
+ */
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(params.next);
@@ -21,6 +26,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       ) : null}
       <LoginForm next={next} initialMessage={errorMessageOf(params.error)} />
       <PasskeyButton purpose="sign-in" next={next} />
+      <ProviderButtons providers={providerViews()} next={next} />
       <noscript>
         <p className="hint">Passkeys need JavaScript; sign in with your password instead.</p>
       </noscript>

@@ -3,6 +3,7 @@
  * removing one, and the credentials a ceremony names.
  */
 import "server-only";
+import { assertWayInLeft, lockAccount } from "@/lib/auth/ways-in";
 import { db } from "@/lib/db/client";
 import { commitAuthChange } from "@/lib/auth/changes";
 import type { SessionUser } from "@/lib/auth/sessions/start";
@@ -57,11 +58,13 @@ export async function renamePasskey(userId: string, id: string, name: string): P
   if (count !== 1) throw new ApiError("not_found", "No such passkey.");
 }
 
-/** Removes one of the user's passkeys; another user's is "not found". */
+/** Removes one of the user's passkeys; another user's is "not found". Refused with 409 when it is the account's last way in. */
 export async function removePasskey(user: SessionUser, id: string, client: ClientInfo): Promise<void> {
   await commitAuthChange(async (tx, change) => {
+    await lockAccount(tx, user.id);
     const { count } = await tx.passkey.deleteMany({ where: { id, userId: user.id } });
     if (count !== 1) throw new ApiError("not_found", "No such passkey.");
+    await assertWayInLeft(tx, user.id);
     await change.record({ type: "passkey_removed", userId: user.id, username: user.username, client });
   });
 }

@@ -86,8 +86,11 @@ export interface NewUserRow {
   username: string;
   name: string;
   dob: Date | null;
-  passwordHash: string;
+  /** Null for an account made by a provider: it signs in through it (or a passkey) until a password is set. */
+  passwordHash: string | null;
   email?: string | null;
+  /** Set when the address comes confirmed (a provider verified it). */
+  emailVerifiedAt?: Date | null;
 }
 
 export interface StartOptions {

@@ -56,8 +56,9 @@ export interface CheckedCredentials {
 
 /**
  * The user these credentials belong to, or `invalid_credentials`. An unknown
- * username and a wrong password cost the same bcrypt work and give the same
- * answer, so neither the message nor the timing tells which usernames exist.
+ * username, an account without a password and a wrong password cost the same
+ * bcrypt work and give the same answer, so neither the message nor the timing
+ * tells which usernames exist or how they sign in.
  */
 export async function checkCredentials({ username, password }: Credentials, client: ClientInfo): Promise<CheckedCredentials> {
   await guardClientAddress(client, username);
@@ -67,7 +68,8 @@ export async function checkCredentials({ username, password }: Credentials, clie
   });
   const secondFactor = Boolean(user?.totpEnabledAt);
   const { valid, device } = await checkPasswordWithinLimits(username, password, user?.passwordHash ?? null, client, { clearsLimit: !secondFactor });
-  if (!user || !valid) {
+  // An account with no password (made by a provider) spent its bcrypt on the dummy hash, and is refused like a wrong password.
+  if (!user || !valid || user.passwordHash === null) {
     await recordAuthEvent({ type: "login_failure", username, userId: user?.id, client });
     throw new ApiError("invalid_credentials");
   }

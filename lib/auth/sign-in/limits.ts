@@ -10,7 +10,8 @@
  * and verify, whatever the purpose), RATE_LIMIT_PER_IP of them in the window.
  * They answer anyone, and each options call stores a challenge; counted on a
  * key of their own, so the sign-in page's passkey autofill, which asks for
- * options on every visit, uses up no password attempts.
+ * options on every visit, uses up no password attempts. Likewise, on a key of
+ * their own, every start and callback of a sign-in with a provider.
  *
  * Per username: at most RATE_LIMIT_PER_USERNAME password checks may fail in the
  * window; after that even the right password is refused until the window
@@ -89,6 +90,13 @@ export async function guardClientAddress(client: ClientInfo, username: string | 
 export async function guardPasskeyCalls(client: ClientInfo, now = new Date()): Promise<void> {
   const { perIp, windowSeconds } = config().rateLimits;
   const key = `passkey-ip:${clientAddressKey(client.ip)}`;
+  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, null, client);
+}
+
+/** Counts a start or callback of a sign-in with a provider against the client's address; refuses past RATE_LIMIT_PER_IP. */
+export async function guardFederationCalls(client: ClientInfo, now = new Date()): Promise<void> {
+  const { perIp, windowSeconds } = config().rateLimits;
+  const key = `oauth-ip:${clientAddressKey(client.ip)}`;
   if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, null, client);
 }
 

@@ -21,7 +21,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: P
     <>
       <h1>Two-step sign-in</h1>
       <p>
-        Your password was right. Now enter the 6-digit code from your authenticator app, or one of your backup codes{passkeys ? ", or use a passkey" : ""}.
+        {pending.amr.includes("fed") ? "You signed in with your provider." : "Your password was right."} Now enter the 6-digit code from your authenticator app, or one of your backup codes{passkeys ? ", or use a passkey" : ""}.
       </p>
       <SecondFactorForm next={next} initialMessage={errorMessageOf(params.error)} />
       {passkeys ? <PasskeyAlternative purpose="second-factor" next={next} /> : null}
