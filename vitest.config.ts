@@ -17,17 +17,18 @@ export default defineConfig({
       { extends: true, test: { name: "logs", include: ["tests/logs/**/*.test.ts"] } },
       {
         extends: true,
-        // Every file signs up accounts of its own, from client addresses of its own
-        // (tools/http-client.ts), so files can share the one server side by side.
-        test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 60_000 },
+        // One file at a time: the timing attacks compare medians of the server's answers, which
+        // other files of the suite hammering the server at the same moment would blur.
+        test: { name: "security", include: ["tests/security/**/*.test.ts"], testTimeout: 60_000, fileParallelism: false },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          // Side by side on the one server, as the attack suite's files are.
           testTimeout: 60_000,
+          // Tests share one server and database with three other lanes; files run one after another.
+          fileParallelism: false,
         },
       },
       {

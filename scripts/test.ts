@@ -102,8 +102,7 @@ const filters = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const vitestFilters = filters.length > 0 ? ["--passWithNoTests", ...filters] : [];
 const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filters] : [];
 
-/** A vitest run of one project; `workers`: how many of its files at a time (vitest's default: one per core). */
-const vitest = (project: string, workers?: number) => ["vitest", "run", "--project", project, ...(workers ? [`--maxWorkers=${workers}`] : []), ...vitestFilters];
+const vitest = (project: string) => ["vitest", "run", "--project", project, ...vitestFilters];
 
 /** Unit tests beside the build: the build is mostly one busy core, the unit tests fill the other. */
 async function buildAndUnitTests(): Promise<boolean> {
@@ -164,19 +163,18 @@ async function warmUp(base: string): Promise<void> {
 }
 
 /**
- * The suites that run side by side, each in a process of its own: the attack
- * suite and the integration tests (two files at a time each), the tests that
- * start instances of their own (one at a time: each starts processes that
- * fill a core), and the end-to-end tests (two Playwright workers). Most of what
- * an API test does is wait for the server's bcrypt workers, so seven files at
- * once keep both cores busy.
+ * The suites that run side by side, each in a process of its own and each one
+ * file at a time: the attack suite, the integration tests, the tests that
+ * start instances of their own, and the end-to-end tests (two Playwright
+ * workers). Most of what a test does is wait (for a bcrypt worker, a page, a
+ * process to start), so five files at once keep both cores busy.
  */
 function lanes(env: Env): Promise<boolean>[] {
-  const security = run("security", "npx", vitest("security", 2), { env, together: true });
+  const security = run("security", "npx", vitest("security"), { env, together: true });
   if (securityOnly) return [security];
   return [
     security,
-    run("integration", "npx", vitest("integration", 2), { env, together: true }),
+    run("integration", "npx", vitest("integration"), { env, together: true }),
     run("instances", "npx", vitest("instances"), { env, together: true }),
     run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true }),
   ];
