@@ -84,11 +84,16 @@ async function invitationToken(who: Account, orgId: string, email: string, role 
 const accept = (who: Account, token: string) => call("/api/invitations/accept", { json: { token }, cookie: who.cookie });
 
 beforeAll(async () => {
-  [owner, admin, member, outsider] = await Promise.all([account("org-owner"), account("org-admin"), account("org-member"), account("org-outsider")]);
-  [orgA, orgB] = await Promise.all([createOrg(owner, "Alpha"), createOrg(outsider, "Beta")]);
+  // One after another: they queue for the bcrypt workers anyway, and a burst would have the server open database connections all at once.
+  owner = await account("org-owner");
+  admin = await account("org-admin");
+  member = await account("org-member");
+  outsider = await account("org-outsider");
+  orgA = await createOrg(owner, "Alpha");
+  orgB = await createOrg(outsider, "Beta");
   await join(orgA, admin, "ADMIN");
   await join(orgA, member, "MEMBER");
-  // Four registrations and sign-ins wait their turn for the server's bcrypt workers, which the other lanes keep busy.
+  // Four registrations and sign-ins, behind the other lanes' on the bcrypt workers.
 }, 120_000);
 afterAll(() => query(`DELETE FROM "Organization" WHERE "id" = ANY($1::uuid[])`, [created]));
 
@@ -168,6 +173,33 @@ describe("organizations: tenants", () => {
     const claims = decodeClaims(member.cookie.split("=")[1]!);
     const intoB = `${member.cookie.split("=")[0]}=${await forgeToken({ ...claims, org: orgB, org_slug: "beta", org_role: "OWNER" })}`;
     expect((await (await call("/api/posts", { cookie: intoB })).json()).data.posts.map((post: { id: string }) => post.id)).not.toContain(inB.id);
+  });
+});
+
+describe("organizations: input", () => {
+  it("answers bad input with 400 and the field at fault, and takes a slug only once", async () => {
+    const attempts: [string, string, unknown, string][] = [
+      ["POST", "/api/orgs", { name: "x" }, "name"],
+      ["POST", "/api/orgs", { name: "Fine Name", slug: "Not A Slug" }, "slug"],
+      ["POST", "/api/orgs", { name: "Fine Name", role: "OWNER" }, "body"],
+      ["PATCH", `/api/orgs/${orgA}`, {}, "name"],
+      ["PATCH", `/api/orgs/${orgA}/members/${member.id}`, { role: "ROOT" }, "role"],
+      ["POST", `/api/orgs/${orgA}/invitations`, { email: "not-an-address", role: "MEMBER" }, "email"],
+      ["PUT", "/api/auth/org", { orgId: "menlo-park" }, "orgId"],
+      ["POST", "/api/invitations/accept", { token: 42 }, "token"],
+    ];
+    for (const [method, path, json, field] of attempts) {
+      const response = await call(path, { method, json, cookie: owner.cookie });
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(Object.keys((await response.json()).fields ?? { body: "" }), `${method} ${path}`).toContain(field);
+    }
+    const slug = `taken-${crypto.randomUUID().slice(0, 8)}`;
+    const first = await call("/api/orgs", { json: { name: "First", slug }, cookie: owner.cookie });
+    expect(first.status).toBe(201);
+    created.push((await first.json()).data.id);
+    const second = await call("/api/orgs", { json: { name: "Second", slug }, cookie: outsider.cookie });
+    expect(second.status).toBe(409);
+    expect((await second.json()).fields).toEqual({ slug: "That slug is taken." });
   });
 });
 
