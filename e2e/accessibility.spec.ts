@@ -102,3 +102,33 @@ test("confirming an address, the email and password forms, and the reset link's 
     await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);
   }
 });
+
+test("the organization pages, the switcher and an invitation have no serious or critical accessibility finding", async ({ page }) => {
+  test.setTimeout(90_000);
+  const email = uniqueAddress("a11y-invitee");
+  await signInThroughForm(page, "hop", "123hop");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const header = page.getByRole("banner");
+  await header.locator(".org-switcher summary").click();
+  await expect(header.getByRole("list", { name: "Switch organization" })).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await page.goto("/orgs");
+  await expectNoSeriousViolations(page);
+  await page.getByRole("link", { name: "Menlo Park" }).click();
+  await expect(page.getByRole("heading", { name: "Menlo Park", level: 1 })).toBeVisible();
+  const invite = page.getByRole("form", { name: "Invite someone" });
+  await invite.getByLabel("Email address").fill(email);
+  await invite.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(email);
+  try {
+    await expectNoSeriousViolations(page);
+    await page.goto(linkIn(await waitForMail(email, { subject: /invited to join/ }), "/invite"));
+    await expect(page.getByRole("heading", { name: "Join Menlo Park" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+    await page.goto("/invite?token=no-such-invitation");
+    await expect(page.getByRole("heading", { name: "This invitation no longer works" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+  } finally {
+    await query(`DELETE FROM "Invitation" WHERE "email" = $1`, [email]);
+  }
+});

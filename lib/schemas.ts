@@ -3,6 +3,7 @@
  * actions, so an API client and a form get the same answer for the same input.
  */
 import { z } from "zod";
+import { ORG_SLUG_PATTERN, orgRoleSchema } from "@/lib/edge/org-claims";
 
 const utf8Length = (value: string) => new TextEncoder().encode(value).length;
 
@@ -285,6 +286,71 @@ export const passkeyAuthenticationSchema = z.object({
 
 export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
 
+/** An organization's name: one line, like a user's. */
+export const orgNameSchema = z
+  .string({ error: "Name is required." })
+  .trim()
+  .min(2, "Name must be at least 2 characters.")
+  .max(100, "Name must be at most 100 characters.")
+  .refine(isOneLine, "Name must be one line of text, without control characters.");
+
+const SLUG_RULE = "Slug may use only lower-case letters, digits and single dashes between them, such as menlo-park.";
+
+export const orgSlugSchema = z
+  .string({ error: "Slug is required." })
+  .trim()
+  .toLowerCase()
+  .min(2, "Slug must be at least 2 characters.")
+  .max(48, "Slug must be at most 48 characters.")
+  .regex(ORG_SLUG_PATTERN, SLUG_RULE);
+
+/**
+ * A slug made from an organization's name, for when none is given: "Menlo
+ * Park" → "menlo-park". Accents go, anything else that is not a letter or a
+ * digit becomes one dash; a name with nothing left (all symbols, or another
+ * script) gets "org".
+ */
+export function slugFrom(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 48)
+    .replace(/^-+|-+$/g, "");
+  return slug.length >= 2 ? slug : "org";
+}
+
+/** An empty form field means "not given". */
+const optionalSlug = z.preprocess((value) => (value === "" || value === null ? undefined : value), orgSlugSchema.optional());
+
+/** POST /api/orgs and the /orgs form: `{name, slug?}`; without a slug, one is made from the name. */
+export const createOrgSchema = z
+  .object({ name: orgNameSchema, slug: optionalSlug })
+  .strict()
+  .transform(({ name, slug }) => ({ name, slug: slug ?? slugFrom(name) }));
+
+/** PATCH /api/orgs/:id: `{name?, slug?}`. */
+export const updateOrgSchema = z
+  .object({ name: orgNameSchema.optional(), slug: optionalSlug })
+  .strict()
+  .refine((input) => input.name !== undefined || input.slug !== undefined, { message: "Give a new name or slug.", path: ["name"] });
+
+export const orgRoleInputSchema = z.object({ role: orgRoleSchema });
+
+export const invitationSchema = z.object({ email: emailSchema, role: orgRoleSchema.default("MEMBER") }).strict();
+
+/** An invitation link's token, as it arrives from the link. */
+export const acceptInvitationSchema = z.object({ token: linkTokenSchema });
+
+/** PUT /api/auth/org: the organization to work in, or `null` for none. */
+export const switchOrgSchema = z.object({ orgId: z.union([z.uuid("Not a valid id."), z.null()]) }).strict();
+
+/** An organization's id and, for its sub-resources, a member's or an invitation's, in a path. */
+export const orgIdSchema = z.object({ id: z.uuid("Not a valid id.") });
+export const memberPathSchema = z.object({ id: z.uuid("Not a valid id."), userId: z.uuid("Not a valid id.") });
+export const invitationPathSchema = z.object({ id: z.uuid("Not a valid id."), invitationId: z.uuid("Not a valid id.") });
+
 export const AUTH_EVENT_TYPES = [
   "register",
   "login_success",
@@ -315,6 +381,16 @@ export const AUTH_EVENT_TYPES = [
   "account_connected",
   "account_disconnected",
   "federation_failure",
+  "org_created",
+  "org_renamed",
+  "org_deleted",
+  "org_switched",
+  "member_invited",
+  "invitation_withdrawn",
+  "invitation_accepted",
+  "member_role_changed",
+  "member_removed",
+  "member_left",
 ] as const;
 
 export const eventFilterSchema = z.object({ type: z.enum(AUTH_EVENT_TYPES).optional() });

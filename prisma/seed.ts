@@ -1,6 +1,7 @@
 /**
- * The demo accounts of docs/data.md, for development and tests: four users and one
- * post each. Idempotent: re-running restores the documented accounts without
+ * The demo accounts of docs/data.md, for development and tests: four users, one
+ * post each, and one organization, Menlo Park, with hop as its OWNER and toby
+ * as a MEMBER. Idempotent: re-running restores the documented accounts without
  * duplicating anything. Never for production, where these passwords are public.
  */
 import bcrypt from "bcryptjs";
@@ -21,6 +22,21 @@ export const SEED_USERS: readonly SeedUser[] = [
   { username: "lex", name: "Alexander Graham Bell", dob: "1847-03-03", password: "123qwerty", role: "USER" },
   { username: "hop", name: "Grace Hopper", dob: "1906-12-09", password: "123hop", role: "ADMIN" },
 ];
+
+interface SeedOrganization {
+  name: string;
+  slug: string;
+  members: readonly { username: string; role: "OWNER" | "ADMIN" | "MEMBER" }[];
+}
+
+export const SEED_ORGANIZATION: SeedOrganization = {
+  name: "Menlo Park",
+  slug: "menlo-park",
+  members: [
+    { username: "hop", role: "OWNER" },
+    { username: "toby", role: "MEMBER" },
+  ],
+};
 
 export class SeedRefusedError extends Error {
   override name = "SeedRefusedError";
@@ -54,6 +70,7 @@ export async function seed(prisma: Database, { production, bcryptCost }: SeedSet
     const { id } = await upsertUser(prisma, user, bcryptCost);
     if (await ensurePost(prisma, id, user.name)) postsCreated += 1;
   }
+  await upsertOrganization(prisma, SEED_ORGANIZATION);
   return { users: SEED_USERS.length, postsCreated };
 }
 
@@ -83,4 +100,17 @@ async function ensurePost(prisma: Database, authorId: string, name: string): Pro
   if (await prisma.post.findFirst({ where: { authorId, note }, select: { id: true } })) return false;
   await prisma.post.create({ data: { authorId, note, image: "ncs_logo.png" } });
   return true;
+}
+
+/** The organization with its name, and its seeded members in their roles; members added since stay. */
+async function upsertOrganization(prisma: Database, { name, slug, members }: SeedOrganization): Promise<void> {
+  const { id: organizationId } = await prisma.organization.upsert({ where: { slug }, create: { name, slug }, update: { name }, select: { id: true } });
+  for (const { username, role } of members) {
+    const { id: userId } = await prisma.user.findUniqueOrThrow({ where: { username }, select: { id: true } });
+    await prisma.membership.upsert({
+      where: { organizationId_userId: { organizationId, userId } },
+      create: { organizationId, userId, role },
+      update: { role },
+    });
+  }
 }

@@ -1,4 +1,4 @@
-/** A token's claims as a definition list: who, which role, how and when they signed in, issued, expires, time left. */
+/** A token's claims as a definition list: who, which role, how and when they signed in, the organization, issued, expires, time left. */
 import type { ClaimSummary } from "@/lib/auth/describe";
 
 export function ClaimList({ summary }: { summary: ClaimSummary }) {
@@ -16,6 +16,8 @@ export function ClaimList({ summary }: { summary: ClaimSummary }) {
       </dd>
       <dt>signed in at (auth_time)</dt>
       <dd>{summary.authTime}</dd>
+      <dt>organization (org_slug, org_role)</dt>
+      <dd>{summary.organization ?? "none (personal)"}</dd>
       <dt>issued (iat)</dt>
       <dd>{summary.issuedAt}</dd>
       <dt>expires (exp)</dt>

@@ -1,12 +1,15 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/_actions/auth";
+import { OrgSwitcher } from "@/app/_components/org-switcher";
 import { optionalTokenClaims } from "@/lib/auth/dal";
 
 /**
  * The header of every page. Who is signed in comes from the verified access
  * token alone, so public pages stay free of database queries; "Admin" shows
  * for a token that says ADMIN, and /admin itself still checks the role in the
- * database. "Sign out" is a form, so it works without JavaScript.
+ * database; the organization switcher names the organization the token does,
+ * and every organization page checks the membership in the database. "Sign
+ * out" is a form, so it works without JavaScript.
  */
 export async function SiteHeader() {
   const claims = await optionalTokenClaims();
@@ -32,6 +35,9 @@ export async function SiteHeader() {
                   </Link>
                 </li>
               ) : null}
+              <li>
+                <OrgSwitcher current={claims.org ? { id: claims.org, slug: claims.org_slug!, role: claims.org_role! } : null} />
+              </li>
               <li>
                 Signed in as <strong>{claims.username}</strong>
               </li>

@@ -16,6 +16,8 @@ export interface AuthEventView {
   userId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The organization the event is about, if any (it may since have been deleted). */
+  organizationId: string | null;
   createdAt: string;
 }
 
@@ -24,7 +26,7 @@ export async function latestAuthEvents(type?: AuthEventType): Promise<AuthEventV
     where: type ? { type } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 100,
-    select: { id: true, type: true, username: true, userId: true, ip: true, userAgent: true, createdAt: true },
+    select: { id: true, type: true, username: true, userId: true, ip: true, userAgent: true, organizationId: true, createdAt: true },
   });
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }

@@ -22,8 +22,10 @@ export interface AuthEventInput {
   userId?: string | null;
   /** The request behind the event; absent where none is (a mail that failed after the response had gone). */
   client?: ClientInfo;
-  /** The ADMIN who acted on someone else's account; logged, not stored. */
+  /** The ADMIN who acted on someone else's account, or the member who acted on another in an organization; logged, not stored. */
   actor?: string;
+  /** The organization the event is about (creating, deleting, inviting, joining, roles, removals, switching). */
+  organizationId?: string | null;
 }
 
 /** What a committed change makes the session cache forget: users whose row changed, sessions that ended. */
@@ -44,6 +46,7 @@ function eventRow(event: AuthEventInput) {
     username: event.username ?? null,
     userId: event.userId ?? null,
     ...(event.client ? { ip: event.client.ip, userAgent: event.client.userAgent } : {}),
+    ...(event.organizationId ? { organizationId: event.organizationId } : {}),
   };
 }
 
@@ -52,7 +55,8 @@ function afterCommit({ events = [], forget = {} }: ChangeEffects): void {
   for (const id of forget.users ?? []) forgetUser(id);
   for (const event of events) {
     const { type, username, userId } = eventRow(event);
-    log.info({ event: type, username, userId, ip: event.client?.ip ?? null, ...(event.actor ? { actor: event.actor } : {}) }, "auth_event");
+    const about = { ...(event.actor ? { actor: event.actor } : {}), ...(event.organizationId ? { organizationId: event.organizationId } : {}) };
+    log.info({ event: type, username, userId, ip: event.client?.ip ?? null, ...about }, "auth_event");
   }
 }
 

@@ -5,9 +5,12 @@
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
  * too long: lib/auth/sessions/lifetime.ts), and reads the user's role fresh
- * from there, in one query. That answer is reused for a short while from the
+ * from there, in one query; and, when the token names an organization, the
+ * session's membership and role there, in a second beside it (never the
+ * token's `org_role`). That answer is reused for a short while from the
  * session cache (lib/auth/sessions/cache.ts), which PostgreSQL's notices empty
- * of every session that ends and every user that changes, on every instance.
+ * of every session that ends or switches organization and every user that
+ * changes or whose memberships change, on every instance.
  */
 import "server-only";
 import { cache } from "react";
@@ -18,8 +21,10 @@ import { CookieConflictError } from "@/lib/edge/cookies";
 import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/sessions/cookies";
 import { liveSessionUser } from "@/lib/auth/sessions/list";
-import { sessionCache } from "@/lib/auth/sessions/process-cache";
-import { publicUser, type AdminViewer, type PublicUser, type PublicUserRow } from "@/lib/users/access";
+import { sessionCache, type CachedSession } from "@/lib/auth/sessions/process-cache";
+import { sessionOrganization, type ActiveOrganization } from "@/lib/orgs/active";
+import { organizationForMember, type MemberOrganization } from "@/lib/orgs/organizations";
+import { publicUser, type AdminViewer, type PublicUser } from "@/lib/users/access";
 import { ApiError } from "@/lib/errors";
 import { loginRedirectPath } from "@/lib/edge/paths";
 
@@ -27,7 +32,11 @@ export interface VerifiedSession {
   user: PublicUser;
   claims: AccessClaims;
   sessionId: string;
+  /** The organization the session works in, with the user's role there, as the database has it; null for none. */
+  org: ActiveOrganization | null;
 }
+
+export type { ActiveOrganization };
 
 /** The verified claims of this request's token, or an ApiError (401 codes). Memoised per request. */
 const verifiedClaims = cache(async (): Promise<AccessClaims> => {
@@ -56,29 +65,50 @@ export const optionalTokenClaims = cache(async (): Promise<AccessClaims | null> 
 });
 
 /**
- * The user of a live session: from the session cache when it may answer, else
- * from the database, whose answer the cache keeps while the session is sure to
- * stay live (a notice can still end it sooner).
+ * The user of a live session and the organization it works in: from the
+ * session cache when it may answer, else from the database, whose answer the
+ * cache keeps while the session is sure to stay live (a notice can still end
+ * it sooner). The membership is asked about only when the token claims an
+ * organization, beside the session check, so a session working in none costs
+ * the one query it always did.
  */
-async function liveUser(session: { id: string; userId: string }): Promise<PublicUserRow | null> {
+async function liveSession(claims: AccessClaims): Promise<CachedSession | null> {
+  const session = { id: claims.sid, userId: claims.sub };
+  const orgClaim = claims.org ?? null;
   const cache = sessionCache();
   const cached = cache?.lookup(session.id, session.userId);
-  if (cached) return cached;
-  if (!cache) return (await liveSessionUser(session))?.user ?? null;
-  const ticket = cache.ticket();
-  const live = await liveSessionUser(session, { horizon: new Date(Date.now() + cache.maxEntryMs) });
-  if (live?.liveAtHorizon) cache.store(ticket, session.id, session.userId, live.user, cache.maxEntryMs);
-  return live?.user ?? null;
+  if (cached && cached.orgClaim === orgClaim) return cached;
+  const ticket = cache?.ticket();
+  const [live, org] = await Promise.all([
+    liveSessionUser(session, cache ? { horizon: new Date(Date.now() + cache.maxEntryMs) } : {}),
+    orgClaim ? sessionOrganization(session, orgClaim) : null,
+  ]);
+  if (!live) return null;
+  const answer: CachedSession = { user: live.user, org, orgClaim };
+  if (cache && ticket && live.liveAtHorizon) cache.store(ticket, session.id, session.userId, answer, cache.maxEntryMs);
+  return answer;
 }
 
 /** The signed-in session of this request, or an ApiError (401 codes). Memoised per request. */
 export const verifySession = cache(async (): Promise<VerifiedSession> => {
   const claims = await verifiedClaims();
   // The same rule as the sessions list: a session the user sees is one that lets them in, and no other.
-  const user = await liveUser({ id: claims.sid, userId: claims.sub });
-  if (!user) throw new ApiError("token_revoked");
-  return { user: publicUser(user), claims, sessionId: claims.sid };
+  const live = await liveSession(claims);
+  if (!live) throw new ApiError("token_revoked");
+  return { user: publicUser(live.user), claims, sessionId: claims.sid, org: live.org };
 });
+
+/**
+ * Organization `id` as the signed-in caller, a member of it, sees it, with
+ * their role read from the database. Anyone else gets 404, the same as for an
+ * organization that does not exist, so that ids cannot be probed.
+ */
+export async function requireMembership(id: string): Promise<{ session: VerifiedSession; organization: MemberOrganization }> {
+  const session = await verifySession();
+  const organization = await organizationForMember({ id }, session.user.id);
+  if (!organization) throw new ApiError("not_found", "No such organization.");
+  return { session, organization };
+}
 
 function isSignedOut(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;

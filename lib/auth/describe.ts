@@ -18,6 +18,8 @@ export interface ClaimSummary {
   signedInWith: string;
   /** `auth_time`: when the user last proved who they are. */
   authTime: string;
+  /** `org_slug` and `org_role`, e.g. "menlo-park (OWNER)"; null when the token names no organization. */
+  organization: string | null;
 }
 
 const METHOD_NAMES: Record<Exclude<AuthMethod, "mfa">, string> = {
@@ -59,5 +61,6 @@ export function summarizeClaims(claims: AccessClaims, now = Date.now()): ClaimSu
     amr: claims.amr.join(" "),
     signedInWith: describeMethods(claims.amr),
     authTime: formatInstant(claims.auth_time),
+    organization: claims.org ? `${claims.org_slug} (${claims.org_role})` : null,
   };
 }

@@ -4,8 +4,22 @@
  * judged like `/dashboard`: a guard that a spelling can skip guards nothing.
  */
 
-const PROTECTED_PAGES = ["/dashboard", "/admin", "/reauth"];
-const PROTECTED_APIS = ["/api/auth/me", "/api/auth/sessions", "/api/auth/totp", "/api/auth/reauth", "/api/auth/passkeys", "/api/auth/email/resend", "/api/auth/connected-accounts", "/api/users", "/api/posts", "/api/admin"];
+const PROTECTED_PAGES = ["/dashboard", "/admin", "/reauth", "/orgs"];
+const PROTECTED_APIS = [
+  "/api/auth/me",
+  "/api/auth/sessions",
+  "/api/auth/totp",
+  "/api/auth/reauth",
+  "/api/auth/passkeys",
+  "/api/auth/email/resend",
+  "/api/auth/org",
+  "/api/auth/connected-accounts",
+  "/api/users",
+  "/api/posts",
+  "/api/admin",
+  "/api/orgs",
+  "/api/invitations",
+];
 /** Public endpoints that live under a protected prefix (a passkey sign-in starts signed out). */
 const PUBLIC_EXCEPTIONS = ["/api/users/authenticate", "/api/auth/passkeys/sign-in"];
 

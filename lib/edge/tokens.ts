@@ -9,6 +9,7 @@
 import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
 import type { KeySet, VerificationKey } from "@/lib/edge/keys";
+import { ORG_SLUG_PATTERN, orgRoleSchema, type OrgRole } from "@/lib/edge/org-claims";
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Cookies are capped at 4096 bytes; a bigger token is an attack or a bug. */
@@ -45,10 +46,21 @@ export const accessClaimsSchema = z.object({
   sid: z.uuid(),
   amr: amrSchema,
   auth_time: z.number().int(),
+  /**
+   * The session's active organization when the token was issued, its slug and
+   * the user's role there: for showing, never for deciding (the data-access
+   * layer reads the membership from the database). All three or none.
+   */
+  org: z.uuid().optional(),
+  org_slug: z.string().max(48).regex(ORG_SLUG_PATTERN).optional(),
+  org_role: orgRoleSchema.optional(),
   jti: z.string().min(1).max(64),
   iat: z.number().int(),
   exp: z.number().int(),
-});
+}).refine(
+  (claims) => [claims.org_slug, claims.org_role].every((part) => (part === undefined) === (claims.org === undefined)),
+  "org, org_slug and org_role come together",
+);
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
 
 export interface TokenSubject {
@@ -59,6 +71,15 @@ export interface TokenSubject {
   amr: AuthMethod[];
   /** When the user last proved who they are in this session. */
   authTime: Date;
+  /** The session's active organization, if any. */
+  org?: TokenOrganization | null;
+}
+
+/** An organization as a token names it. */
+export interface TokenOrganization {
+  id: string;
+  slug: string;
+  role: OrgRole;
 }
 
 export interface TokenSettings {
@@ -89,12 +110,14 @@ export async function signAccessToken(
     sid: subject.sessionId,
     amr: subject.amr,
     auth_time: Math.floor(subject.authTime.getTime() / 1000),
+    ...(subject.org ? { org: subject.org.id, org_slug: subject.org.slug, org_role: subject.org.role } : {}),
     jti: crypto.randomUUID(),
     iat,
     exp: iat + settings.ttlSeconds,
   };
   const { current } = keys;
-  const token = await new SignJWT({ username: claims.username, role: claims.role, sid: claims.sid, amr: claims.amr, auth_time: claims.auth_time })
+  const organization = claims.org ? { org: claims.org, org_slug: claims.org_slug, org_role: claims.org_role } : {};
+  const token = await new SignJWT({ username: claims.username, role: claims.role, sid: claims.sid, amr: claims.amr, auth_time: claims.auth_time, ...organization })
     .setProtectedHeader({ alg: current.alg, typ: ACCESS_TOKEN_TYPE, kid: current.kid })
     .setIssuer(claims.iss)
     .setAudience(settings.audience)

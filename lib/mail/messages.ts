@@ -84,6 +84,24 @@ export function resetPasswordMail(name: string, url: string): MailContent {
   });
 }
 
+/**
+ * An invitation to an organization. It names the organization and who sent
+ * it, both chosen by users, so every word of it is text, never markup; and it
+ * says what the link needs: an account whose confirmed address this is.
+ */
+export function invitationMail({ organization, inviter, role, url }: { organization: string; inviter: string; role: string; url: string }): MailContent {
+  return compose({
+    subject: `You are invited to join ${organization} on Tessera`,
+    greeting: "Hello,",
+    lines: [
+      `${inviter} invited this email address to join the organization "${organization}" on Tessera as ${role}.`,
+      "To accept, open the link and sign in, or register, with an account whose confirmed email address is this one. The link works once, within 7 days.",
+    ],
+    link: { url, label: "See the invitation" },
+    footer: "If you do not know the sender, ignore this mail: nothing happens unless you accept.",
+  });
+}
+
 /** The security notices: something changed in how the account is signed in to. */
 export type Notice =
   | { kind: "password_changed" }

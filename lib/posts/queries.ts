@@ -1,4 +1,9 @@
-/** A user's own posts, newest first. Callers have passed verifySession. */
+/**
+ * Posts: a personal post belongs to its author alone; a post written while an
+ * organization was active belongs to that organization, and its members see
+ * it. Callers have passed verifySession, and decide which of the two lists a
+ * request sees (lib/use-cases/posts.ts).
+ */
 import "server-only";
 import { db } from "@/lib/db/client";
 
@@ -6,23 +11,40 @@ export interface PostView {
   id: string;
   note: string;
   image: string | null;
+  /** The organization it belongs to; null for a personal post. */
+  orgId: string | null;
+  /** Who wrote it. */
+  author: string;
   createdAt: string;
 }
 
-export async function listOwnPosts(authorId: string): Promise<PostView[]> {
-  const rows = await db.post.findMany({
-    where: { authorId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, note: true, image: true, createdAt: true },
-    take: 100,
-  });
-  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+const postSelect = { id: true, note: true, image: true, orgId: true, createdAt: true, author: { select: { username: true } } } as const;
+
+function view({ author, createdAt, ...row }: { id: string; note: string; image: string | null; orgId: string | null; createdAt: Date; author: { username: string } }): PostView {
+  return { ...row, author: author.username, createdAt: createdAt.toISOString() };
 }
 
-export async function createPost(authorId: string, input: { note: string; image?: string | undefined }): Promise<PostView> {
-  const row = await db.post.create({
-    data: { authorId, note: input.note, image: input.image ?? null },
-    select: { id: true, note: true, image: true, createdAt: true },
+/** The author's personal posts (those of no organization), newest first. */
+export async function listOwnPosts(authorId: string): Promise<PostView[]> {
+  const rows = await db.post.findMany({ where: { authorId, orgId: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: postSelect, take: 100 });
+  return rows.map(view);
+}
+
+/** The organization's posts, every member's, newest first. */
+export async function listOrganizationPosts(orgId: string): Promise<PostView[]> {
+  const rows = await db.post.findMany({ where: { orgId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: postSelect, take: 100 });
+  return rows.map(view);
+}
+
+/** Post `id` if `userId` may read it: their own personal post, or a post of an organization they are a member of now. */
+export async function postFor(id: string, userId: string): Promise<PostView | null> {
+  const row = await db.post.findFirst({
+    where: { id, OR: [{ orgId: null, authorId: userId }, { org: { memberships: { some: { userId } } } }] },
+    select: postSelect,
   });
-  return { ...row, createdAt: row.createdAt.toISOString() };
+  return row && view(row);
+}
+
+export async function createPost(authorId: string, orgId: string | null, input: { note: string; image?: string | undefined }): Promise<PostView> {
+  return view(await db.post.create({ data: { authorId, orgId, note: input.note, image: input.image ?? null }, select: postSelect }));
 }

@@ -65,12 +65,24 @@ describe("database scripts", () => {
          WHERE u."username" = ANY($1) GROUP BY u."id" ORDER BY u."username"`,
         [["hop", "lex", "niko", "toby"]],
       );
+    const menloPark = () =>
+      query(
+        `SELECT o."name", u."username", m."role" FROM "Organization" o JOIN "Membership" m ON m."organizationId" = o."id" JOIN "User" u ON u."id" = m."userId"
+         WHERE o."slug" = 'menlo-park' AND u."username" = ANY($1) ORDER BY u."username"`,
+        [["hop", "toby"]],
+      );
     const before = await seeded();
     expect(before).toHaveLength(4);
+    const members = await menloPark();
+    expect(members).toEqual([
+      { name: "Menlo Park", username: "hop", role: "OWNER" },
+      { name: "Menlo Park", username: "toby", role: "MEMBER" },
+    ]);
     const result = await runCommand("npm", ["run", "db:seed"], { ...process.env, NODE_ENV: "test" });
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain("0 new post(s)");
     expect(await seeded()).toEqual(before);
+    expect(await menloPark()).toEqual(members);
     expect((await call("/api/auth/login", { json: { username: "hop", password: "123hop" } })).status).toBe(200);
   });
 

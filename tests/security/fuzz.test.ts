@@ -25,6 +25,10 @@ const ROUTES: [string, string][] = [
   ["GET", "/api/posts"],
   ["POST", "/api/posts"],
   ["GET", "/api/admin/events"],
+  ["POST", "/api/orgs"],
+  ["PATCH", "/api/orgs/00000000-0000-4000-8000-000000000000/members/00000000-0000-4000-8000-000000000000"],
+  ["POST", "/api/invitations/accept"],
+  ["PUT", "/api/auth/org"],
   ["GET", "/api/health"],
   ["GET", "/.well-known/jwks.json"],
 ];

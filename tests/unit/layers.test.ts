@@ -18,6 +18,7 @@ const LAYERS: { name: string; paths: string[] }[] = [
   { name: "database", paths: ["lib/db/"] },
   { name: "request facts", paths: ["lib/request/"] },
   { name: "users", paths: ["lib/users/"] },
+  { name: "organizations", paths: ["lib/orgs/"] },
   { name: "auth", paths: ["lib/auth/"] },
   { name: "services", paths: ["lib/mail/", "lib/posts/", "lib/maintenance/"] },
   { name: "use cases", paths: ["lib/use-cases/"] },
@@ -104,6 +105,9 @@ describe("the layers of lib/", () => {
   it("would notice an upward import and a circle", () => {
     expect(layerOf("lib/auth/sessions/list.ts")).toBeLessThan(layerOf("lib/use-cases/users.ts"));
     expect(layerOf("lib/http/route.ts")).toBeGreaterThan(layerOf("lib/request/client-info.ts"));
+    // The data-access layer reads memberships: organizations sit below auth, above users.
+    expect(layerOf("lib/orgs/roles.ts")).toBeLessThan(layerOf("lib/auth/dal.ts"));
+    expect(layerOf("lib/orgs/roles.ts")).toBeGreaterThan(layerOf("lib/users/access.ts"));
     expect(allImports('import type { A } from "@/lib/a";\nexport { b } from "./b";\nconst c = await import("@/lib/c");')).toEqual(["@/lib/a", "./b", "@/lib/c"]);
     const looped = new Map([
       ["a", ["b"]],

@@ -25,6 +25,15 @@ describe("access tokens", () => {
     expect(verified.exp - verified.iat).toBe(900);
   });
 
+  it("names the session's organization with org, org_slug and org_role, and leaves all three out without one", async () => {
+    const set = await keys();
+    const org = { id: "5d3c1b2a-4e6f-4a8b-9c0d-1e2f3a4b5c6d", slug: "menlo-park", role: "OWNER" as const };
+    const verified = await verifyAccessToken((await signAccessToken({ ...subject, org }, set, settings)).token, set, settings);
+    expect(verified).toMatchObject({ org: org.id, org_slug: "menlo-park", org_role: "OWNER" });
+    const without = await verifyAccessToken((await signAccessToken({ ...subject, org: null }, set, settings)).token, set, settings);
+    expect(Object.keys(without)).not.toContain("org");
+  });
+
   it("puts alg, typ at+jwt and the RFC 7638 kid in the header, and no secret in the payload", async () => {
     const set = await keys();
     const { token } = await signAccessToken(subject, set, settings);
@@ -106,6 +115,7 @@ describe("access tokens", () => {
 
   it("accepts a correctly forged-by-us control token (so the cases below fail for their own reason)", async () => {
     expect(await forge({})).toBe("accepted");
+    expect(await forge({}, { org: "5d3c1b2a-4e6f-4a8b-9c0d-1e2f3a4b5c6d", org_slug: "menlo-park", org_role: "MEMBER" })).toBe("accepted");
   });
 
   it.each([
@@ -126,6 +136,11 @@ describe("access tokens", () => {
     ["an amr value outside RFC 8176's list", {}, { amr: ["pwd", "magic"] }],
     ["an empty amr", {}, { amr: [] }],
     ["an auth_time that is not a number", {}, { auth_time: "yesterday" }],
+    ["an org that is not a UUID", {}, { org: "menlo-park", org_slug: "menlo-park", org_role: "OWNER" }],
+    ["an org_role outside OWNER/ADMIN/MEMBER", {}, { org: "5d3c1b2a-4e6f-4a8b-9c0d-1e2f3a4b5c6d", org_slug: "menlo-park", org_role: "ROOT" }],
+    ["an org_slug outside the slug rule", {}, { org: "5d3c1b2a-4e6f-4a8b-9c0d-1e2f3a4b5c6d", org_slug: "<b>x</b>", org_role: "MEMBER" }],
+    ["an org_role without its org", {}, { org_role: "OWNER" }],
+    ["an org without its role", {}, { org: "5d3c1b2a-4e6f-4a8b-9c0d-1e2f3a4b5c6d", org_slug: "menlo-park" }],
   ])("rejects a token with %s", async (_case, header, claims) => {
     expect(await forge(header, claims)).toBe("invalid_token");
   });

@@ -13,10 +13,18 @@ import type { AdminViewer } from "@/lib/users/access";
 import { liveSessionCounts } from "@/lib/auth/sessions/list";
 import { connectionsOf } from "@/lib/auth/federation/accounts";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
+import { allOrganizations, organizationNames } from "@/lib/orgs/organizations";
 
 export const metadata: Metadata = { title: "Admin" };
 
 const PAGE_SIZE = 50;
+
+/** The latest auth events, with the names of the organizations they are about (as they are called now). */
+async function eventsWithOrganizations() {
+  const events = await latestAuthEvents();
+  const names = await organizationNames(events.flatMap((event) => (event.organizationId ? [event.organizationId] : [])));
+  return { events, names };
+}
 
 /** A page of users, how many live sessions each has, whether they have TOTP on and passkeys, and their connected accounts. */
 async function usersWithSessionCounts(admin: AdminViewer, cursor: string | undefined) {
@@ -32,9 +40,11 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // The session check, the events and the page of users start at once; only the live-session counts and sign-in methods wait, for the users' ids.
   const {
     user: me,
-    data: [{ users, nextCursor, sessions, methods, connections }, events],
+    data: [{ users, nextCursor, sessions, methods, connections }, { events, names }, organizations],
   } = await renderWhenAvailable("/admin", () =>
-    requireAdminPageWith("/admin", (admin) => Promise.all([usersWithSessionCounts(admin, query.success ? query.data.cursor : undefined), latestAuthEvents()])),
+    requireAdminPageWith("/admin", (admin) =>
+      Promise.all([usersWithSessionCounts(admin, query.success ? query.data.cursor : undefined), eventsWithOrganizations(), allOrganizations()]),
+    ),
   );
   return (
     <>
@@ -97,14 +107,32 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <h2 id="create-heading">Create a user</h2>
         <CreateUserForm />
       </section>
+      <section aria-labelledby="organizations-heading">
+        <h2 id="organizations-heading">Organizations</h2>
+        {organizations.length === 0 ? (
+          <p className="hint">None yet.</p>
+        ) : (
+          <DataTable label="Organizations" columns={["Name", "Slug", "Members", "Created"]}>
+            {organizations.map((organization) => (
+              <tr key={organization.id}>
+                <td>{organization.name}</td>
+                <td>{organization.slug}</td>
+                <td>{organization.members}</td>
+                <td>{organization.createdAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Latest auth events</h2>
-        <DataTable columns={["When", "Event", "Username", "IP"]}>
+        <DataTable columns={["When", "Event", "Username", "Organization", "IP"]}>
           {events.map((event) => (
             <tr key={event.id}>
               <td>{formatDateTime(event.createdAt)}</td>
               <td>{event.type}</td>
               <td>{event.username ?? "—"}</td>
+              <td>{event.organizationId ? (names.get(event.organizationId) ?? "(deleted)") : "—"}</td>
               <td>{event.ip ?? "—"}</td>
             </tr>
           ))}

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { ClaimList } from "@/app/_components/claim-list";
 import { requirePageSessionWith } from "@/lib/auth/dal";
 import { summarizeClaims } from "@/lib/auth/describe";
-import { listOwnPosts } from "@/lib/posts/queries";
+import Link from "next/link";
+import { listOrganizationPosts, listOwnPosts } from "@/lib/posts/queries";
 import { listSessions } from "@/lib/auth/sessions/list";
 import { SessionList } from "@/app/_components/session-list";
 import { PasskeyList } from "@/app/_components/passkey-list";
@@ -22,16 +23,19 @@ export const metadata: Metadata = { title: "Dashboard" };
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const text = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
-  // At once: the session check (no query when the session cache answers), the posts, the sessions list, the two-factor state and the connected accounts.
+  // At once: the session check (no query when the session cache answers), the personal posts, the sessions list, the two-factor
+  // state and the connected accounts; the organization's posts once the check has said which organization the session works in.
   const {
     user,
     claims,
-    data: [posts, sessions, totp, connections, password],
+    org,
+    data: [personal, sessions, totp, connections, password],
   } = await renderWhenAvailable("/dashboard", () =>
     requirePageSessionWith("/dashboard", ({ userId, sessionId }) =>
       Promise.all([listOwnPosts(userId), listSessions(userId, sessionId), totpStatus(userId, sessionId), listConnections(userId), hasPassword(userId)]),
     ),
   );
+  const posts = org ? await renderWhenAvailable("/dashboard", () => listOrganizationPosts(org.id)) : personal;
   return (
     <>
       <h1>Hello, {user.name}</h1>
@@ -44,6 +48,21 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <dd>{user.role}</dd>
           <dt>Date of birth</dt>
           <dd>{user.dob ?? "—"}</dd>
+          <dt>Organization</dt>
+          <dd>
+            {org ? (
+              <>
+                <Link href={`/orgs/${org.slug}`} prefetch={false}>
+                  {org.name}
+                </Link>{" "}
+                ({org.role})
+              </>
+            ) : (
+              <>
+                None: you work on your own (<Link href="/orgs" prefetch={false}>organizations</Link>)
+              </>
+            )}
+          </dd>
         </dl>
       </section>
       <section aria-labelledby="token-heading">
@@ -51,7 +70,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <ClaimList summary={summarizeClaims(claims)} />
       </section>
       <section aria-labelledby="posts-heading">
-        <h2 id="posts-heading">Your posts</h2>
+        <h2 id="posts-heading">{org ? `Posts in ${org.name}` : "Your posts"}</h2>
         {posts.length === 0 ? (
           <p className="hint">No posts yet.</p>
         ) : (
@@ -60,6 +79,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
               <li key={post.id}>
                 {post.note}
                 {post.image ? <span className="hint"> ({post.image})</span> : null}
+                {org ? <span className="hint"> — {post.author}</span> : null}
               </li>
             ))}
           </ul>

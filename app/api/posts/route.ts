@@ -1,20 +1,15 @@
-import { verifySession } from "@/lib/auth/dal";
 import { handlers, ok } from "@/lib/http/route";
-import { readBody } from "@/lib/request/validate";
-import { createPost, listOwnPosts } from "@/lib/posts/queries";
-import { createPostSchema } from "@/lib/schemas";
+import { readInput } from "@/lib/request/validate";
+import { createPost, listPosts } from "@/lib/use-cases/posts";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
-  /** GET /api/posts — the caller's own posts, newest first. */
+  /** GET /api/posts — the active organization's posts, or the caller's personal ones, newest first. */
   async GET() {
-    const { user } = await verifySession();
-    return ok({ posts: await listOwnPosts(user.id) });
+    return ok({ posts: await listPosts() });
   },
-  /** POST /api/posts — `{note, image?}` → 201. */
+  /** POST /api/posts — `{note, image?}` → 201; it belongs to the active organization, if any. */
   async POST(request) {
-    const { user } = await verifySession();
-    const { data } = await readBody(request, createPostSchema);
-    return ok(await createPost(user.id, data), { status: 201 });
+    const { input } = await readInput(request);
+    return ok(await createPost(input), { status: 201 });
   },
 });
-

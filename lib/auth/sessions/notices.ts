@@ -2,7 +2,11 @@
  * This process's ear on the database: one dedicated connection that
  * `LISTEN`s on the channel the session triggers notify
  * (prisma/migrations/…_session_notices), and drops from the session cache
- * whatever a notice names. Without it the cache is never trusted.
+ * whatever a notice names. Without it the cache is never trusted. A change to
+ * a membership, or to an organization's name, is announced as a change to
+ * each user it concerns, and a switch of organization as a change to the
+ * session (…_organizations), so a removed member or a demoted ADMIN loses
+ * access on every instance with the next request.
  *
  * How the cache knows it has heard everything: every `BEAT_MS` the connection
  * sends a notice of its own ("beat") and waits for it to come back.

@@ -8,20 +8,30 @@ import "server-only";
 import { config } from "@/lib/config";
 import { SessionCache } from "@/lib/auth/sessions/cache";
 import { SessionNoticeListener } from "@/lib/auth/sessions/notices";
+import type { ActiveOrganization } from "@/lib/orgs/active";
 import type { PublicUserRow } from "@/lib/users/access";
 
-const holder = globalThis as typeof globalThis & { tesseraSessionCache?: SessionCache<PublicUserRow> | null };
+/** What the data-access layer remembers of a session the database let in. */
+export interface CachedSession {
+  user: PublicUserRow;
+  /** The organization the session works in, with the user's role there; null for none. */
+  org: ActiveOrganization | null;
+  /** The token's `org` claim this was read for: a token that claims another is asked about afresh. */
+  orgClaim: string | null;
+}
+
+const holder = globalThis as typeof globalThis & { tesseraSessionCache?: SessionCache<CachedSession> | null };
 
 /** The listener lives on through its connection and timers; only the cache needs holding. */
-function create(): SessionCache<PublicUserRow> | null {
+function create(): SessionCache<CachedSession> | null {
   if (!config().sessionCache) return null;
-  const cache = new SessionCache<PublicUserRow>();
+  const cache = new SessionCache<CachedSession>();
   new SessionNoticeListener(cache).start();
   return cache;
 }
 
 /** The cache, or null when SESSION_CACHE=off. */
-export function sessionCache(): SessionCache<PublicUserRow> | null {
+export function sessionCache(): SessionCache<CachedSession> | null {
   if (holder.tesseraSessionCache === undefined) holder.tesseraSessionCache = create();
   return holder.tesseraSessionCache;
 }
@@ -34,7 +44,7 @@ export function forgetSession(sessionId: string): void {
   holder.tesseraSessionCache?.forgetSession(sessionId);
 }
 
-/** After this process has committed a change to a user (role, profile, deletion, every session ended). */
+/** After this process has committed a change to a user (role, profile, deletion, every session ended, a membership). */
 export function forgetUser(userId: string): void {
   holder.tesseraSessionCache?.forgetUser(userId);
 }

@@ -9,7 +9,8 @@ import { config } from "@/lib/config";
 import type { IssuedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import type { Prisma } from "@/lib/db/generated/client";
 import { keySet } from "@/lib/edge/keys";
-import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role } from "@/lib/edge/tokens";
+import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role, type TokenOrganization } from "@/lib/edge/tokens";
+import { sessionOrganization } from "@/lib/orgs/active";
 import type { AuthEventType } from "@/lib/auth/audit-events";
 import { commitAuthWrites } from "@/lib/auth/changes";
 import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
@@ -48,14 +49,27 @@ export async function currentProof(sessionId: string): Promise<SessionProof> {
   return sessionProof(await db.session.findUniqueOrThrow({ where: { id: sessionId }, select: sessionProofSelect }));
 }
 
-export function issueAccessToken(user: SessionUser, session: SessionProof): Promise<IssuedToken> {
+/**
+ * An access token for `session`, naming the organization it works in: `org`
+ * when the caller knows it (none for a session just started), else as the
+ * database has it now, so that no refresh or new token can carry a membership
+ * that has ended.
+ */
+export async function issueAccessToken(user: SessionUser, session: SessionProof, org?: TokenOrganization | null): Promise<IssuedToken> {
   const { issuer, audience, accessTokenTtl } = config().jwt;
-  return keySet().then((keys) =>
-    signAccessToken(
-      { userId: user.id, username: user.username, role: user.role, sessionId: session.id, amr: session.amr, authTime: session.authTime },
-      keys,
-      { issuer, audience, ttlSeconds: accessTokenTtl },
-    ),
+  const [keys, organization] = await Promise.all([keySet(), org === undefined ? sessionOrganization({ id: session.id, userId: user.id }) : org]);
+  return signAccessToken(
+    {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      sessionId: session.id,
+      amr: session.amr,
+      authTime: session.authTime,
+      org: organization && { id: organization.id, slug: organization.slug, role: organization.role },
+    },
+    keys,
+    { issuer, audience, ttlSeconds: accessTokenTtl },
   );
 }
 
@@ -117,7 +131,7 @@ export async function startSession(
   { newUser, writes = [], amr = ["pwd"] }: StartOptions = {},
 ): Promise<StartedSession> {
   const proof: SessionProof = { id: crypto.randomUUID(), amr, authTime: new Date() };
-  const token = await issueAccessToken(user, proof);
+  const token = await issueAccessToken(user, proof, null);
   const bearer = eventType === "token_issued";
   const expiresAt = bearer ? token.expiresAt : new Date(Date.now() + config().sessionMaxAge * 1000);
   const refresh = bearer ? undefined : newRefreshToken(expiresAt);

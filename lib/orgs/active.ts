@@ -1,0 +1,68 @@
+/**
+ * The organization a session works in: `Session.activeOrgId`, and the
+ * membership that makes it usable. One statement joins the session, the
+ * membership and the organization, so the data-access layer's check costs one
+ * round trip (run beside the session check itself, lib/auth/dal.ts), and an
+ * access token is issued with what the database says now.
+ *
+ * A session whose user is no longer a member has no active organization: the
+ * join finds no membership (and a trigger on Membership clears the column as
+ * the membership ends).
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import type { TokenOrganization } from "@/lib/edge/tokens";
+import { ORG_ROLES, type OrgRole } from "@/lib/orgs/roles";
+
+/** The organization a request works in, as the database has it: the role is the membership's. */
+export interface ActiveOrganization extends TokenOrganization {
+  name: string;
+}
+
+interface Row {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+}
+
+function activeOrganization(row: Row | undefined): ActiveOrganization | null {
+  if (!row || !(ORG_ROLES as readonly string[]).includes(row.role)) return null;
+  return { id: row.id, slug: row.slug, name: row.name, role: row.role as OrgRole };
+}
+
+/**
+ * The active organization of session `sessionId` of user `userId`, if the
+ * user is a member of it; with `claimed`, only if it is that organization.
+ * The data-access layer asks with the token's `org` claim: a token can narrow
+ * what a request may do (an old token of a session since switched elsewhere
+ * works in no organization), never widen it.
+ */
+export async function sessionOrganization(session: { id: string; userId: string }, claimed?: string): Promise<ActiveOrganization | null> {
+  const [row] = await db.$queryRaw<Row[]>`
+    SELECT o."id"::text AS "id", o."slug", o."name", m."role"::text AS "role"
+    FROM "Session" s
+    JOIN "Membership" m ON m."organizationId" = s."activeOrgId" AND m."userId" = s."userId"
+    JOIN "Organization" o ON o."id" = m."organizationId"
+    WHERE s."id" = ${session.id}::uuid AND s."userId" = ${session.userId}::uuid
+    ${claimed === undefined ? Prisma.empty : Prisma.sql`AND s."activeOrgId" = ${claimed}::uuid`}`;
+  return activeOrganization(row);
+}
+
+/**
+ * Takes a share lock on organization `organizationId` for the rest of the
+ * transaction, and answers whether it exists: switches to it run side by
+ * side, and a change to its members (./organizations.ts `lockOrganization`)
+ * waits for them, or they for it.
+ */
+export async function shareOrganization(tx: Prisma.TransactionClient, organizationId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "Organization" WHERE "id" = ${organizationId}::uuid FOR SHARE`;
+  return rows.length === 1;
+}
+
+/** Sets the organization session `sessionId` works in (null: none); answers whether the session was live to set. */
+export async function setActiveOrganization(tx: Prisma.TransactionClient, sessionId: string, organizationId: string | null): Promise<boolean> {
+  const { count } = await tx.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { activeOrgId: organizationId } });
+  return count === 1;
+}
