@@ -25,6 +25,7 @@ const METHOD_NAMES: Record<Exclude<AuthMethod, "mfa">, string> = {
   otp: "one-time code",
   hwk: "passkey (on this device)",
   swk: "passkey (synced)",
+  email: "sign-in link by email",
 };
 
 /** `amr` in words: the methods, and whether they make more than one factor. */

@@ -24,8 +24,10 @@ export type Role = z.infer<typeof roleSchema>;
  * `otp` a one-time code (TOTP or a backup code), `hwk` a hardware-bound
  * passkey, `swk` a synced one, `mfa` more than one factor (a passkey with
  * user verification counts as two: the device and its PIN or biometric).
+ * `email` is not in RFC 8176: a sign-in link mailed to the account's confirmed
+ * address, which proves the mailbox (the link's holder), not a password.
  */
-export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "mfa"] as const;
+export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "mfa", "email"] as const;
 export const amrSchema = z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length);
 export type AuthMethod = (typeof AMR_VALUES)[number];
 

@@ -13,7 +13,7 @@ import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/sign-in/
 import { clearPasswordChecks } from "@/lib/auth/sign-in/limits";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import { checkSecondFactor, hasSecondFactor, requireSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
-import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/sessions/start";
+import { startSession, type SessionUser, type StartOptions, type StartedSession } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { ApiError } from "@/lib/errors";
 import type { AuthMethod, IssuedToken } from "@/lib/edge/tokens";
@@ -56,17 +56,19 @@ export async function issueBearerToken(input: unknown, client: ClientInfo): Prom
 /**
  * A session for a client that keeps cookies: the browser is remembered as one
  * of the user's devices (renewed, if its device cookie was one), in the same
- * transaction, and the device cookie goes out with the session's.
+ * transaction, and the device cookie goes out with the session's. `writes`
+ * and `events` commit with it (a sign-in link used up).
  */
 export async function startCookieSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: "login_success" | "register",
   known: TrustedDevice | null,
-  { newUser, amr }: { newUser?: NewUserRow; amr?: AuthMethod[] } = {},
+  { newUser, amr, writes = [], events = [] }: Pick<StartOptions, "newUser" | "amr" | "writes" | "events"> = {},
 ): Promise<StartedSession> {
-  const { device, writes } = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
-  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes })), device };
+  const remembered = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
+  const options = { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes: [...writes, ...remembered.writes], events };
+  return { ...(await startSession(user, client, eventType, options)), device: remembered.device };
 }
 
 /**
