@@ -4,6 +4,7 @@ import { LoginForm } from "@/app/_components/login-form";
 import { PasskeyButton } from "@/app/_components/passkey-button";
 import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
+import { emailLinksAvailable } from "@/lib/use-cases/email-link";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -24,6 +25,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <noscript>
         <p className="hint">Passkeys need JavaScript; sign in with your password instead.</p>
       </noscript>
+      {emailLinksAvailable() ? (
+        <p>
+          <Link href="/login/email">Email me a sign-in link</Link>
+        </p>
+      ) : null}
       <p>
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>
