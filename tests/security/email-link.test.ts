@@ -75,7 +75,10 @@ describe("asking for a sign-in link", () => {
     expect((await eventsOf(claimant.id)).filter((type) => type.startsWith("email_link"))).toEqual([]);
   });
 
-  it("refuses a malformed address with 400, alike for everyone", async () => {
+  it("answers the form, without JavaScript, as the API; refuses a malformed address with 400, alike for everyone", async () => {
+    const form = await serverActionForm("/login/email");
+    expect(await (await form({ email: uniqueAddress("ghost") })).text()).toContain("If an account has this confirmed email address, a sign-in link is on its way to it.");
+    expect(await (await form({ email: "not an address" })).text()).toContain("Enter an email address such as ada@example.com.");
     for (const json of [{}, { email: "not an address" }, { email: 42 }, { email: `${"a".repeat(250)}@example.test` }]) {
       const response = await call("/api/auth/email-link", { json });
       expect(response.status, JSON.stringify(json)).toBe(400);
