@@ -64,7 +64,7 @@ export async function startCookieSession(
   client: ClientInfo,
   eventType: "login_success" | "register",
   known: TrustedDevice | null,
-  { newUser, amr, writes = [], events = [] }: Pick<StartOptions, "newUser" | "amr" | "writes" | "events"> = {},
+  { newUser, amr, writes = [], events = [] }: StartOptions = {},
 ): Promise<StartedSession> {
   const remembered = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
   const options = { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes: [...writes, ...remembered.writes], events };
