@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { registerThroughForm, resetLinkThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { accountWithConfirmedAddressThroughApi, registerThroughForm, resetLinkThroughForm, signInThroughForm } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, uniqueAddress, waitForMail } from "@/tests/support/mailbox";
 import { query } from "@/tests/support/sql";
@@ -130,5 +130,29 @@ test("the organization pages, the switcher and an invitation have no serious or 
     await expectNoSeriousViolations(page);
   } finally {
     await query(`DELETE FROM "Invitation" WHERE "email" = $1`, [email]);
+  }
+});
+
+test("asking for a sign-in link by email, and the pages its link opens, have no serious or critical accessibility finding", async ({ page }) => {
+  test.setTimeout(60_000);
+  const username = uniqueName("a11y-link");
+  const email = uniqueAddress("a11y-link");
+  try {
+    await accountWithConfirmedAddressThroughApi(username, email);
+    await page.goto("/login/email");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(page.getByRole("status")).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    await page.goto(linkIn(await waitForMail(email, { subject: /sign-in link/i }), "/sign-in/email"));
+    await expect(page.getByRole("heading", { name: "Sign in to Tessera" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    await page.goto("/sign-in/email?token=no-such-link");
+    await expect(page.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+  } finally {
+    await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);
   }
 });

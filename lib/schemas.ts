@@ -153,6 +153,12 @@ export const resetPasswordSchema = z.object({ token: linkTokenSchema, password: 
 
 export const verifyEmailSchema = z.object({ token: linkTokenSchema });
 
+/** Asking for a sign-in link: only the address's form is checked, never whether an account has it. */
+export const emailLinkSchema = z.object({ email: emailSchema });
+
+/** Signing in with the link's token. */
+export const emailLinkSignInSchema = z.object({ token: linkTokenSchema });
+
 export const createUserSchema = z.object({
   username: usernameSchema,
   name: nameSchema,
@@ -377,6 +383,8 @@ export const AUTH_EVENT_TYPES = [
   "reset_link_issued",
   "email_changed",
   "email_verified",
+  "email_link_requested",
+  "email_link_used",
   "mail_failed",
   "account_connected",
   "account_disconnected",

@@ -1,6 +1,6 @@
 /**
- * One-time links: confirming an email address (24 hours) and setting a new
- * password (30 minutes). The token is 256 random bits that travel only in the
+ * One-time links: confirming an email address (24 hours), setting a new
+ * password (30 minutes) and signing in by email (15 minutes). The token is 256 random bits that travel only in the
  * link; the database keeps its SHA-256 (lib/auth/opaque-token.ts), so a
  * database leak opens no account. Taking a token deletes its row in the same
  * transaction as what it does: a second use, however close behind, finds
@@ -12,12 +12,13 @@ import { db } from "@/lib/db/client";
 import { ApiError } from "@/lib/errors";
 import { generateOpaqueToken, hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
 
-export type AccountTokenPurpose = "verify-email" | "reset-password";
+export type AccountTokenPurpose = "verify-email" | "reset-password" | "email-sign-in";
 
 /** How long a link works, in seconds. */
 export const ACCOUNT_TOKEN_LIFETIME: Record<AccountTokenPurpose, number> = {
   "verify-email": 24 * 60 * 60,
   "reset-password": 30 * 60,
+  "email-sign-in": 15 * 60,
 };
 
 export interface AccountTokenRow {
@@ -34,7 +35,7 @@ export interface IssuedAccountToken {
 
 type Writer = Prisma.TransactionClient | typeof db;
 
-/** A new link token for `userId`; a `verify-email` one names the address it confirms. */
+/** A new link token for `userId`; a `verify-email` one names the address it confirms, an `email-sign-in` one the address it was mailed to. */
 export async function issueAccountToken(
   purpose: AccountTokenPurpose,
   userId: string,

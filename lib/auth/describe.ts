@@ -28,6 +28,7 @@ const METHOD_NAMES: Record<Exclude<AuthMethod, "mfa">, string> = {
   hwk: "passkey (on this device)",
   swk: "passkey (synced)",
   fed: "identity provider",
+  email: "sign-in link by email",
 };
 
 /** `amr` in words: the methods, and whether they make more than one factor. */

@@ -29,6 +29,6 @@ export async function assertWayInLeft(tx: Prisma.TransactionClient, userId: stri
 
 /** Whether the account has a password (one made by a provider has none until its owner sets one). */
 export async function hasPassword(userId: string): Promise<boolean> {
-  const user = await (await import("@/lib/db/client")).db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   return Boolean(user?.passwordHash);
 }

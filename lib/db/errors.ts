@@ -1,6 +1,7 @@
 /**
  * Recognises database failures that have a meaning for the client: a unique
- * violation is a 409, an unreachable or too-slow database is a 503.
+ * violation is a 409, an unreachable or too-slow database is a 503, a row
+ * that a write needed and found gone is the caller's to name.
  *
  * Prisma wraps what the `pg` driver reports: the SQLSTATE or the adapter's
  * error kind may sit on the error itself, down its `cause` chain, or in
@@ -42,6 +43,14 @@ function* chain(error: unknown): Generator<ErrorLike> {
 export function isUniqueViolation(error: unknown): boolean {
   for (const link of chain(error)) {
     if (link.code === "P2002" || link.code === "23505" || link.kind === "UniqueConstraintViolation") return true;
+  }
+  return false;
+}
+
+/** A `delete` or `update` of one row that is not there (any more), e.g. taken by a concurrent request. */
+export function isMissingRecord(error: unknown): boolean {
+  for (const link of chain(error)) {
+    if (link.code === "P2025") return true;
   }
   return false;
 }

@@ -26,9 +26,11 @@ export type Role = z.infer<typeof roleSchema>;
  * passkey, `swk` a synced one, `fed` a sign-in through an outside identity
  * provider (OpenID Connect, Google, GitHub), `mfa` more than one factor (a
  * passkey with user verification counts as two: the device and its PIN or
- * biometric). New ways in add their own value here.
+ * biometric). `email` is not in RFC 8176: a sign-in link mailed to the
+ * account's confirmed address, which proves the mailbox (the link's holder),
+ * not a password. New ways in add their own value here.
  */
-export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "fed", "mfa"] as const;
+export const AMR_VALUES = ["pwd", "otp", "hwk", "swk", "fed", "mfa", "email"] as const;
 export const amrSchema = z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length);
 export type AuthMethod = (typeof AMR_VALUES)[number];
 

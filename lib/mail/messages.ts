@@ -102,6 +102,24 @@ export function invitationMail({ organization, inviter, role, url }: { organizat
   });
 }
 
+/**
+ * A sign-in link, to the account's confirmed address. The link only opens a
+ * page with a "Sign in" button, so a mail scanner that follows it signs
+ * nobody in.
+ */
+export function emailSignInMail(name: string, url: string): MailContent {
+  return compose({
+    subject: "Your Tessera sign-in link",
+    greeting: `Hello ${name},`,
+    lines: [
+      "Someone asked for a link to sign in to your Tessera account with this email address. If it was you, open the link and press Sign in.",
+      "The link works once, within 15 minutes. If your account has two-factor sign-in on, you will be asked for your code as well.",
+    ],
+    link: { url, label: "Sign in to Tessera" },
+    footer: "If you did not ask for this, ignore this mail: nobody can sign in without the link, and your password stays as it is.",
+  });
+}
+
 /** The security notices: something changed in how the account is signed in to. */
 export type Notice =
   | { kind: "password_changed" }

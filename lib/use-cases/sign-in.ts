@@ -8,13 +8,12 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
 import { checkCredentials, type Credentials } from "@/lib/auth/sign-in/credentials";
 import { currentCeremony, endCeremony, type Ceremony } from "@/lib/auth/sign-in/ceremonies";
 import { clearPasswordChecks } from "@/lib/auth/sign-in/limits";
 import { rememberDevice, requestDeviceToken, trustedDevice, type TrustedDevice } from "@/lib/auth/sign-in/trusted-devices";
 import { checkSecondFactor, hasSecondFactor, requireSecondFactor, type SecondFactorInput } from "@/lib/auth/second-factor/check";
-import { startSession, type NewUserRow, type SessionUser, type StartedSession } from "@/lib/auth/sessions/start";
+import { startSession, type SessionUser, type StartOptions, type StartedSession } from "@/lib/auth/sessions/start";
 import { setSessionCookies } from "@/lib/auth/sessions/cookies";
 import { ApiError } from "@/lib/errors";
 import type { AuthMethod, IssuedToken } from "@/lib/edge/tokens";
@@ -57,18 +56,19 @@ export async function issueBearerToken(input: unknown, client: ClientInfo): Prom
 /**
  * A session for a client that keeps cookies: the browser is remembered as one
  * of the user's devices (renewed, if its device cookie was one), in the same
- * transaction (with any further `writes` of the sign-in's), and the device
- * cookie goes out with the session's.
+ * transaction, and the device cookie goes out with the session's. `writes`
+ * and `events` commit with it (a sign-in link used up).
  */
 export async function startCookieSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: "login_success" | "register",
   known: TrustedDevice | null,
-  { newUser, amr, writes: more = [] }: { newUser?: NewUserRow; amr?: AuthMethod[]; writes?: Prisma.PrismaPromise<unknown>[] } = {},
+  { newUser, amr, writes = [], events = [] }: StartOptions = {},
 ): Promise<StartedSession> {
-  const { device, writes } = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
-  return { ...(await startSession(user, client, eventType, { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes: [...writes, ...more] })), device };
+  const remembered = await rememberDevice(user.id, known, { newUser: Boolean(newUser) });
+  const options = { ...(newUser ? { newUser } : {}), ...(amr ? { amr } : {}), writes: [...writes, ...remembered.writes], events };
+  return { ...(await startSession(user, client, eventType, options)), device: remembered.device };
 }
 
 /**

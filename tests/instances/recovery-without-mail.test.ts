@@ -1,8 +1,9 @@
 /**
  * A production server without mail (no SMTP_URL, no APP_URL): the features
  * that would send mail answer 503 `email_unavailable` with a message that says
- * what to do, an address can still be saved (unconfirmed), and an admin's
- * reset link still works, as a path on this site.
+ * what to do, an address can still be saved (unconfirmed), the sign-in page
+ * offers no link by email, and an admin's reset link still works, as a path
+ * on this site.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
@@ -44,6 +45,16 @@ describe("a server without mail", () => {
 
     const resend = await call("/api/auth/email/resend", { method: "POST", cookie: cookieHeader(sessionCookie(registered)!) });
     expect(resend.status).toBe(503);
+  });
+
+  it("offers no sign-in link by email: none on the sign-in page, and asking for one is 503 email_unavailable", async () => {
+    const { call } = httpClient(server.url);
+    expect(await (await call("/login")).text()).not.toContain("Email me a sign-in link");
+    const asked = await call("/api/auth/email-link", { json: { email: uniqueAddress("no-mail") } });
+    expect(asked.status).toBe(503);
+    const refusal = await envelope(asked);
+    expect(refusal.error).toBe("email_unavailable");
+    expect(refusal.message).toMatch(/password/);
   });
 
   it("still gives an admin a reset link, as a path on this site, that works", async () => {

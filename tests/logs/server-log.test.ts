@@ -43,10 +43,10 @@ describe("the server's log after the whole test run", () => {
     expect(text).not.toMatch(/tessera_refresh=|tessera_session=/);
   });
 
-  it("records the recovery mails and events, but never a link's token or a recipient's address", () => {
+  it("records the recovery and sign-in link mails and events, but never a link's token or a recipient's address", () => {
     const entries = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { event?: string });
     const events = new Set(entries.map((entry) => entry.event));
-    for (const type of ["mail_sent", "password_reset", "password_reset_requested", "reset_link_issued", "email_verified", "email_changed"]) {
+    for (const type of ["mail_sent", "password_reset", "password_reset_requested", "reset_link_issued", "email_verified", "email_changed", "email_link_requested", "email_link_used"]) {
       expect([...events], type).toContain(type);
     }
     const text = lines.join("\n");

@@ -5,7 +5,7 @@
  */
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { SESSION_COOKIE } from "@/tools/cookies";
-import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
+import { call, TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { query } from "./sql";
 import { linkIn, waitForMail } from "./mailbox";
 import { decodeClaims } from "./tokens";
@@ -147,4 +147,17 @@ export async function resetLinkThroughForm(page: Page, username: string, email: 
   await page.getByRole("button", { name: "Send a reset link" }).click();
   await expect(page.locator(".form-status")).toHaveText(/^If that account exists and has a confirmed email address, a link to reset its password is on its way\./);
   return linkIn(await waitForMail(email, { subject: /reset your tessera password/i, after: asked }), "/reset-password");
+}
+
+/**
+ * An account with `email` confirmed, made over the API as a client would
+ * (register, then the link of the mail it gets): for browser tests whose
+ * subject starts after that, so that the browser spends its time on the flow
+ * under test. Signed out: nothing is kept of the registration's session.
+ */
+export async function accountWithConfirmedAddressThroughApi(username: string, email: string): Promise<void> {
+  const registered = await call("/api/auth/register", { json: { username, password: TEST_PASSWORD, name: "Mail Tester", email } });
+  expect(registered.status, await registered.clone().text()).toBe(201);
+  const token = new URL(linkIn(await waitForMail(email, { subject: /confirm your email address/i }), "/verify-email")).searchParams.get("token");
+  expect((await call("/api/auth/email/verify", { json: { token } })).status).toBe(200);
 }

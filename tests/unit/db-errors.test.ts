@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
+import { isDatabaseUnavailable, isMissingRecord, isUniqueViolation } from "@/lib/db/errors";
 
 /** Shaped like what Prisma 7 with @prisma/adapter-pg throws (taken from the server's log during an outage). */
 function prismaError(code: string, cause: Record<string, unknown>): Error {
@@ -48,5 +48,14 @@ describe("isUniqueViolation", () => {
     expect(isUniqueViolation(prismaError("P2002", { kind: "UniqueConstraintViolation" }))).toBe(true);
     expect(isUniqueViolation(prismaError("P2010", { kind: "postgres", code: "23505" }))).toBe(true);
     expect(isUniqueViolation(new Error("other"))).toBe(false);
+  });
+});
+
+describe("isMissingRecord", () => {
+  it("recognises a delete of a row that is gone, and nothing else", () => {
+    // What a batch transaction throws when its `delete` finds no row (a link used up by a concurrent request).
+    expect(isMissingRecord(Object.assign(new Error("No record was found for a delete."), { name: "PrismaClientKnownRequestError", code: "P2025" }))).toBe(true);
+    expect(isMissingRecord(prismaError("P2002", { kind: "UniqueConstraintViolation" }))).toBe(false);
+    expect(isMissingRecord(new Error("other"))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { ProviderButtons } from "@/app/_components/provider-buttons";
 import { providerViews } from "@/lib/auth/federation/providers";
 import { errorMessageOf } from "@/lib/errors";
 import { safeNextPath } from "@/lib/schemas";
+import { emailLinksAvailable } from "@/lib/use-cases/email-link";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -30,6 +31,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <noscript>
         <p className="hint">Passkeys need JavaScript; sign in with your password instead.</p>
       </noscript>
+      {emailLinksAvailable() ? (
+        <p>
+          <Link href="/login/email">Email me a sign-in link</Link>
+        </p>
+      ) : null}
       <p>
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>

@@ -1,7 +1,7 @@
 /**
  * The second step of signing in for a user with TOTP on: a code from the
  * authenticator app, a backup code, or a passkey (lib/auth/passkeys/authenticate.ts). A
- * password alone opens no session; it leaves a pending sign-in (a ceremony,
+ * password (or a sign-in link) alone opens no session; it leaves a pending sign-in (a ceremony,
  * lib/auth/sign-in/ceremonies.ts) that a browser completes within 5 minutes. Every
  * wrong code counts against the same per-username (or per-device) limit as a
  * wrong password, and only a right one clears it.
@@ -29,11 +29,12 @@ export function hasSecondFactor(input: SecondFactorInput): boolean {
 }
 
 /**
- * Leaves a pending sign-in for `user`, whose password was right, and answers
- * `mfa_required`: the browser now has 5 minutes to send a code or use a passkey.
+ * Leaves a pending sign-in for `user`, whose first factor (`amr`: a password,
+ * or a sign-in link) was right, and answers `mfa_required`: the browser now
+ * has 5 minutes to send a code or use a passkey.
  */
-export async function requireSecondFactor(user: SessionUser): Promise<never> {
-  await beginCeremony("second-factor", { userId: user.id, amr: ["pwd"] });
+export async function requireSecondFactor(user: SessionUser, amr: AuthMethod[] = ["pwd"]): Promise<never> {
+  await beginCeremony("second-factor", { userId: user.id, amr });
   throw new ApiError("mfa_required");
 }
 

@@ -12,7 +12,7 @@ import { keySet } from "@/lib/edge/keys";
 import { AMR_VALUES, signAccessToken, type AuthMethod, type IssuedToken, type Role, type TokenOrganization } from "@/lib/edge/tokens";
 import { sessionOrganization } from "@/lib/orgs/active";
 import type { AuthEventType } from "@/lib/auth/audit-events";
-import { commitAuthWrites } from "@/lib/auth/changes";
+import { commitAuthWrites, type AuthEventInput } from "@/lib/auth/changes";
 import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { publicUser, publicUserSelect, type PublicUser } from "@/lib/users/access";
 import type { ClientInfo } from "@/lib/request/client-info";
@@ -109,8 +109,13 @@ export interface NewUserRow {
 
 export interface StartOptions {
   newUser?: NewUserRow;
-  /** Further writes that belong to this sign-in (remembering the browser as a device): committed with it or not at all. */
+  /**
+   * Further writes that belong to this sign-in (remembering the browser as a
+   * device, using up a sign-in link): committed with it or not at all.
+   */
   writes?: Prisma.PrismaPromise<unknown>[];
+  /** Further audit events of those writes, recorded with the sign-in's own. */
+  events?: AuthEventInput[];
   /** How the user proved who they are; a password by default. */
   amr?: AuthMethod[];
 }
@@ -128,7 +133,7 @@ export async function startSession(
   user: SessionUser,
   client: ClientInfo,
   eventType: Extract<AuthEventType, "login_success" | "register" | "token_issued">,
-  { newUser, writes = [], amr = ["pwd"] }: StartOptions = {},
+  { newUser, writes = [], events = [], amr = ["pwd"] }: StartOptions = {},
 ): Promise<StartedSession> {
   const proof: SessionProof = { id: crypto.randomUUID(), amr, authTime: new Date() };
   const token = await issueAccessToken(user, proof, null);
@@ -154,7 +159,7 @@ export async function startSession(
       }),
       ...writes,
     ],
-    { events: [event] },
+    { events: [...events, event] },
   );
   return { user: publicUser(session.user), token, ...(refresh ? { refresh: { token: refresh.token, maxAge: refresh.maxAge } } : {}) };
 }

@@ -10,7 +10,7 @@ import { safeNextPath } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Two-step sign-in" };
 
-/** The second step of signing in, for a user with TOTP on; without a pending sign-in, back to the first. */
+/** The second step of signing in (after a password or a sign-in link), for a user with TOTP on; without a pending sign-in, back to the first. */
 export default async function SecondStepPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(params.next);
@@ -21,7 +21,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: P
     <>
       <h1>Two-step sign-in</h1>
       <p>
-        {pending.amr.includes("fed") ? "You signed in with your provider." : "Your password was right."} Now enter the 6-digit code from your authenticator app, or one of your backup codes{passkeys ? ", or use a passkey" : ""}.
+        {pending.amr.includes("fed") ? "You signed in with your provider." : pending.amr.includes("email") ? "Your sign-in link worked." : "Your password was right."} Now enter the 6-digit code from your authenticator app, or one of your backup codes{passkeys ? ", or use a passkey" : ""}.
       </p>
       <SecondFactorForm next={next} initialMessage={errorMessageOf(params.error)} />
       {passkeys ? <PasskeyAlternative purpose="second-factor" next={next} /> : null}
