@@ -6,9 +6,10 @@
  *      DATABASE_URL when set) is started on that build and seeded, with a mail
  *      catcher (tools/mail-catcher.ts) for its SMTP and one Chromium for the
  *      browser tests.
- *   3. Four lanes run side by side against them: the attack suite, the
- *      integration tests, the tests that start instances of their own, and the
- *      end-to-end tests. Each suite's output is printed whole when it ends.
+ *   3. Five lanes run side by side against them: the attack suite in two
+ *      halves, the integration tests, the tests that start instances of their
+ *      own, and the end-to-end tests. Each suite's output is printed whole when
+ *      it ends.
  *   4. The scan of the server's log for secrets runs last, over everything the
  *      lanes made the server write.
  *
@@ -164,16 +165,17 @@ async function warmUp(base: string): Promise<void> {
 
 /**
  * The suites that run side by side, each in a process of its own and each one
- * file at a time: the attack suite, the integration tests, the tests that
- * start instances of their own, and the end-to-end tests (two Playwright
- * workers). Most of what a test does is wait (for a bcrypt worker, a page, a
- * process to start), so five files at once keep both cores busy.
+ * file at a time: the attack suite in two halves (it is the largest), the
+ * integration tests, the tests that start instances of their own, and the
+ * end-to-end tests (two Playwright workers). Most of what a test does is wait
+ * (for a bcrypt worker, a page, a process to start), so six files at once
+ * keep both cores busy.
  */
 function lanes(env: Env): Promise<boolean>[] {
-  const security = run("security", "npx", vitest("security"), { env, together: true });
-  if (securityOnly) return [security];
+  if (securityOnly) return [run("security", "npx", vitest("security"), { env, together: true })];
   return [
-    security,
+    run("security 1/2", "npx", [...vitest("security"), "--shard=1/2"], { env, together: true }),
+    run("security 2/2", "npx", [...vitest("security"), "--shard=2/2"], { env, together: true }),
     run("integration", "npx", vitest("integration"), { env, together: true }),
     run("instances", "npx", vitest("instances"), { env, together: true }),
     run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true }),

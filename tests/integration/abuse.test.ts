@@ -37,12 +37,13 @@ describe("sign-in rate limits", () => {
 
   it("limits one client address to RATE_LIMIT_PER_IP attempts across usernames", async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+    // Ten at a time: each is a bcrypt compare (an unknown username costs one too), and the server has two workers for them.
     const statuses: number[] = [];
-    for (let attempt = 1; attempt <= 101; attempt++) {
-      statuses.push((await login(uniqueName("nobody"), "whatever-password", ip)).status);
+    for (let batch = 0; batch < 10; batch++) {
+      statuses.push(...(await Promise.all(Array.from({ length: 10 }, () => login(uniqueName("nobody"), "whatever-password", ip).then(({ status }) => status)))));
     }
-    expect(statuses.slice(0, 100).every((status) => status === 401)).toBe(true);
-    expect(statuses[100]).toBe(429);
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    expect((await login(uniqueName("nobody"), "whatever-password", ip)).status).toBe(429);
     // Another address is not affected.
     expect((await login("niko", "123niko")).status).toBe(200);
   }, 120_000);

@@ -123,8 +123,13 @@ describe("per-IP limit for IPv6 clients", () => {
   async function spendAttempts(nextAddress: (attempt: number) => string): Promise<void> {
     const username = uniqueName("ip-spender");
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < perIp; attempt++) statuses.push((await login(username, nextAddress(attempt))).status);
-    expect(statuses).toEqual([...Array(perUsername).fill(401), ...Array(perIp - perUsername).fill(429)]);
+    // Ten at a time; the counts, not the order, are what the limits promise.
+    for (let attempt = 0; attempt < perIp; attempt += 10) {
+      const batch = Array.from({ length: Math.min(10, perIp - attempt) }, (_, index) => login(username, nextAddress(attempt + index)).then(({ status }) => status));
+      statuses.push(...(await Promise.all(batch)));
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(perUsername);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(perIp - perUsername);
   }
 
   it("counts every address of one /64 as one client", async () => {
