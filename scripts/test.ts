@@ -123,7 +123,7 @@ function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): R
     WEBAUTHN_RP_ID: "localhost",
     WEBAUTHN_ORIGIN: `http://localhost:${port}`,
     BCRYPT_COST: "10",
-    // Four lanes sign in and register by the hundred; on two cores the default pool (one worker,
+    // The lanes sign in and register by the hundred; on two cores the default pool (one worker,
     // the other core left to the event loop) would make every bcrypt wait for the one before it.
     BCRYPT_WORKERS: "2",
     // As if behind a proxy: tests pick their client address with X-Forwarded-For,
@@ -141,7 +141,7 @@ function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): R
 
 /**
  * A production server loads each route's code on its first request: asked for by
- * four lanes at once, on a cold server, one page can take longer than a browser
+ * five lanes at once, on a cold server, one page can take longer than a browser
  * test waits. One request each first, the bcrypt workers started by a sign-in,
  * and the list of common passwords loaded (a second, once per process) by a
  * registration it refuses, which creates nothing.
