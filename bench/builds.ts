@@ -20,7 +20,7 @@ export interface Builds {
 }
 
 /** `next build` in `cwd`, or the build already there with --no-build; the seconds it took. */
-function build(cwd: string, what: string): number {
+export function build(cwd: string, what: string): number {
   if (skipBuild && existsSync(path.join(cwd, ".next", "BUILD_ID"))) {
     log(`Reusing the existing ${what} (--no-build).`);
     return 0;

@@ -13,6 +13,9 @@ export const skipBuild = process.argv.includes("--no-build");
 /** `--no-fresh-clone` skips the clone, `npm ci` and first `npm run dev` page timing. */
 export const skipFreshClone = process.argv.includes("--no-fresh-clone");
 
+/** `--requests-only` measures the request matrix and the reference comparison alone, and writes no report. */
+export const requestsOnly = process.argv.includes("--requests-only");
+
 /** Cell lengths. */
 export const PLAN = quick
   ? { verifyRoundMs: 30, verifyRounds: 3, httpSeconds: 1, httpRounds: 1, signInSeconds: 2, dbSeconds: 1, dbRounds: 1 }

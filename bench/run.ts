@@ -3,11 +3,14 @@
  * running app over loopback HTTP, times `npm test` in a fresh clone, and writes every
  * figure of this one run to bench/RESULTS.md, bench/chart.svg and bench/out/results.json.
  *
- *   npm run bench [-- --quick] [-- --no-build] [-- --no-fresh-clone]
+ *   npm run bench [-- --quick] [-- --no-build] [-- --no-fresh-clone] [-- --requests-only]
  *
  * `--quick` shortens every cell (for checking the script, not for numbers);
  * `--no-build` reuses an existing .next build; `--no-fresh-clone` skips timing a
- * fresh clone's `npm ci`, first `npm run dev` page and `npm test`.
+ * fresh clone's `npm ci`, first `npm run dev` page and `npm test`;
+ * `--requests-only` measures only the request matrix and the reference route
+ * comparison, prints them and leaves RESULTS.md alone (for repeating the
+ * signed-in routes' figures while changing them).
  */
 import { cpus, loadavg } from "node:os";
 import { buildApps } from "./builds";
@@ -16,13 +19,13 @@ import { measureEdgeBundle } from "./edge-bundle";
 import { measureFreshClone } from "./fresh-clone";
 import type { Machine, Measurements } from "./measurements";
 import { compareMiddleware } from "./middleware";
-import { log, quick } from "./plan";
+import { log, quick, requestsOnly } from "./plan";
 import { compareWithReference } from "./reference";
 import { consoleReport, writeReport } from "./report";
 import { withServers, type BenchServers } from "./servers";
 import { PROJECT_ROOT } from "@/tools/app-server";
 import { measureSignIns } from "./sign-ins";
-import { tabulate } from "./table";
+import { tabulate, tabulateRequests } from "./table";
 import { measureThroughput, routeTargets } from "./throughput";
 import { measureVerification } from "./verification";
 
@@ -56,12 +59,7 @@ async function measureOnServers(servers: BenchServers, benchTree: string): Promi
   await servers.stop(app);
 
   // 2. The bench copy alone: /api/auth/me beside the reference route, the session cache by default, then off (same data).
-  const reference = [];
-  for (const [sessionCache, env] of [["default", {}], ["off", { SESSION_CACHE: "off" }]] as const) {
-    const server = await servers.start({ name: `bench-copy-session-cache-${sessionCache}`, subdir: "copy", bcryptCost: 10, cwd: benchTree, env });
-    reference.push(await compareWithReference(server, sessionCache));
-    await servers.stop(server);
-  }
+  const reference = await measureReference(servers, benchTree);
 
   // 3. The same data and secret at the default cost: a restart, as a deploy would do.
   const app12 = await servers.start({ name: "app-cost12", bcryptCost: 12 });
@@ -74,12 +72,40 @@ async function measureOnServers(servers: BenchServers, benchTree: string): Promi
   return { http, middleware, reference, signIns, database, memory };
 }
 
+/** The bench copy alone, one server after the other: /api/auth/me beside the reference route, the session cache by default, then off (same data). */
+async function measureReference(servers: BenchServers, benchTree: string, { seed = false } = {}): Promise<Measurements["reference"]> {
+  const reference = [];
+  for (const [sessionCache, env] of [["default", {}], ["off", { SESSION_CACHE: "off" }]] as const) {
+    const server = await servers.start({ name: `bench-copy-session-cache-${sessionCache}`, subdir: "copy", bcryptCost: 10, cwd: benchTree, env });
+    if (seed && sessionCache === "default") server.seed();
+    reference.push(await compareWithReference(server, sessionCache));
+    await servers.stop(server);
+  }
+  return reference;
+}
+
+/** `--requests-only`: the request matrix on the app, then the reference comparison on the bench copy. */
+async function measureRequests(servers: BenchServers, benchTree: string): Promise<Pick<Measurements, "http" | "reference">> {
+  const app = await servers.start({ name: "app-cost10", bcryptCost: 10 });
+  app.seed();
+  const http = await measureThroughput(app, await routeTargets(app));
+  await servers.stop(app);
+  // Nothing has seeded the copy's data yet in this mode.
+  return { http, reference: await measureReference(servers, benchTree, { seed: true }) };
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const started = performance.now();
   const machine = describeMachine();
   const builds = buildApps();
   try {
+    if (requestsOnly) {
+      const measured = await withServers((servers) => measureRequests(servers, builds.benchCopy));
+      console.log(consoleReport(tabulateRequests(measured)));
+      log(`Done in ${Math.round((performance.now() - started) / 1000)} s; RESULTS.md is left as it was (--requests-only).`);
+      return;
+    }
     // Micro-benchmarks first, before any server competes for the two cores.
     const edgeBundle = measureEdgeBundle(PROJECT_ROOT);
     log(`Middleware bundle: ${edgeBundle.rawBytes} bytes, ${edgeBundle.gzipBytes} gzipped.`);

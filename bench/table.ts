@@ -314,3 +314,9 @@ export function tabulate(measured: Measurements): Table {
   ];
   return { rows: sections.flatMap((section) => section.rows), targets: sections.flatMap((section) => section.targets) };
 }
+
+/** The request matrix and the reference comparison alone (`--requests-only`). */
+export function tabulateRequests(measured: Pick<Measurements, "http" | "reference">): Table {
+  const sections = [...httpSection(measured.http), referenceSection(measured.reference)];
+  return { rows: sections.flatMap((section) => section.rows), targets: sections.flatMap((section) => section.targets) };
+}
