@@ -1,13 +1,14 @@
 /**
  * Where a request's server CPU goes: V8's sampling profiler inside the production
  * server (`npm start`, embedded database) while autocannon loads one route at a time
- * over loopback, each window bounded in time. Two sets, each on its own server:
+ * over loopback, in short windows, the routes interleaved over several rounds (so a
+ * busy moment of the shared machine falls on all of them). Two sets, each on its own server:
  *
  *   pages          / beside /dashboard (signed in), the app's build, session cache as configured by default
  *   session-check  /api/auth/me beside the bench's reference route (bench/bench-tree.ts)
  *                  and /api/health, on the bench copy with SESSION_CACHE=off
  *
- *   tsx bench/profile.ts [pages] [session-check] [--seconds N] [--no-build]
+ *   tsx bench/profile.ts [pages] [session-check] [--rounds 6] [--seconds 3] [--no-build]
  *
  * Writes each window's .cpuprofile (for Chrome DevTools or speedscope) and a summary
  * (CPU per request by category, costliest functions) to bench/out/profiles/.
@@ -22,6 +23,7 @@ import { analyse, compareTable, topFunctions, type Breakdown, type CpuProfile } 
 import { cell, expectOk, type Target } from "./load";
 import { log } from "./plan";
 import { seedUserCookie, withServers, type BenchServers } from "./servers";
+import { median } from "./stats";
 
 const OUT = path.join(PROJECT_ROOT, "bench/out/profiles");
 const HOOK = pathToFileURL(path.join(PROJECT_ROOT, "bench/profile-hook.mjs")).href;
@@ -31,7 +33,8 @@ function flag(name: string, fallback: number): number {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
-const SECONDS = flag("--seconds", 10);
+const SECONDS = flag("--seconds", 3);
+const ROUNDS = flag("--rounds", 6);
 const CONNECTIONS = 10;
 const sets = ["pages", "session-check"].filter((set) => process.argv.includes(set));
 if (sets.length === 0) sets.push("pages", "session-check");
@@ -40,8 +43,9 @@ interface Window {
   label: string;
   breakdown: Breakdown;
   requests: number;
-  requestsPerSecond: number;
-  serverCpuUs?: number;
+  seconds: number;
+  /** The Next.js process's CPU per request in each round, µs. */
+  cpuUs: number[];
 }
 
 /** Waits until the server process has written its next profile to `dir`. */
@@ -58,27 +62,53 @@ async function nextProfile(dir: string, before: Set<string>): Promise<string> {
   throw new Error("the server wrote no profile");
 }
 
-/** One profiled load window on `target`, after a warm-up that is not profiled. */
-async function profileWindow(server: AppServer, dir: string, label: string, target: Target): Promise<Window> {
-  await expectOk(server, target);
-  await cell(server, target, CONNECTIONS, 3, false);
+interface Contender {
+  label: string;
+  target: Target;
+}
+
+function merge(into: Breakdown, from: Breakdown): void {
+  into.windowUs += from.windowUs;
+  for (const key of ["categories", "functions"] as const) for (const [name, us] of from[key]) into[key].set(name, (into[key].get(name) ?? 0) + us);
+}
+
+/**
+ * Profiled load windows on each target in turn, ROUNDS times with the order
+ * rotated (as bench/interleaved.ts does), each after an unprofiled warm-up:
+ * a busy moment of the shared machine falls on all of them alike. The
+ * breakdowns are summed over the rounds; the last round's profile is kept.
+ */
+async function profileRounds(server: AppServer, dir: string, contenders: Contender[]): Promise<Window[]> {
+  const windows = new Map<string, Window>();
+  for (const { target } of contenders) {
+    await expectOk(server, target);
+    await cell(server, target, CONNECTIONS, 3, false);
+  }
   const pid = server.serverPid();
-  const before = new Set(readdirSync(dir));
-  process.kill(pid, "SIGUSR2");
-  const measured = await cell(server, target, CONNECTIONS, SECONDS);
-  process.kill(pid, "SIGUSR2");
-  const file = await nextProfile(dir, before);
-  const saved = path.join(OUT, `${label.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}.cpuprofile`);
-  writeFileSync(saved, readFileSync(file));
-  log(`${label}: ${measured.requests} requests, ${Math.round(measured.requestsPerSecond)} req/s, profile in ${path.relative(PROJECT_ROOT, saved)}`);
-  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
-  return {
-    label,
-    breakdown: analyse(profile, server.options.cwd),
-    requests: measured.requests,
-    requestsPerSecond: measured.requestsPerSecond,
-    serverCpuUs: measured.nextCpuUsPerRequest,
-  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+    for (const { label, target } of order) {
+      const before = new Set(readdirSync(dir));
+      process.kill(pid, "SIGUSR2");
+      const measured = await cell(server, target, CONNECTIONS, SECONDS);
+      process.kill(pid, "SIGUSR2");
+      const file = await nextProfile(dir, before);
+      const saved = path.join(OUT, `${label.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}.cpuprofile`);
+      writeFileSync(saved, readFileSync(file));
+      const breakdown = analyse(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, server.options.cwd);
+      const window = windows.get(label);
+      if (!window) {
+        windows.set(label, { label, breakdown, requests: measured.requests, seconds: measured.seconds, cpuUs: [measured.nextCpuUsPerRequest ?? Number.NaN] });
+      } else {
+        merge(window.breakdown, breakdown);
+        window.requests += measured.requests;
+        window.seconds += measured.seconds;
+        window.cpuUs.push(measured.nextCpuUsPerRequest ?? Number.NaN);
+      }
+      log(`round ${round + 1}/${ROUNDS} ${label}: ${measured.requests} requests, ${Math.round(measured.requestsPerSecond)} req/s`);
+    }
+  }
+  return contenders.map(({ label }) => windows.get(label)!);
 }
 
 async function profiled(servers: BenchServers, name: string, cwd: string, env: Record<string, string>): Promise<{ server: AppServer; dir: string }> {
@@ -94,7 +124,7 @@ function summary(title: string, windows: Window[]): string {
     `## ${title}`,
     "",
     windows
-      .map((w) => `- ${w.label}: ${Math.round(w.requestsPerSecond)} req/s over ${SECONDS} s at ${CONNECTIONS} connections, Next.js process CPU ${w.serverCpuUs ? Math.round(w.serverCpuUs) : "?"} µs/request`)
+      .map((w) => `- ${w.label}: ${Math.round(w.requests / w.seconds)} req/s over ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections; Next.js process CPU per request, median of the rounds: ${Math.round(median(w.cpuUs))} µs`)
       .join("\n"),
     "",
     compareTable(windows),
@@ -112,7 +142,10 @@ async function main(): Promise<void> {
       build(PROJECT_ROOT, "app");
       const { server, dir } = await profiled(servers, "app", PROJECT_ROOT, {});
       const cookie = await seedUserCookie(server);
-      const windows = [await profileWindow(server, dir, "GET /", { path: "/" }), await profileWindow(server, dir, "GET /dashboard", { path: "/dashboard", cookie })];
+      const windows = await profileRounds(server, dir, [
+        { label: "GET /", target: { path: "/" } },
+        { label: "GET /dashboard", target: { path: "/dashboard", cookie } },
+      ]);
       sections.push(summary("Pages: / and /dashboard (signed in)", windows));
       await servers.stop(server);
     }
@@ -122,11 +155,11 @@ async function main(): Promise<void> {
         build(tree, "bench copy");
         const { server, dir } = await profiled(servers, "copy", tree, { SESSION_CACHE: "off" });
         const cookie = await seedUserCookie(server);
-        const windows = [
-          await profileWindow(server, dir, "GET /api/auth/me", { path: "/api/auth/me", cookie }),
-          await profileWindow(server, dir, `GET ${REFERENCE_ROUTE}`, { path: REFERENCE_ROUTE, cookie }),
-          await profileWindow(server, dir, "GET /api/health", { path: "/api/health" }),
-        ];
+        const windows = await profileRounds(server, dir, [
+          { label: "GET /api/auth/me", target: { path: "/api/auth/me", cookie } },
+          { label: `GET ${REFERENCE_ROUTE}`, target: { path: REFERENCE_ROUTE, cookie } },
+          { label: "GET /api/health", target: { path: "/api/health" } },
+        ]);
         sections.push(summary("Session check without the cache: /api/auth/me, the reference route, /api/health (SESSION_CACHE=off)", windows));
         await servers.stop(server);
       } finally {
