@@ -38,14 +38,23 @@ export interface VerifiedSession {
 
 export type { ActiveOrganization };
 
+type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; error: unknown };
+
+/** This request's token, checked once per request whoever asks first: the site header or the gate. */
+const requestToken = cache(async (): Promise<TokenCheck> => {
+  try {
+    return { ok: true, claims: await verifyRequestToken(await headers()) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+});
+
 /** The verified claims of this request's token, or an ApiError (401 codes). Memoised per request. */
 const verifiedClaims = cache(async (): Promise<AccessClaims> => {
-  try {
-    return await verifyRequestToken(await headers());
-  } catch (error) {
-    if (error instanceof CookieConflictError) await recordCookieConflict();
-    throw error;
-  }
+  const checked = await requestToken();
+  if (checked.ok) return checked.claims;
+  if (checked.error instanceof CookieConflictError) await recordCookieConflict();
+  throw checked.error;
 });
 
 /**
@@ -56,12 +65,10 @@ const verifiedClaims = cache(async (): Promise<AccessClaims> => {
  * live is verifySession's to say, on the pages that show the account's data.
  */
 export const optionalTokenClaims = cache(async (): Promise<AccessClaims | null> => {
-  try {
-    return await verifyRequestToken(await headers());
-  } catch (error) {
-    if (error instanceof ApiError) return null;
-    throw error;
-  }
+  const checked = await requestToken();
+  if (checked.ok) return checked.claims;
+  if (checked.error instanceof ApiError) return null;
+  throw checked.error;
 });
 
 /**
