@@ -5,7 +5,7 @@
  * `localhost`, so the pages are opened on the test server's port as localhost.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
+import { browserSessionId, registerThroughApi, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
 import { TEST_PASSWORD } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
 
@@ -42,7 +42,8 @@ async function withoutAutofill(page: Page) {
 /** Registers a fresh account (a fresh sign-in: no re-authentication needed) and adds a passkey from the dashboard. */
 async function userWithPasskey(page: Page, name: string): Promise<string> {
   const username = newUsername("passkey");
-  await registerThroughForm(page, username, name);
+  await registerThroughApi(page, username, name);
+  await page.goto("/dashboard");
   await expect(page.getByText("No passkeys yet.")).toBeVisible();
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Passkey added." })).toBeVisible();

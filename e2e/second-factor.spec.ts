@@ -4,7 +4,7 @@
  * /reauth before turning TOTP off, confirms with a code, and comes back.
  */
 import { expect, test } from "@playwright/test";
-import { browserSessionId, registerThroughForm, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
+import { browserSessionId, registerThroughApi, signInThroughForm, throwawayUsernames, turnOnTotpThroughApi } from "@/tests/support/pages";
 import { TEST_PASSWORD } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
 import { totpCode } from "@/tests/support/totp";
@@ -14,7 +14,8 @@ const newUsername = throwawayUsernames();
 
 test("with TOTP on, a right password leads to the code step, and the token shows both factors", async ({ page }) => {
   const username = newUsername("e2e-mfa");
-  await registerThroughForm(page, username);
+  await registerThroughApi(page, username);
+  await page.goto("/dashboard");
   const secret = await turnOnTotpThroughApi(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -35,7 +36,7 @@ test("with TOTP on, a right password leads to the code step, and the token shows
 });
 
 test("the re-authentication page takes the password and goes back to where the user was", async ({ page }) => {
-  await registerThroughForm(page, newUsername("e2e-reauth"));
+  await registerThroughApi(page, newUsername("e2e-reauth"));
   await page.goto("/reauth?next=%2Fdashboard");
   await expect(page.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
   await page.getByLabel("Password").fill("not-the-password");
@@ -47,7 +48,8 @@ test("the re-authentication page takes the password and goes back to where the u
 });
 
 test("an aged sign-in confirms with a code before turning TOTP off, then comes back and turns it off", async ({ page }) => {
-  await registerThroughForm(page, newUsername("e2e-stepup"));
+  await registerThroughApi(page, newUsername("e2e-stepup"));
+  await page.goto("/dashboard");
   const secret = await turnOnTotpThroughApi(page);
   await ageSignIn(await browserSessionId(page), 3600);
   await page.reload();

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { formatDateTime } from "@/lib/format";
-import { openAdminPageOf, registerThroughForm, signInThroughForm } from "@/tests/support/pages";
+import { openAdminPageOf, registerThroughApi, signInThroughApi } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 
 /** The user's row on the admin page, from its first page on. */
@@ -24,10 +24,9 @@ test.describe("without JavaScript", () => {
     const username = uniqueName("ended");
     const userContext = await browser.newContext({ javaScriptEnabled: false });
     const userPage = await userContext.newPage();
-    await registerThroughForm(userPage, username, "Ended Elsewhere");
+    await registerThroughApi(userPage, username, "Ended Elsewhere");
 
-    await signInThroughForm(page, "hop", "123hop");
-    await expect(page).toHaveURL(/\/dashboard$/);
+    await signInThroughApi(page, "hop", "123hop");
     const row = await adminRow(page, username);
     await expect(await liveSessionsCell(page, row)).toHaveText("1");
     await row.getByRole("button", { name: `End sessions of ${username}` }).click();
@@ -44,7 +43,7 @@ test.describe("without JavaScript", () => {
 
 test("the dashboard lists an API token as such, with its expiry, and Sign out revokes it", async ({ page, request }) => {
   const username = uniqueName("api-token");
-  await registerThroughForm(page, username, "Token Holder");
+  await registerThroughApi(page, username, "Token Holder");
   const issued = await request.post("/api/auth/token", {
     data: { username, password: TEST_PASSWORD },
     headers: { "user-agent": "curl/8.5.0", "x-forwarded-for": "10.77.0.1" },
@@ -52,7 +51,7 @@ test("the dashboard lists an API token as such, with its expiry, and Sign out re
   expect(issued.status()).toBe(200);
   const { token, expiresAt } = (await issued.json()).data;
 
-  await page.reload();
+  await page.goto("/dashboard");
   const sessions = page.getByRole("table", { name: "Sessions" });
   const tokenRow = sessions.getByRole("row").filter({ hasText: "API token (curl)" });
   await expect(tokenRow).toHaveCount(1);

@@ -31,6 +31,23 @@ export async function registerThroughForm(page: Page, username: string, name = "
   await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
 }
 
+/**
+ * Registers over the JSON API from the page's browser context, whose cookie
+ * store the answer's cookies land in, as a front end's would: signed in, on no
+ * page yet. For tests whose subject starts with an account; the form has tests
+ * of its own, and the browser then spends its time on the flow under test.
+ */
+export async function registerThroughApi(page: Page, username: string, name = "End To End", { email }: { email?: string } = {}): Promise<void> {
+  const response = await page.request.post("/api/auth/register", { data: { username, password: TEST_PASSWORD, name, ...(email ? { email } : {}) } });
+  expect(response.status(), await response.text()).toBe(201);
+}
+
+/** Signs in over the JSON API from the page's browser context (see registerThroughApi), on no page yet. */
+export async function signInThroughApi(page: Page, username: string, password: string): Promise<void> {
+  const response = await page.request.post("/api/auth/login", { data: { username, password } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
 /** What the site header offers someone signed out: Sign in and Register, and nothing of a signed-in user's. */
 export async function expectSignedOutHeader(page: Page): Promise<void> {
   const header = page.getByRole("banner");
