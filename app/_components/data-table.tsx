@@ -1,13 +1,14 @@
 /**
- * The app's tables: scrollable on narrow screens, with one header row of
- * column names. A column given as `{ hidden }` (an action column of buttons)
+ * The app's tables: scrollable sideways when they are wider than the screen
+ * (the scrolling box is a tab stop, so that a keyboard can scroll a table that
+ * holds no link or button), with one header row of column names. A column given as `{ hidden }` (an action column of buttons)
  * is named for screen readers only.
  */
 export type Column = string | { hidden: string };
 
 export function DataTable({ label, columns, children }: { label?: string; columns: Column[]; children: React.ReactNode }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table aria-label={label}>
         <thead>
           <tr>

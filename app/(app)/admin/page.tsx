@@ -126,7 +126,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </section>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Latest auth events</h2>
-        <DataTable columns={["When", "Event", "Username", "Organization", "IP"]}>
+        <DataTable label="Auth events" columns={["When", "Event", "Username", "Organization", "IP"]}>
           {events.map((event) => (
             <tr key={event.id}>
               <td>{formatDateTime(event.createdAt)}</td>
