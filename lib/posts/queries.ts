@@ -41,17 +41,21 @@ export async function listOrganizationPosts(orgId: string): Promise<PostView[]> 
 }
 
 /**
- * `listOwnPosts` (`authorId` given) or `listOrganizationPosts` (`orgId`
- * given) as SQL, for a hand-written read that takes it with more
- * (lib/db/sql.ts): one JSON array of PostViews, in the same order. Both are
- * SQL expressions.
+ * `listOwnPosts` or `listOrganizationPosts` as SQL, for a hand-written read
+ * that takes it with more (lib/db/sql.ts): one JSON array of PostViews, in
+ * the same order. `of` is the author (`id` and `username`) or the
+ * organization (`orgId`), as SQL expressions; a personal list needs no join
+ * for its author's name.
  */
-export function postsJson(of: { authorId: string } | { orgId: string }): string {
-  const where = "orgId" in of ? `p."orgId" = ${of.orgId}` : `p."authorId" = ${of.authorId} AND p."orgId" IS NULL`;
-  return `(SELECT coalesce(json_agg(json_build_object('id', p."id", 'note', p."note", 'image', p."image", 'orgId', p."orgId", 'author', a."username",
+export function postsJson(of: { author: { id: string; username: string } } | { orgId: string }): string {
+  const [where, author, join] =
+    "orgId" in of
+      ? [`p."orgId" = ${of.orgId}`, 'a."username"', 'JOIN "User" a ON a."id" = p."authorId"']
+      : [`p."authorId" = ${of.author.id} AND p."orgId" IS NULL`, of.author.username, ""];
+  return `(SELECT coalesce(json_agg(json_build_object('id', p."id", 'note', p."note", 'image', p."image", 'orgId', p."orgId", 'author', ${author},
                  'createdAt', ${isoText('p."createdAt"')}) ORDER BY p."createdAt" DESC, p."id" DESC), '[]'::json)
      FROM (SELECT * FROM "Post" p WHERE ${where} ORDER BY p."createdAt" DESC, p."id" DESC LIMIT ${POSTS_LIMIT}) p
-     JOIN "User" a ON a."id" = p."authorId")`;
+     ${join})`;
 }
 
 /** Post `id` if `userId` may read it: their own personal post, or a post of an organization they are a member of now. */

@@ -47,7 +47,7 @@ const dashboardSql = (posts: string) =>
      FROM "User" u
     WHERE u."id" = $1::uuid`;
 
-const PERSONAL = statement("dashboard", dashboardSql(postsJson({ authorId: 'u."id"' })));
+const PERSONAL = statement("dashboard", dashboardSql(postsJson({ author: { id: 'u."id"', username: 'u."username"' } })));
 const IN_ORGANIZATION = statement("dashboard_org", dashboardSql(postsJson({ orgId: "$4::uuid" })));
 
 type DashboardRow = TotpStateRow & { hasPassword: boolean; posts: PostView[]; sessions: SessionJson[]; connections: ConnectionJson[] };
