@@ -10,7 +10,8 @@
 import Link from "next/link";
 import { useState } from "react";
 
-interface Current {
+/** The organization the access token names. */
+export interface CurrentOrganization {
   id: string;
   slug: string;
   role: string;
@@ -31,7 +32,7 @@ async function api(path: string, init?: RequestInit): Promise<Response> {
   return response;
 }
 
-export function OrgSwitcher({ current }: { current: Current | null }) {
+export function OrgSwitcher({ current }: { current: CurrentOrganization | null }) {
   const [listing, setListing] = useState<Listing>({ state: "idle" });
   const [busy, setBusy] = useState(false);
 

@@ -1,6 +1,5 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/_actions/auth";
-import { OrgSwitcher } from "@/app/_components/org-switcher";
+import { SignedInNav } from "@/app/_components/signed-in-nav";
 import { optionalTokenClaims } from "@/lib/auth/dal";
 
 /**
@@ -8,8 +7,8 @@ import { optionalTokenClaims } from "@/lib/auth/dal";
  * token alone, so public pages stay free of database queries; "Admin" shows
  * for a token that says ADMIN, and /admin itself still checks the role in the
  * database; the organization switcher names the organization the token does,
- * and every organization page checks the membership in the database. "Sign
- * out" is a form, so it works without JavaScript.
+ * and every organization page checks the membership in the database. The
+ * signed-in links are one client component (./signed-in-nav.tsx).
  */
 export async function SiteHeader() {
   const claims = await optionalTokenClaims();
@@ -21,34 +20,11 @@ export async function SiteHeader() {
       <nav aria-label="Main">
         <ul>
           {claims ? (
-            <>
-              <li>
-                {/* No prefetch for protected pages: a prefetch without a fresh token would run the refresh route. */}
-                <Link href="/dashboard" prefetch={false}>
-                  Dashboard
-                </Link>
-              </li>
-              {claims.role === "ADMIN" ? (
-                <li>
-                  <Link href="/admin" prefetch={false}>
-                    Admin
-                  </Link>
-                </li>
-              ) : null}
-              <li>
-                <OrgSwitcher current={claims.org ? { id: claims.org, slug: claims.org_slug!, role: claims.org_role! } : null} />
-              </li>
-              <li>
-                Signed in as <strong>{claims.username}</strong>
-              </li>
-              <li>
-                <form action={signOutAction}>
-                  <button type="submit" className="link-button">
-                    Sign out
-                  </button>
-                </form>
-              </li>
-            </>
+            <SignedInNav
+              username={claims.username}
+              admin={claims.role === "ADMIN"}
+              org={claims.org ? { id: claims.org, slug: claims.org_slug!, role: claims.org_role! } : null}
+            />
           ) : (
             <>
               <li>

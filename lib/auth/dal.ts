@@ -5,9 +5,9 @@
  * calls `verifySession` here, which checks the token *and* that its session is
  * still live in the database (not revoked, not past its absolute end, not idle
  * too long: lib/auth/sessions/lifetime.ts), and reads the user's role fresh
- * from there, in one query; and, when the token names an organization, the
- * session's membership and role there, in a second beside it (never the
- * token's `org_role`). That answer is reused for a short while from the
+ * from there, in one query, which also reads, when the token names an
+ * organization, the session's membership and role there (never the token's
+ * `org_role`). That answer is reused for a short while from the
  * session cache (lib/auth/sessions/cache.ts), which PostgreSQL's notices empty
  * of every session that ends or switches organization and every user that
  * changes or whose memberships change, on every instance.
@@ -22,7 +22,7 @@ import { verifyRequestToken } from "@/lib/edge/request-token";
 import { recordCookieConflict } from "@/lib/auth/sessions/cookies";
 import { liveSessionUser } from "@/lib/auth/sessions/list";
 import { sessionCache, type CachedSession } from "@/lib/auth/sessions/process-cache";
-import { sessionOrganization, type ActiveOrganization } from "@/lib/orgs/active";
+import type { ActiveOrganization } from "@/lib/orgs/active";
 import { organizationForMember, type MemberOrganization } from "@/lib/orgs/organizations";
 import { publicUser, type AdminViewer, type PublicUser } from "@/lib/users/access";
 import { ApiError } from "@/lib/errors";
@@ -76,8 +76,8 @@ export const optionalTokenClaims = cache(async (): Promise<AccessClaims | null> 
  * session cache when it may answer, else from the database, whose answer the
  * cache keeps while the session is sure to stay live (a notice can still end
  * it sooner). The membership is asked about only when the token claims an
- * organization, beside the session check, so a session working in none costs
- * the one query it always did.
+ * organization, in the same statement as the session, so a session working in
+ * one costs one query, as a session working in none does.
  */
 async function liveSession(claims: AccessClaims): Promise<CachedSession | null> {
   const session = { id: claims.sid, userId: claims.sub };
@@ -86,12 +86,9 @@ async function liveSession(claims: AccessClaims): Promise<CachedSession | null> 
   const cached = cache?.lookup(session.id, session.userId);
   if (cached && cached.orgClaim === orgClaim) return cached;
   const ticket = cache?.ticket();
-  const [live, org] = await Promise.all([
-    liveSessionUser(session, cache ? { horizon: new Date(Date.now() + cache.maxEntryMs) } : {}),
-    orgClaim ? sessionOrganization(session, orgClaim) : null,
-  ]);
+  const live = await liveSessionUser(session, { orgClaim, ...(cache ? { horizon: new Date(Date.now() + cache.maxEntryMs) } : {}) });
   if (!live) return null;
-  const answer: CachedSession = { user: live.user, org, orgClaim };
+  const answer: CachedSession = { user: live.user, org: live.org, orgClaim };
   if (cache && ticket && live.liveAtHorizon) cache.store(ticket, session.id, session.userId, answer, cache.maxEntryMs);
   return answer;
 }
@@ -159,10 +156,12 @@ export async function requireAdminPage(path: string): Promise<AdminSession> {
   return session;
 }
 
-/** Who a page's data is read for: the user and session the verified token names. */
+/** Who a page's data is read for: the user, session and organization the verified token names. */
 export interface PageReader {
   userId: string;
   sessionId: string;
+  /** The token's `org` claim: until the check has passed, only what the token says, and so only a guess. */
+  orgClaim: string | null;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -202,7 +201,7 @@ async function pageClaims(path: string): Promise<AccessClaims> {
  */
 export async function requirePageSessionWith<T>(path: string, load: (reader: PageReader) => Promise<T>): Promise<VerifiedSession & { data: T }> {
   const claims = await pageClaims(path);
-  const data = start(() => load({ userId: claims.sub, sessionId: claims.sid }));
+  const data = start(() => load({ userId: claims.sub, sessionId: claims.sid, orgClaim: claims.org ?? null }));
   const session = await requirePageSession(path);
   return { ...session, data: outcome(await data) };
 }

@@ -27,8 +27,11 @@ export async function assertWayInLeft(tx: Prisma.TransactionClient, userId: stri
   throw new ApiError("conflict", "This is the last way to sign in to your account: set a password or add a passkey first.");
 }
 
-/** Whether the account has a password (one made by a provider has none until its owner sets one). */
-export async function hasPassword(userId: string): Promise<boolean> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  return Boolean(user?.passwordHash);
+/**
+ * Whether the account has a password (one made by a provider has none until
+ * its owner sets one), as an SQL expression over the User table aliased
+ * `alias`, for a hand-written read (lib/db/sql.ts).
+ */
+export function hasPasswordSql(alias: string): string {
+  return `(${alias}."passwordHash" IS NOT NULL)`;
 }

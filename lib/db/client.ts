@@ -1,15 +1,24 @@
 /**
- * The app's database client: one PrismaClient per server process, configured
- * from `config().database`. Cached on globalThis because `next dev` re-evaluates
- * modules on every edit, and each evaluation would otherwise open another pool.
+ * The app's database: one `pg` pool per server process, configured from
+ * `config().database`, behind both the PrismaClient (`db`) and the
+ * hand-written reads (`sql`, lib/db/sql.ts). Cached on globalThis because
+ * `next dev` re-evaluates modules on every edit, and each evaluation would
+ * otherwise open another pool.
  */
 import "server-only";
 import { config } from "@/lib/config";
-import { createPrismaClient, type Database } from "./prisma";
+import { log } from "@/lib/log";
+import { createPool, createPrismaClient, type Database } from "./prisma";
+import { Sql, type Statement } from "./sql";
 
-const cache = globalThis as typeof globalThis & { tesseraDb?: Database };
+interface Connection {
+  prisma: Database;
+  sql: Sql;
+}
 
-function connect(): Database {
+const cache = globalThis as typeof globalThis & { tesseraDatabase?: Connection };
+
+function connect(): Connection {
   const { url, poolMax, timeoutMs } = config().database;
   if (!url) {
     // The embedded database is started by the launcher, which hands its URL to Next.js.
@@ -18,14 +27,30 @@ function connect(): Database {
         "embedded database), or set DATABASE_URL=postgres://… to use a PostgreSQL server.",
     );
   }
-  return createPrismaClient(url, { poolMax, timeoutMs });
+  const pool = createPool(url, { poolMax, timeoutMs });
+  const sql = new Sql(pool, (error) =>
+    log.warn({ error: error.message }, "the database refused a prepared statement (a transaction pooler?): hand-written reads are sent unprepared from now on"),
+  );
+  return { prisma: createPrismaClient(pool, { timeoutMs }), sql };
+}
+
+function connection(): Connection {
+  cache.tesseraDatabase ??= connect();
+  return cache.tesseraDatabase;
 }
 
 /** Connects lazily: importing this module never throws, the first query does if no database is configured. */
 export const db: Database = new Proxy({} as Database, {
   get(_target, property) {
-    cache.tesseraDb ??= connect();
-    const value: unknown = Reflect.get(cache.tesseraDb, property);
-    return typeof value === "function" ? value.bind(cache.tesseraDb) : value;
+    const prisma = connection().prisma;
+    const value: unknown = Reflect.get(prisma, property);
+    return typeof value === "function" ? value.bind(prisma) : value;
   },
 });
+
+/** The hand-written reads on the same pool (lib/db/sql.ts); connects lazily, like `db`. */
+export const sql: Pick<Sql, "rows"> = {
+  rows<Row>(statement: Statement, values: readonly unknown[]): Promise<Row[]> {
+    return connection().sql.rows<Row>(statement, values);
+  },
+};

@@ -8,6 +8,10 @@
  * A session whose user is no longer a member has no active organization: the
  * join finds no membership (and a trigger on Membership clears the column as
  * the membership ends).
+ *
+ * The data-access layer's check reads the same join inside its own statement
+ * (`activeOrganizationSql`, lib/auth/sessions/list.ts), with the session and
+ * its user; `sessionOrganization` is the read on its own, for issuing tokens.
  */
 import "server-only";
 import { db } from "@/lib/db/client";
@@ -20,16 +24,39 @@ export interface ActiveOrganization extends TokenOrganization {
   name: string;
 }
 
-interface Row {
-  id: string;
-  slug: string;
-  name: string;
-  role: string;
+/** The organization and role as read (`role` as text); all null when the join found none. */
+export interface ActiveOrganizationRow {
+  id: string | null;
+  slug: string | null;
+  name: string | null;
+  role: string | null;
 }
 
-function activeOrganization(row: Row | undefined): ActiveOrganization | null {
-  if (!row || !(ORG_ROLES as readonly string[]).includes(row.role)) return null;
+export function activeOrganization(row: ActiveOrganizationRow | undefined): ActiveOrganization | null {
+  if (!row?.id || !row.slug || !row.name || !row.role || !(ORG_ROLES as readonly string[]).includes(row.role)) return null;
   return { id: row.id, slug: row.slug, name: row.name, role: row.role as OrgRole };
+}
+
+/**
+ * `sessionOrganization`'s join as SQL for a hand-written read of the Session
+ * table aliased `session` (lib/db/sql.ts): the membership and organization of
+ * the session's active organization, only if it is `claimed` (an SQL
+ * expression), left-joined so that the session's row stays. Its columns:
+ * `ACTIVE_ORGANIZATION_COLUMNS`, read back with `activeOrganization`.
+ */
+export function activeOrganizationSql(session: string, claimed: string): string {
+  return `LEFT JOIN "Membership" am ON am."organizationId" = ${session}."activeOrgId" AND am."userId" = ${session}."userId" AND ${session}."activeOrgId" = ${claimed}
+     LEFT JOIN "Organization" ao ON ao."id" = am."organizationId"`;
+}
+
+/** The columns `activeOrganizationSql` adds to a row, under the names of an `ActiveOrganizationColumns`. */
+export const ACTIVE_ORGANIZATION_COLUMNS = `ao."id"::text AS "orgId", ao."slug" AS "orgSlug", ao."name" AS "orgName", am."role"::text AS "orgRole"`;
+
+export interface ActiveOrganizationColumns {
+  orgId: string | null;
+  orgSlug: string | null;
+  orgName: string | null;
+  orgRole: string | null;
 }
 
 /**
@@ -40,7 +67,7 @@ function activeOrganization(row: Row | undefined): ActiveOrganization | null {
  * works in no organization), never widen it.
  */
 export async function sessionOrganization(session: { id: string; userId: string }, claimed?: string): Promise<ActiveOrganization | null> {
-  const [row] = await db.$queryRaw<Row[]>`
+  const [row] = await db.$queryRaw<ActiveOrganizationRow[]>`
     SELECT o."id"::text AS "id", o."slug", o."name", m."role"::text AS "role"
     FROM "Session" s
     JOIN "Membership" m ON m."organizationId" = s."activeOrgId" AND m."userId" = s."userId"

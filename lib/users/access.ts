@@ -20,6 +20,13 @@ export const publicUserSelect = {
   createdAt: true,
 } as const;
 
+/** The same fields as SQL columns of the User table aliased `alias`, for hand-written reads (lib/db/sql.ts). */
+export function publicUserColumns(alias: string): string {
+  return Object.keys(publicUserSelect)
+    .map((field) => (field === "role" ? `${alias}."role"::text AS "role"` : `${alias}."${field}"`))
+    .join(", ");
+}
+
 export interface PublicUserRow {
   id: string;
   username: string;

@@ -3,6 +3,7 @@ import { parseConfig } from "@/lib/config";
 import { CookieConflictError, cookieName, cookieOptions, isHttpsRequest, readAccessToken, readSessionCookies } from "@/lib/edge/cookies";
 import { errorBody } from "@/lib/errors";
 import { formatTimeLeft } from "@/lib/auth/describe";
+import { formatDateTime } from "@/lib/format";
 
 const base = { JWT_SECRET: "s".repeat(40) };
 
@@ -78,6 +79,17 @@ describe("error envelope", () => {
   it("has message, error and data: null, and fields only for validation errors", () => {
     expect(errorBody("token_missing")).toEqual({ message: "Token is missing.", error: "token_missing", data: null });
     expect(errorBody("validation_error", "bad", { username: "x" })).toEqual({ message: "bad", error: "validation_error", data: null, fields: { username: "x" } });
+  });
+});
+
+describe("a moment on the pages", () => {
+  it("is written the same from an ISO string as from a Date, with or without milliseconds", () => {
+    for (const instant of ["2026-11-25T14:05:12.345Z", "1999-12-31T23:59:59.999Z", "2026-02-28T00:00:00.000Z"]) {
+      expect(formatDateTime(instant)).toBe(formatDateTime(new Date(instant)));
+    }
+    expect(formatDateTime("2026-11-25T14:05:12.345Z")).toBe("2026-11-25 14:05:12 UTC");
+    expect(formatDateTime("2026-11-25T14:05:12Z")).toBe("2026-11-25 14:05:12 UTC");
+    expect(formatDateTime("2026-11-25T15:05:12+01:00")).toBe("2026-11-25 14:05:12 UTC");
   });
 });
 

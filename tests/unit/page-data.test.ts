@@ -39,7 +39,7 @@ vi.mock("@/lib/auth/sessions/cookies", () => ({ recordCookieConflict: async () =
 vi.mock("@/lib/auth/sessions/list", () => ({
   liveSessionUser: () => {
     state.events.push("check started");
-    return new Promise((resolve) => (state.answer = (row) => resolve(row ? { user: row, liveAtHorizon: false } : null)));
+    return new Promise((resolve) => (state.answer = (row) => resolve(row ? { user: row, liveAtHorizon: false, org: null } : null)));
   },
 }));
 // No session cache: every check is the database's.
@@ -81,7 +81,7 @@ describe("a protected page's data", () => {
     const page = requirePageSessionWith("/dashboard", load);
     await settle();
     expect(state.events.sort()).toEqual(["check started", "load started"]);
-    expect(load).toHaveBeenCalledWith({ userId: USER_ID, sessionId: SESSION_ID });
+    expect(load).toHaveBeenCalledWith({ userId: USER_ID, sessionId: SESSION_ID, orgClaim: null });
     state.answer!(row("USER"));
     const { data, user } = await page;
     expect(data).toEqual(["a post"]);

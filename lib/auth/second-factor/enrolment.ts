@@ -20,7 +20,7 @@ import { isRecordMissing } from "@/lib/db/errors";
 import { ApiError } from "@/lib/errors";
 import type { ClientInfo } from "@/lib/request/client-info";
 import { commitAuthChange, commitAuthWrites, type AuthEventInput } from "@/lib/auth/changes";
-import { remainingBackupCodes, replaceBackupCodes } from "@/lib/auth/second-factor/backup-codes";
+import { remainingBackupCodesSql, replaceBackupCodes } from "@/lib/auth/second-factor/backup-codes";
 import { canSealSecrets, openSecret, sealSecret } from "@/lib/auth/second-factor/secret-box";
 import { matchingStep, newTotpSecret, totpFor } from "@/lib/auth/second-factor/totp";
 
@@ -125,13 +125,29 @@ export type TotpStatus =
   | { state: "pending"; secret: string; otpauthUrl: string; qrSvg: string }
   | { state: "on"; since: string; backupCodesLeft: number };
 
+/** What the dashboard's view of two-factor sign-in is made from, read with the rest of the page (`totpStateSql`). */
+export interface TotpStateRow {
+  username: string;
+  totpSecret: string | null;
+  totpSetupSessionId: string | null;
+  totpEnabledAt: Date | null;
+  /** Counted only while TOTP is on. */
+  backupCodesLeft: number | null;
+}
+
+/** The columns of a TotpStateRow, as SQL over the User table aliased `alias`, for a hand-written read (lib/db/sql.ts). */
+export function totpStateSql(alias: string): string {
+  return `${alias}."username", ${alias}."totpSecret", ${alias}."totpSetupSessionId", ${alias}."totpEnabledAt",
+          CASE WHEN ${alias}."totpEnabledAt" IS NOT NULL THEN ${remainingBackupCodesSql(`${alias}."id"`)} END AS "backupCodesLeft"`;
+}
+
 /**
- * User `userId`'s two-factor state as session `sessionId` may see it: reads
- * only, so the dashboard loads it beside its session check.
+ * User `userId`'s two-factor state (`row`, none for a user gone) as session
+ * `sessionId` may see it: reads nothing more, so the dashboard reads the row
+ * with its other data, beside its session check.
  */
-export async function totpStatus(userId: string, sessionId: string): Promise<TotpStatus> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: { username: true, totpSecret: true, totpSetupSessionId: true, totpEnabledAt: true } });
-  if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: await remainingBackupCodes(userId) };
+export async function totpStatusOf(row: TotpStateRow | undefined, userId: string, sessionId: string): Promise<TotpStatus> {
+  if (row?.totpEnabledAt) return { state: "on", since: row.totpEnabledAt.toISOString(), backupCodesLeft: row.backupCodesLeft ?? 0 };
   const secret = row?.totpSecret && row.totpSetupSessionId === sessionId && canSealSecrets() ? openPending(row.totpSecret, userId) : null;
   if (!row || !secret) return { state: "off", available: canSealSecrets() };
   const otpauthUrl = totpFor(secret, row.username).toString();

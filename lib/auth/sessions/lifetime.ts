@@ -11,12 +11,15 @@
  *   its refresh token has expired by then, so the session is over even if a
  *   long-lived access token of it is still around.
  *
- * The rule exists in two forms, side by side so they cannot drift apart: a
- * Prisma filter (`liveSessionWhere`), used by the data-access layer's gate, the
- * sessions list and the admin page, so a session the list shows is one the gate
- * accepts; and `sessionEndReason` for a row already read, where the refresh
- * route must say *why* it refuses. `endedSessionWhere` is the complement, moved
- * into the past, for deleting sessions that ended long ago.
+ * The rule exists in three forms, side by side so they cannot drift apart: a
+ * Prisma filter (`liveSessionWhere`), used by the sessions list and the admin
+ * page; the same as SQL (`liveSessionSql`), for the dashboard's one
+ * statement; and `sessionEndReason` for a row already read, used by the
+ * data-access layer's gate (which reads the session's times with its user in
+ * one hand-written statement) and by the refresh route, which must say *why*
+ * it refuses. A session a list shows is one the gate accepts: the forms are
+ * tested against the same sessions. `endedSessionWhere` is the complement,
+ * moved into the past, for deleting sessions that ended long ago.
  */
 import type { Prisma } from "@/lib/db/generated/client";
 
@@ -46,6 +49,20 @@ export function liveSessionWhere(now: Date, idleSeconds: number) {
     expiresAt: { gt: now },
     OR: [{ refreshTokenHash: null }, { lastUsedAt: { gt: secondsBefore(now, idleSeconds) } }],
   } satisfies Prisma.SessionWhereInput;
+}
+
+/** The moment before which a cookie session unused since is idle at `now`; `idleSeconds` is REFRESH_TOKEN_TTL. */
+export function idleSince(now: Date, idleSeconds: number): Date {
+  return secondsBefore(now, idleSeconds);
+}
+
+/**
+ * `liveSessionWhere` as an SQL condition on the Session table aliased `alias`,
+ * for hand-written reads (lib/db/sql.ts): `now` and `idle` are SQL
+ * expressions for the moments `now` and `idleSince(now, …)`.
+ */
+export function liveSessionSql(alias: string, now: string, idle: string): string {
+  return `${alias}."revokedAt" IS NULL AND ${alias}."expiresAt" > ${now} AND (${alias}."refreshTokenHash" IS NULL OR ${alias}."lastUsedAt" > ${idle})`;
 }
 
 /** Sessions that had ended, for any of the three reasons, by `moment`. */
