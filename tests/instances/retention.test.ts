@@ -15,7 +15,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { freePort } from "@/tools/free-port";
 import { AppServer } from "@/tools/app-server";
-import { query, secondsAgo, utc } from "../support/database";
+import { utcParameter } from "@/lib/db/sql";
+import { query, secondsAgo } from "../support/database";
 import { registerUser } from "@/tools/http-client";
 import { eventually } from "../support/eventually";
 import { runCommand } from "@/tools/processes";
@@ -35,7 +36,7 @@ async function addSession(userId: string, times: { lastUsedAt?: Date; expiresAt?
   const hash = () => randomBytes(32).toString("hex");
   await query(
     `INSERT INTO "Session" ("id", "userId", "refreshTokenHash", "createdAt", "lastUsedAt", "expiresAt", "revokedAt")
-     VALUES ($1, $2, $3, ${utc(4)}, ${utc(5)}, ${utc(6)}, ${utc(7)})`,
+     VALUES ($1, $2, $3, ${utcParameter(4)}, ${utcParameter(5)}, ${utcParameter(6)}, ${utcParameter(7)})`,
     [
       id,
       userId,
@@ -53,7 +54,7 @@ async function addSession(userId: string, times: { lastUsedAt?: Date; expiresAt?
 }
 
 async function addEvent(username: string, createdAt: Date): Promise<void> {
-  await query(`INSERT INTO "AuthEvent" ("id", "type", "username", "createdAt") VALUES ($1, 'login_failure', $2, ${utc(3)})`, [
+  await query(`INSERT INTO "AuthEvent" ("id", "type", "username", "createdAt") VALUES ($1, 'login_failure', $2, ${utcParameter(3)})`, [
     crypto.randomUUID(),
     username,
     createdAt.toISOString(),
@@ -61,13 +62,13 @@ async function addEvent(username: string, createdAt: Date): Promise<void> {
 }
 
 async function addRateLimit(key: string, windowStart: Date): Promise<void> {
-  await query(`INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 3, ${utc(2)})`, [key, windowStart.toISOString()]);
+  await query(`INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 3, ${utcParameter(2)})`, [key, windowStart.toISOString()]);
 }
 
 /** A sign-in step (a pending sign-in) of `userId` that expires at `expiresAt`; returns its id. */
 async function addCeremony(userId: string, expiresAt: Date): Promise<string> {
   const [row] = await query<{ id: string }>(
-    `INSERT INTO "AuthChallenge" ("id", "tokenHash", "purpose", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, 'second-factor', $2, ${utc(3)}) RETURNING "id"`,
+    `INSERT INTO "AuthChallenge" ("id", "tokenHash", "purpose", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, 'second-factor', $2, ${utcParameter(3)}) RETURNING "id"`,
     [crypto.randomUUID(), userId, expiresAt.toISOString()],
   );
   return row!.id;

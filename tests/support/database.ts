@@ -4,6 +4,7 @@
  * accounts deleted after a file's tests).
  */
 import { afterAll } from "vitest";
+import { utcParameter } from "@/lib/db/sql";
 import { query } from "./sql";
 import { registerUser } from "@/tools/http-client";
 
@@ -35,15 +36,10 @@ export interface SessionTimes {
   revokedAt?: Date | null;
 }
 
-/** A parameter for a Prisma `DateTime` column (a timestamp in UTC, without time zone), whatever this process's zone. */
-export function utc(index: number): string {
-  return `($${index}::timestamptz AT TIME ZONE 'UTC')`;
-}
-
 /** Moves a session's moments, as if it had been used, revoked or expired back then (time no test can wait for). */
 export async function setSessionTimes(sessionId: string, times: SessionTimes): Promise<void> {
   const entries = Object.entries(times);
-  const assignments = entries.map(([column], index) => `"${column}" = ${utc(index + 2)}`).join(", ");
+  const assignments = entries.map(([column], index) => `"${column}" = ${utcParameter(index + 2)}`).join(", ");
   await query(`UPDATE "Session" SET ${assignments} WHERE "id" = $1`, [sessionId, ...entries.map(([, value]) => value?.toISOString() ?? null)]);
 }
 
