@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { call, registerUser, signIn, uniqueName } from "@/tools/http-client";
+import { statusesTenAtATime } from "../support/attempts";
 
 const login = (username: string, password: string, ip?: string) =>
   call("/api/auth/login", { json: { username, password }, ...(ip ? { headers: { "x-forwarded-for": ip } } : {}) });
@@ -40,14 +41,9 @@ describe("sign-in rate limits", () => {
     const { perUsername, perIp } = parseConfig(process.env).rateLimits;
     const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
     // All but one attempt aim at one username: after its RATE_LIMIT_PER_USERNAME failures it is
-    // locked, so the rest are refused without a bcrypt compare, and each still counts against the
-    // address. Ten at a time; the counts, not the order, are what the limits promise.
+    // locked, so the rest are refused without a bcrypt compare, and each still counts against the address.
     const target = uniqueName("ip-target");
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < perIp - 1; attempt += 10) {
-      const batch = Array.from({ length: Math.min(10, perIp - 1 - attempt) }, () => login(target, "whatever-password", ip).then(({ status }) => status));
-      statuses.push(...(await Promise.all(batch)));
-    }
+    const statuses = await statusesTenAtATime(perIp - 1, () => login(target, "whatever-password", ip));
     expect(statuses.filter((status) => status === 401)).toHaveLength(perUsername);
     expect(statuses.filter((status) => status === 429)).toHaveLength(perIp - 1 - perUsername);
     // The address's last attempt, at another username, is still checked; the one after it is not.

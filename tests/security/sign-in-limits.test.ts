@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { call, serverActionForm, uniqueName } from "@/tools/http-client";
+import { statusesTenAtATime } from "../support/attempts";
 import { throwawayAccounts } from "../support/database";
 
 const { perUsername, perIp } = parseConfig(process.env).rateLimits;
@@ -122,12 +123,7 @@ describe("per-IP limit for IPv6 clients", () => {
    */
   async function spendAttempts(nextAddress: (attempt: number) => string): Promise<void> {
     const username = uniqueName("ip-spender");
-    const statuses: number[] = [];
-    // Ten at a time; the counts, not the order, are what the limits promise.
-    for (let attempt = 0; attempt < perIp; attempt += 10) {
-      const batch = Array.from({ length: Math.min(10, perIp - attempt) }, (_, index) => login(username, nextAddress(attempt + index)).then(({ status }) => status));
-      statuses.push(...(await Promise.all(batch)));
-    }
+    const statuses = await statusesTenAtATime(perIp, (attempt) => login(username, nextAddress(attempt)));
     expect(statuses.filter((status) => status === 401)).toHaveLength(perUsername);
     expect(statuses.filter((status) => status === 429)).toHaveLength(perIp - perUsername);
   }
