@@ -15,7 +15,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { TokenOrganization } from "@/lib/edge/tokens";
 import { ORG_ROLES, type OrgRole } from "@/lib/orgs/roles";
 
@@ -61,19 +61,18 @@ export interface ActiveOrganizationColumns {
 
 /**
  * The active organization of session `sessionId` of user `userId`, if the
- * user is a member of it; with `claimed`, only if it is that organization.
- * The data-access layer asks with the token's `org` claim: a token can narrow
- * what a request may do (an old token of a session since switched elsewhere
- * works in no organization), never widen it.
+ * user is a member of it: what a token issued for the session carries. (The
+ * data-access layer's check reads it only when the token claims that one
+ * organization, with `activeOrganizationSql`: a token can narrow what a
+ * request may do, never widen it.)
  */
-export async function sessionOrganization(session: { id: string; userId: string }, claimed?: string): Promise<ActiveOrganization | null> {
+export async function sessionOrganization(session: { id: string; userId: string }): Promise<ActiveOrganization | null> {
   const [row] = await db.$queryRaw<ActiveOrganizationRow[]>`
     SELECT o."id"::text AS "id", o."slug", o."name", m."role"::text AS "role"
     FROM "Session" s
     JOIN "Membership" m ON m."organizationId" = s."activeOrgId" AND m."userId" = s."userId"
     JOIN "Organization" o ON o."id" = m."organizationId"
-    WHERE s."id" = ${session.id}::uuid AND s."userId" = ${session.userId}::uuid
-    ${claimed === undefined ? Prisma.empty : Prisma.sql`AND s."activeOrgId" = ${claimed}::uuid`}`;
+    WHERE s."id" = ${session.id}::uuid AND s."userId" = ${session.userId}::uuid`;
   return activeOrganization(row);
 }
 
