@@ -191,9 +191,33 @@ function isProtocolRelative(path: string): boolean {
   return /^\/[\\/]/.test(path);
 }
 
+/**
+ * Where a page of users ends: the last user's creation time and id. It carries
+ * both, so the next page starts after that place even when that user has since
+ * been deleted. Written as `<milliseconds since 1970>.<id>`; clients pass it
+ * back as they got it.
+ */
+export interface UserCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function writeUserCursor({ createdAt, id }: UserCursor): string {
+  return `${createdAt.getTime()}.${id}`;
+}
+
+const userCursorSchema = z
+  .string()
+  .regex(/^\d{1,15}\.[0-9a-fA-F-]{36}$/, "cursor is not valid")
+  .transform((value) => {
+    const [time, id] = value.split(".") as [string, string];
+    return { createdAt: new Date(Number(time)), id };
+  })
+  .pipe(z.object({ createdAt: z.date(), id: z.string().uuid("cursor is not valid") }));
+
 export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().uuid("cursor is not valid").optional(),
+  cursor: userCursorSchema.optional(),
 });
 
 /** Route ids are UUIDs; anything else is refused before it reaches the database. */

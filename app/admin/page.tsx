@@ -7,7 +7,7 @@ import { DataTable } from "@/app/_components/data-table";
 import { latestAuthEvents } from "@/lib/auth/audit-events";
 import { requireAdminPageWith } from "@/lib/auth/dal";
 import { formatDateTime } from "@/lib/format";
-import { paginationSchema } from "@/lib/schemas";
+import { paginationSchema, type UserCursor } from "@/lib/schemas";
 import { listUsers, signInMethodsOf } from "@/lib/users/queries";
 import type { AdminViewer } from "@/lib/users/access";
 import { liveSessionCounts } from "@/lib/auth/sessions/list";
@@ -27,7 +27,7 @@ async function eventsWithOrganizations() {
 }
 
 /** A page of users, how many live sessions each has, whether they have TOTP on and passkeys, and their connected accounts. */
-async function usersWithSessionCounts(admin: AdminViewer, cursor: string | undefined) {
+async function usersWithSessionCounts(admin: AdminViewer, cursor: UserCursor | undefined) {
   const page = await listUsers(admin, { limit: PAGE_SIZE, cursor });
   const ids = page.users.map((user) => user.id);
   const [sessions, methods, connections] = await Promise.all([liveSessionCounts(ids), signInMethodsOf(admin, ids), connectionsOf(admin, ids)]);

@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { assertMayManage, publicUser, publicUserSelect, userFor, type AdminViewer, type PublicUser, type UserView, type Viewer } from "@/lib/users/access";
 import { ApiError } from "@/lib/errors";
+import { writeUserCursor, type UserCursor } from "@/lib/schemas";
 
 /** The one answer to a username that already exists, from registration or the admin API. */
 export function usernameTaken(): ApiError {
@@ -22,24 +23,25 @@ export interface UserPage<User extends UserView = UserView> {
 
 interface PageQuery {
   limit: number;
-  cursor?: string | undefined;
+  cursor?: UserCursor | undefined;
 }
 
 /**
- * Users oldest first, keyset-paged by id so pages stay stable while users are
- * added; each as `viewer` may see them (lib/users/access.ts `userFor`).
+ * Users oldest first, keyset-paged on (createdAt, id): a page starts after the
+ * place the cursor names, so pages stay stable while users are added or
+ * deleted; each as `viewer` may see them (lib/users/access.ts `userFor`).
  */
 export async function listUsers(viewer: AdminViewer, query: PageQuery): Promise<UserPage<PublicUser>>;
 export async function listUsers(viewer: Viewer, query: PageQuery): Promise<UserPage>;
 export async function listUsers(viewer: Viewer, { limit, cursor }: PageQuery): Promise<UserPage> {
   const rows = await db.user.findMany({
     select: publicUserSelect,
+    ...(cursor ? { where: { OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }] } } : {}),
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, limit);
-  return { users: page.map((row) => userFor(viewer, row)), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  return { users: page.map((row) => userFor(viewer, row)), nextCursor: rows.length > limit ? writeUserCursor(page.at(-1)!) : null };
 }
 
 export interface NewUserRow {

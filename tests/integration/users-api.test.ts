@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, signIn, uniqueName } from "@/tools/http-client";
+import { call, registerUser, signIn, uniqueName } from "@/tools/http-client";
 
 let userCookie: string;
 let adminCookie: string;
@@ -33,6 +33,31 @@ describe("GET /api/users", () => {
     expect(cursor).toBeNull();
     expect(seen.length).toBeGreaterThanOrEqual(4);
     expect([...seen].sort()).toEqual(seen);
+  });
+
+  it("goes on after the user its cursor names was deleted", async () => {
+    const first = await registerUser("paged");
+    const second = await registerUser("paged");
+    // Walk the pages to the one that holds `first`, then ask again for that page cut off at `first`:
+    // its nextCursor names `first`.
+    let before: string | null = null;
+    let index = -1;
+    for (let pages = 0; index < 0 && pages < 500; pages++) {
+      const { data } = await (await call(`/api/users?limit=100${before ? `&cursor=${before}` : ""}`, { cookie: adminCookie })).json();
+      index = data.users.findIndex((user: { id: string }) => user.id === first.id);
+      if (index < 0) before = data.nextCursor;
+    }
+    expect(index).toBeGreaterThanOrEqual(0);
+    const cut = await (await call(`/api/users?limit=${index + 1}${before ? `&cursor=${before}` : ""}`, { cookie: adminCookie })).json();
+    expect(cut.data.users.at(-1).id).toBe(first.id);
+
+    expect((await call(`/api/users/${first.id}`, { method: "DELETE", cookie: adminCookie })).status).toBe(204);
+    const next = await call(`/api/users?limit=100&cursor=${cut.data.nextCursor}`, { cookie: adminCookie });
+    expect(next.status).toBe(200);
+    const ids = (await next.json()).data.users.map((user: { id: string }) => user.id);
+    expect(ids).toContain(second.id);
+    expect(ids).not.toContain(first.id);
+    await call(`/api/users/${second.id}`, { method: "DELETE", cookie: adminCookie });
   });
 
   it("rejects a limit over 100", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialsSchema, paginationSchema, registerSchema, safeNextPath } from "@/lib/schemas";
+import { credentialsSchema, paginationSchema, registerSchema, safeNextPath, writeUserCursor } from "@/lib/schemas";
 import { fieldErrors } from "@/lib/request/validate";
 
 function errorsOf(input: unknown) {
@@ -127,5 +127,12 @@ describe("pagination", () => {
     expect(paginationSchema.safeParse({ limit: "101" }).success).toBe(false);
     expect(paginationSchema.safeParse({ limit: "0" }).success).toBe(false);
     expect(paginationSchema.safeParse({ cursor: "'; drop table" }).success).toBe(false);
+    expect(paginationSchema.safeParse({ cursor: "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b" }).success).toBe(false);
+    expect(paginationSchema.safeParse({ cursor: "99999999999999999.6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b" }).success).toBe(false);
+  });
+
+  it("reads back the cursor it writes: the last user's creation time and id", () => {
+    const place = { createdAt: new Date("2026-12-07T06:30:00.123Z"), id: "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b" };
+    expect(paginationSchema.parse({ cursor: writeUserCursor(place) }).cursor).toEqual(place);
   });
 });
