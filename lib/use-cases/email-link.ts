@@ -57,9 +57,10 @@ async function mailSignInLink(email: string, client: ClientInfo): Promise<void> 
   // Only the confirmed owner: an account that merely claims the address must not be signed in to by whoever reads it.
   const user = await db.user.findFirst({ where: { email, emailVerifiedAt: { not: null } }, select: { id: true, username: true, name: true } });
   if (!user) return;
-  if (!(await withinAllowance(`email-link-mail:${user.id}`, LINKS_PER_ACCOUNT))) {
+  const allowance = await withinAllowance(`email-link-mail:${user.id}`, LINKS_PER_ACCOUNT);
+  if (!allowance.allowed) {
     // No 429: the refusal would tell that the address has an account. The admin sees it instead.
-    await recordAuthEvent({ type: "rate_limited", username: user.username, userId: user.id, client });
+    if (allowance.firstRefusal) await recordAuthEvent({ type: "rate_limited", username: user.username, userId: user.id, client });
     return;
   }
   const { token } = await issueAccountToken("email-sign-in", user.id, { email });

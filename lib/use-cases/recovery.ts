@@ -59,7 +59,7 @@ async function mailResetLink(account: { email: string } | { username: string }, 
       ? await db.user.findFirst({ where: { email: account.email, emailVerifiedAt: { not: null } }, select })
       : await db.user.findUnique({ where: { username: account.username }, select });
   if (!user?.email || !user.emailVerifiedAt) return;
-  if (!(await withinAllowance(`reset-mail:${user.id}`, RESET_MAILS_PER_ACCOUNT))) return;
+  if (!(await withinAllowance(`reset-mail:${user.id}`, RESET_MAILS_PER_ACCOUNT)).allowed) return;
   const { token } = await issueAccountToken("reset-password", user.id);
   await recordAuthEvent({ type: "password_reset_requested", username: user.username, userId: user.id, client });
   await deliver({ to: user.email, ...resetPasswordMail(user.name, appLink("/reset-password", { token })) }, { kind: "reset-password", userId: user.id });

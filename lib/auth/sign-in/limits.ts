@@ -47,73 +47,76 @@ import { recordAuthEvent } from "@/lib/auth/changes";
 import { ApiError } from "@/lib/errors";
 import { clientAddressKey, type ClientInfo } from "@/lib/request/client-info";
 
-interface Window {
-  count: number;
+/** An attempt counted in its key's window. */
+export interface Counted {
+  /** Within the limit: go ahead. */
+  allowed: boolean;
+  /** The window's first attempt past the limit: the one refusal worth recording. */
+  firstRefusal: boolean;
+  /** When the window began; it ends `windowSeconds` later. */
   windowStart: Date;
 }
 
 /**
- * Takes one of `limit` slots in `key`'s window (a new window once the old one
- * has passed), or null when all are taken. Counting and deciding are one
+ * Counts one attempt in `key`'s window (a new window once the old one has
+ * passed) and says whether it is within `limit`. Counting and deciding are one
  * statement: the row lock makes concurrent attempts queue, and each sees the
  * count the previous one left, so no number of parallel requests gets past.
+ * Refused attempts are counted too, so that only the first refusal of a window
+ * is recorded, however many requests a flood sends: one event, not one
+ * database write per refused request.
  */
-async function take(key: string, limit: number, windowSeconds: number, now: Date): Promise<Window | null> {
+async function countAttempt(key: string, limit: number, windowSeconds: number, now: Date): Promise<Counted> {
   const cutoff = new Date(now.getTime() - windowSeconds * 1000);
-  const [row] = await db.$queryRaw<Window[]>`
+  const [row] = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
     INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES (${key}, 1, ${now}::timestamp(3))
     ON CONFLICT ("key") DO UPDATE SET
       "count" = CASE WHEN "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) THEN 1 ELSE "RateLimit"."count" + 1 END,
       "windowStart" = CASE WHEN "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) THEN ${now}::timestamp(3) ELSE "RateLimit"."windowStart" END
-    WHERE "RateLimit"."windowStart" <= ${cutoff}::timestamp(3) OR "RateLimit"."count" < ${limit}::int
     RETURNING "count", "windowStart"`;
-  return row ?? null;
+  const { count, windowStart } = row!;
+  return { allowed: count <= limit, firstRefusal: count === limit + 1, windowStart };
 }
 
-/** 429 with Retry-After: the seconds until `key`'s window passes. */
-async function refuse(key: string, windowSeconds: number, now: Date, username: string | null, client: ClientInfo): Promise<never> {
-  const row = await db.rateLimit.findUnique({ where: { key }, select: { windowStart: true } });
-  const endsAt = (row?.windowStart ?? now).getTime() + windowSeconds * 1000;
-  const retryAfter = Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000));
-  await recordAuthEvent({ type: "rate_limited", username, client });
+/**
+ * Counts an attempt against `key`'s allowance of `limit` in the current
+ * window; past it, 429 `rate_limited` with Retry-After (the
+ * seconds until the window passes), and a `rate_limited` event for the
+ * window's first refusal.
+ */
+export async function guardAllowance(key: string, limit: number, username: string | null, client: ClientInfo, now = new Date()): Promise<void> {
+  const { windowSeconds } = config().rateLimits;
+  const counted = await countAttempt(key, limit, windowSeconds, now);
+  if (counted.allowed) return;
+  if (counted.firstRefusal) await recordAuthEvent({ type: "rate_limited", username, client });
+  const retryAfter = Math.max(1, Math.ceil((counted.windowStart.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
   throw new ApiError("rate_limited", undefined, { headers: { "retry-after": String(retryAfter) } });
 }
 
 /** Counts a sign-in, token or register attempt against the client's address; refuses past RATE_LIMIT_PER_IP. */
 export async function guardClientAddress(client: ClientInfo, username: string | null, now = new Date()): Promise<void> {
-  const { perIp, windowSeconds } = config().rateLimits;
-  const key = `ip:${clientAddressKey(client.ip)}`;
-  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+  await guardAllowance(`ip:${clientAddressKey(client.ip)}`, config().rateLimits.perIp, username, client, now);
 }
 
 /** Counts a call to the passkey sign-in routes against the client's address; refuses past RATE_LIMIT_PER_IP. */
 export async function guardPasskeyCalls(client: ClientInfo, now = new Date()): Promise<void> {
-  const { perIp, windowSeconds } = config().rateLimits;
-  const key = `passkey-ip:${clientAddressKey(client.ip)}`;
-  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, null, client);
+  await guardAllowance(`passkey-ip:${clientAddressKey(client.ip)}`, config().rateLimits.perIp, null, client, now);
 }
 
 /** Counts a start or callback of a sign-in with a provider against the client's address; refuses past RATE_LIMIT_PER_IP. */
 export async function guardFederationCalls(client: ClientInfo, now = new Date()): Promise<void> {
-  const { perIp, windowSeconds } = config().rateLimits;
-  const key = `oauth-ip:${clientAddressKey(client.ip)}`;
-  if (!(await take(key, perIp, windowSeconds, now))) await refuse(key, windowSeconds, now, null, client);
+  await guardAllowance(`oauth-ip:${clientAddressKey(client.ip)}`, config().rateLimits.perIp, null, client, now);
 }
 
 /**
- * Takes one of `limit` slots of `key` in the current 15-minute window; false
- * once they are used up. For limits that must not answer 429, because the
- * refusal itself would tell something: a reset mail not sent for an account
- * that asked too often looks, from outside, like an account that does not exist.
+ * Counts an attempt against `key`'s allowance of `limit` in the current
+ * window, and answers without refusing. For limits that must not answer 429,
+ * because the refusal itself would tell something: a reset mail not sent for
+ * an account that asked too often looks, from outside, like an account that
+ * does not exist.
  */
-export async function withinAllowance(key: string, limit: number, now = new Date()): Promise<boolean> {
-  return (await take(key, limit, config().rateLimits.windowSeconds, now)) !== null;
-}
-
-/** Like `withinAllowance`, but a used-up allowance is 429 `rate_limited` with Retry-After (and a `rate_limited` event). */
-export async function guardAllowance(key: string, limit: number, username: string | null, client: ClientInfo, now = new Date()): Promise<void> {
-  const { windowSeconds } = config().rateLimits;
-  if (!(await take(key, limit, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+export async function withinAllowance(key: string, limit: number, now = new Date()): Promise<Counted> {
+  return countAttempt(key, limit, config().rateLimits.windowSeconds, now);
 }
 
 /** Mails to unconfirmed addresses per account, and per client address, in each window. */
@@ -147,9 +150,7 @@ export async function reservePasswordCheck(
   client: ClientInfo,
   now = new Date(),
 ): Promise<PasswordCheckSlot> {
-  const { perUsername, windowSeconds } = config().rateLimits;
-  const key = passwordCheckKey(username, deviceId);
-  if (!(await take(key, perUsername, windowSeconds, now))) await refuse(key, windowSeconds, now, username, client);
+  await guardAllowance(passwordCheckKey(username, deviceId), config().rateLimits.perUsername, username, client, now);
   return { passed: () => clearPasswordChecks(username, deviceId) };
 }
 
