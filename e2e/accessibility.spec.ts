@@ -1,18 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "@/tests/support/accessibility";
 import { accountWithConfirmedAddressThroughApi, registerThroughApi, resetLinkThroughForm, signInThroughApi, signInThroughForm } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { linkIn, uniqueAddress, waitForMail } from "@/tests/support/mailbox";
 import { query } from "@/tests/support/sql";
 import { awayFromStepEdge, totpCode } from "@/tests/support/totp";
-
-/** Every axe rule, or only `rules` (for a second look at a page already scanned whole). */
-async function expectNoSeriousViolations(page: Page, rules?: string[]) {
-  const scan = new AxeBuilder({ page });
-  const results = await (rules ? scan.withRules(rules) : scan).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`)).toEqual([]);
-}
 
 for (const path of ["/", "/login", "/register", "/forgot-password"]) {
   test(`${path} has no serious or critical accessibility finding`, async ({ page }) => {
@@ -31,7 +23,7 @@ test("the signed-in pages have no serious or critical accessibility finding", as
   await expectNoSeriousViolations(page);
   // On a phone's width every table is wider than the screen and scrolls: a keyboard must reach each.
   await page.setViewportSize({ width: 390, height: 844 });
-  await expectNoSeriousViolations(page, ["scrollable-region-focusable"]);
+  await expectNoSeriousViolations(page, { rules: ["scrollable-region-focusable"] });
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto("/");
   await page.getByRole("button", { name: "Show details" }).click();

@@ -6,9 +6,9 @@
  * the identity. With TESSERA_SCREENSHOTS=1 it also saves the pictures the
  * README shows (docs/login-providers.png, docs/connected-accounts.png).
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { query } from "@/tests/support/sql";
+import { expectNoSeriousViolations } from "@/tests/support/accessibility";
 import { uniqueName } from "@/tools/http-client";
 
 test.use({ ignoreHTTPSErrors: true });
@@ -42,8 +42,7 @@ test("signs in from the login page's button through the provider, and the dashbo
     await expect(section.getByRole("cell", { name: `${username}@example.test`, exact: true })).toBeVisible();
     await expect(section.getByRole("button", { name: "Connect GitHub" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Set a password" })).toBeVisible();
-    const results = await new AxeBuilder({ page }).include("#connected-accounts").analyze();
-    expect(results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id)).toEqual([]);
+    await expectNoSeriousViolations(page, { include: "#connected-accounts" });
     if (screenshots) await section.screenshot({ path: "docs/connected-accounts.png" });
   } finally {
     await query(`DELETE FROM "User" WHERE "username" = $1`, [username]);

@@ -6,7 +6,7 @@
  * aged; and an ADMIN turning it off from the admin page.
  */
 import { expect, test, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { expectNoSeriousViolations } from "@/tests/support/accessibility";
 import { browserSessionId, openAdminPageOf, registerThroughApi, signInThroughApi, throwawayUsernames } from "@/tests/support/pages";
 import { TEST_PASSWORD, uniqueName } from "@/tools/http-client";
 import { ageSignIn } from "@/tests/support/sql";
@@ -54,7 +54,7 @@ test("a user sets up an authenticator app from the dashboard and an ADMIN can tu
   const section = page.getByRole("region", { name: "Two-factor sign-in" });
   await expect(section).toContainText("On since");
   await expect(section.getByRole("list", { name: "Backup codes" })).toHaveCount(0);
-  expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  await expectNoSeriousViolations(page);
 
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
