@@ -92,13 +92,18 @@ async function step<T>(name: string, what: string, work: () => Promise<T>): Prom
 
 /**
  * `--server-only`: reuse the existing build and run only the suites that need a
- * server (CI's PostgreSQL pass). `--security-only`: build, then only the attack
- * suite (`npm run test:security`). Any other argument is a file filter handed
- * to every runner (`npm test -- --server-only tests/security/recovery e2e/recovery`):
- * a suite with no matching file passes without running anything.
+ * server. `--without-browser`: leave out the end-to-end tests and Chromium (CI's
+ * second pass, on a PostgreSQL server with ES256, runs `--server-only
+ * --without-browser`: the browser sees neither the database nor the signing
+ * algorithm, and the routes and pages it drives are the ones the HTTP suites
+ * call). `--security-only`: build, then only the attack suite (`npm run
+ * test:security`). Any other argument is a file filter handed to every runner
+ * (`npm test -- --server-only tests/security/recovery e2e/recovery`): a suite
+ * with no matching file passes without running anything.
  */
 const serverOnly = process.argv.includes("--server-only");
 const securityOnly = process.argv.includes("--security-only");
+const withBrowser = !securityOnly && !process.argv.includes("--without-browser");
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const vitestFilters = filters.length > 0 ? ["--passWithNoTests", ...filters] : [];
 const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filters] : [];
@@ -178,13 +183,13 @@ function lanes(env: Env): Promise<boolean>[] {
     run("security 2/2", "npx", [...vitest("security"), "--shard=2/2"], { env, together: true }),
     run("integration", "npx", vitest("integration"), { env, together: true }),
     run("instances", "npx", vitest("instances"), { env, together: true }),
-    run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true }),
+    ...(withBrowser ? [run("e2e", "npx", ["playwright", "test", ...playwrightFilters], { env, together: true })] : []),
   ];
 }
 
 async function main(): Promise<boolean> {
   if (!serverOnly && !(await buildAndUnitTests())) return false;
-  if (!securityOnly && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
+  if (withBrowser && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
 
@@ -197,11 +202,11 @@ async function main(): Promise<boolean> {
   let passed = false;
   try {
     const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
-    const services = await step("server", `npm start (${database}), mail catcher, breached-password stand-in, Chromium`, async () => {
+    const services = await step("server", `npm start (${database}), mail catcher, breached-password stand-in${withBrowser ? ", Chromium" : ""}`, async () => {
       [mail, pwned, browser] = await Promise.all([
         startMailCatcher(),
         startPwnedStandin(),
-        securityOnly ? undefined : chromium.launchServer(chromiumLaunchOptions()),
+        withBrowser ? chromium.launchServer(chromiumLaunchOptions()) : undefined,
       ]);
       const port = await freePort();
       // The OpenID Provider and the GitHub stand-in (https, a throwaway certificate the app trusts), for the sign-in-with tests.
