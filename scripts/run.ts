@@ -123,7 +123,7 @@ async function runPrune(url: string, settings: MaintenanceConfig): Promise<void>
     }
     log(
       `Deleted ${result.sessions} ended session(s), ${result.rotatedRefreshTokens} rotated refresh-token hash(es), ` +
-        `${result.authEvents} auth event(s), ${result.rateLimits} passed rate-limit window(s), ${result.ceremonies} expired sign-in step(s), ${result.accountTokens} expired email or reset link(s).` +
+        `${result.authEvents} auth event(s), ${result.rateLimits} passed rate-limit window(s), ${result.ceremonies} expired sign-in step(s), ${result.accountTokens} expired email or reset link(s), ${result.invitations} expired invitation(s).` +
         (result.complete ? "" : " More remain: run it again."),
     );
   } finally {

@@ -9,6 +9,9 @@
  * - Auth events older than EVENT_RETENTION.
  * - Rate-limit windows that have passed (they would be reset on their next hit).
  * - Sign-in steps (WebAuthn challenges, pending sign-ins) past their 5 minutes.
+ * - Email and reset links, and invitations to an organization, past their
+ *   lifetime and never used. (A used invitation stays, as the record of who
+ *   joined by it; an expired one opens nothing, as an unknown one does.)
  *
  * The server runs this every hour (lib/maintenance/schedule.ts); `npm run
  * db:prune` runs it once. Several instances may try at the same moment: a
@@ -40,6 +43,8 @@ export interface PruneCounts {
   ceremonies: number;
   /** Email and reset links past their lifetime, never used. */
   accountTokens: number;
+  /** Invitations to an organization past their lifetime, never accepted. */
+  invitations: number;
   /** False when the time budget ran out with rows left to delete. */
   complete: boolean;
 }
@@ -121,6 +126,12 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
     async () => (await tx.accountToken.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
     (ids) => tx.accountToken.deleteMany({ where: { id: { in: ids }, expiresAt: { lte: now } } }),
   );
+  const invitations = await inBatches(
+    deadline,
+    async () =>
+      (await tx.invitation.findMany({ where: { acceptedAt: null, expiresAt: { lte: now } }, select: { id: true }, take: BATCH_SIZE })).map((row) => row.id),
+    (ids) => tx.invitation.deleteMany({ where: { id: { in: ids }, acceptedAt: null, expiresAt: { lte: now } } }),
+  );
   return {
     sessions: sessions.count,
     rotatedRefreshTokens: rotated.count,
@@ -128,7 +139,8 @@ async function pruneLocked(tx: Tx, settings: PruneSettings, now: Date, deadline:
     rateLimits: rateLimits.count,
     ceremonies: ceremonies.count + flows.count,
     accountTokens: accountTokens.count,
-    complete: rotated.complete && sessions.complete && events.complete && rateLimits.complete && ceremonies.complete && flows.complete && accountTokens.complete,
+    invitations: invitations.count,
+    complete: [rotated, sessions, events, rateLimits, ceremonies, flows, accountTokens, invitations].every((run) => run.complete),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Retention: `npm run db:prune` (and the server's own hourly run) deletes
  * sessions that ended more than SESSION_RETENTION ago with their rotated
- * refresh-token hashes, auth events older than EVENT_RETENTION and passed
- * rate-limit windows, and keeps everything else. Rows are written straight into
+ * refresh-token hashes, auth events older than EVENT_RETENTION, passed
+ * rate-limit windows, and expired sign-in steps and invitations never used, and
+ * keeps everything else. Rows are written straight into
  * the test server's database with moments in the past no test could wait for.
  *
  * The prunes here run with retentions shorter than the servers' own, and the rows
@@ -74,6 +75,16 @@ async function addCeremony(userId: string, expiresAt: Date): Promise<string> {
   return row!.id;
 }
 
+/** An invitation to the seed's organization that expires at `expiresAt`, accepted or not; returns its id. */
+async function addInvitation(expiresAt: Date, acceptedAt: Date | null = null): Promise<string> {
+  const [row] = await query<{ id: string }>(
+    `INSERT INTO "Invitation" ("id", "organizationId", "email", "tokenHash", "expiresAt", "acceptedAt")
+     SELECT gen_random_uuid(), "id", $1, $2, ${utcParameter(3)}, ${utcParameter(4)} FROM "Organization" WHERE "slug" = 'menlo-park' RETURNING "id"`,
+    [`${crypto.randomUUID()}@example.test`, randomBytes(32).toString("hex"), expiresAt.toISOString(), acceptedAt?.toISOString() ?? null],
+  );
+  return row!.id;
+}
+
 const sessionIds = async (userId: string) =>
   new Set((await query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "userId" = $1`, [userId])).map((row) => row.id));
 
@@ -84,6 +95,7 @@ describe("npm run db:prune", () => {
   const recent = (seconds: number) => secondsAgo(seconds - DAY);
   const sessions: Record<string, string> = {};
   let ceremonies: { expired: string; pending: string };
+  let invitations: { expired: string; pending: string; accepted: string };
 
   beforeAll(async () => {
     // Rows this file's prune deletes must be rows the servers' prunes keep.
@@ -104,6 +116,11 @@ describe("npm run db:prune", () => {
     await addRateLimit(`user:${username}-passed`, past(retention.rateLimitWindow));
     await addRateLimit(`user:${username}-open`, new Date());
     ceremonies = { expired: await addCeremony(userId, new Date(Date.now() - 1000)), pending: await addCeremony(userId, new Date(Date.now() + 300_000)) };
+    invitations = {
+      expired: await addInvitation(new Date(Date.now() - 1000)),
+      pending: await addInvitation(new Date(Date.now() + DAY * 1000)),
+      accepted: await addInvitation(new Date(Date.now() - 1000), new Date(Date.now() - 60_000)),
+    };
   });
 
   it("deletes what ended long enough ago, and keeps live and recently ended sessions", async () => {
@@ -126,6 +143,8 @@ describe("npm run db:prune", () => {
     expect(limits.map((row) => row.key)).toEqual([`user:${username}-open`]);
     const steps = await query<{ id: string }>(`SELECT "id" FROM "AuthChallenge" WHERE "userId" = $1`, [userId]);
     expect(steps.map((row) => row.id)).toEqual([ceremonies.pending]);
+    const kept = await query<{ id: string }>(`SELECT "id" FROM "Invitation" WHERE "id" = ANY($1::uuid[]) ORDER BY "id"`, [Object.values(invitations)]);
+    expect(kept.map((row) => row.id)).toEqual([invitations.pending, invitations.accepted].sort());
   }, PRUNE_RUN_MS);
 
   it("runs twice at the same moment without failing: one prunes, the other prunes nothing or skips", async () => {
