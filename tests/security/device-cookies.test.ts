@@ -7,11 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
-import { call, serverActionForm } from "@/tools/http-client";
+import { call, registerSignedIn, serverActionForm } from "@/tools/http-client";
 import { query, throwawayAccounts } from "../support/database";
 
 const { perUsername } = parseConfig(process.env).rateLimits;
 const newUser = throwawayAccounts();
+const registered = throwawayAccounts(registerSignedIn);
 
 const login = (username: string, password: string, cookie?: string) => call("/api/auth/login", { json: { username, password }, cookie });
 
@@ -23,6 +24,13 @@ async function trustedBrowser(username: string, password: string): Promise<{ dev
   const session = sessionCookie(response);
   expect(device).toBeDefined();
   return { device: device!, session: `${session!.name}=${session!.value}` };
+}
+
+/** A fresh account and the browser that registered it: registering signs in and remembers the browser as one of the account's devices. */
+async function newUserInBrowser(prefix: string) {
+  const { username, password, id, device, access } = await registered(prefix);
+  expect(device).toBeDefined();
+  return { username, password, id, browser: { device: device!, session: access } };
 }
 
 /** What an attacker who knows only the username does: RATE_LIMIT_PER_USERNAME wrong guesses from fresh clients. */
@@ -62,15 +70,15 @@ describe("device cookies", () => {
 describe("an attacker locking an admin out", () => {
   // An ADMIN of its own: the seeded one is signed in to by the suites running beside this one, whose
   // sign-ins a lockout would refuse (and whose right passwords would lift it half-way through this test).
-  async function newAdmin(): Promise<{ username: string; password: string }> {
-    const admin = await newUser("locked-admin");
+  async function newAdmin() {
+    const admin = await newUserInBrowser("locked-admin");
     await query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [admin.id]);
     return admin;
   }
 
   it("keeps fresh clients out, and lets in a browser that has signed in as that admin before", async () => {
-    const { username, password } = await newAdmin();
-    const { device } = await trustedBrowser(username, password);
+    const { username, password, browser } = await newAdmin();
+    const { device } = browser;
     await lockOut(username, password);
 
     expect((await login(username, password, device)).status).toBe(200);
@@ -85,8 +93,8 @@ describe("an attacker locking an admin out", () => {
 
 describe("a trusted device during a lockout", () => {
   it("has an allowance of its own that parallel guesses cannot outrun", async () => {
-    const { username, password } = await newUser("device-limit");
-    const { device } = await trustedBrowser(username, password);
+    const { username, password, browser } = await newUserInBrowser("device-limit");
+    const { device } = browser;
     const { device: otherDevice } = await trustedBrowser(username, password);
     await lockOut(username, password);
 
@@ -101,10 +109,9 @@ describe("a trusted device during a lockout", () => {
   });
 
   it("is not impersonated by a forged cookie, another user's cookie, or an unprefixed copy", async () => {
-    const { username, password } = await newUser("device-forged");
-    const { device } = await trustedBrowser(username, password);
-    const other = await newUser("device-other");
-    const { device: othersDevice } = await trustedBrowser(other.username, other.password);
+    const { username, password, browser } = await newUserInBrowser("device-forged");
+    const { device } = browser;
+    const { device: othersDevice } = (await newUserInBrowser("device-other")).browser;
     await lockOut(username, password);
 
     const forged = `${DEVICE_COOKIE}=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")}`;
@@ -118,8 +125,8 @@ describe("a trusted device during a lockout", () => {
 
 describe("revoking devices", () => {
   it("keeps the device cookie on sign-out, and revokes it on sign out everywhere", async () => {
-    const { username, password } = await newUser("device-signout");
-    const { device, session } = await trustedBrowser(username, password);
+    const { username, password, browser } = await newUserInBrowser("device-signout");
+    const { device, session } = browser;
     const signedOut = await call("/api/auth/logout", { method: "POST", cookie: `${session}; ${device}` });
     expect(signedOut.status).toBe(204);
     expect(setCookies(signedOut).map(({ name }) => name)).not.toContain(DEVICE_COOKIE);
@@ -133,8 +140,8 @@ describe("revoking devices", () => {
   });
 
   it("revokes every device of the account when its password is changed", async () => {
-    const { username, password, id } = await newUser("device-password");
-    const { device, session } = await trustedBrowser(username, password);
+    const { username, password, id, browser } = await newUserInBrowser("device-password");
+    const { device, session } = browser;
     const newPassword = "a-brand-new-password";
     const changed = await call(`/api/users/${id}`, { method: "PATCH", cookie: `${session}; ${device}`, json: { password: newPassword, currentPassword: password } });
     expect(changed.status).toBe(200);
@@ -149,9 +156,9 @@ describe("keeping devices", () => {
     query<{ id: string }>(`SELECT "id" FROM "Device" WHERE "userId" = $1::uuid ORDER BY "lastUsedAt", "id"`, [userId]);
 
   it("keeps an account's 20 most recent browsers: a new one forgets the oldest, whose cookie no longer gets through a lockout", async () => {
-    const { username, password, id } = await newUser("device-many");
-    const browsers: string[] = [];
-    for (let i = 0; i < 21; i++) browsers.push((await trustedBrowser(username, password)).device);
+    const { username, password, id, browser } = await newUserInBrowser("device-many");
+    const browsers = [browser.device];
+    for (let i = 1; i < 21; i++) browsers.push((await trustedBrowser(username, password)).device);
     expect(await devicesOf(id)).toHaveLength(20);
 
     await lockOut(username, password);
