@@ -4,7 +4,7 @@
  * browser that has signed in to the account before holds a device cookie and
  * gets through the lockout (with an allowance of its own); nobody else does.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
 import { call, registerSignedIn, serverActionForm } from "@/tools/http-client";
@@ -63,8 +63,14 @@ describe("device cookies", () => {
     ["the /login page's form", async (username, password) => (await serverActionForm("/login"))({ username, password })],
   ];
 
+  // One account for these tests: each sign-in hands out a device cookie of its own, whatever came before.
+  let account: { username: string; password: string };
+  beforeAll(async () => {
+    account = await newUser("device");
+  });
+
   it.each(ways)("are handed out, httpOnly and long-lived, by %s", async (_way, signIn) => {
-    const { username, password } = await newUser("device");
+    const { username, password } = account;
     const response = await signIn(username, password);
     expect(response.status).toBeLessThan(400);
     const cookie = setCookies(response).find(({ name }) => name === DEVICE_COOKIE);
@@ -75,7 +81,7 @@ describe("device cookies", () => {
   });
 
   it("are not set by POST /api/auth/token, which sets no cookie at all", async () => {
-    const { username, password } = await newUser("device-token");
+    const { username, password } = account;
     const response = await call("/api/auth/token", { json: { username, password } });
     expect(response.status).toBe(200);
     expect(setCookies(response)).toEqual([]);
