@@ -4,7 +4,7 @@
  * hand (./cookies.ts), and the
  * server-action forms of the pages submitted as a browser without JavaScript.
  */
-import { cookieHeader, refreshCookie, sessionCookie } from "@/tools/cookies";
+import { cookieHeader, deviceCookie, refreshCookie, sessionCookie } from "@/tools/cookies";
 
 export const BASE_URL = process.env.TESSERA_BASE_URL ?? "http://127.0.0.1:3000";
 
@@ -46,6 +46,8 @@ export interface Signed {
   token: string;
   refreshToken: string;
   userId: string;
+  /** `Cookie` header with the device cookie, when the answer set one (a browser's, not a Bearer client's). */
+  device?: string;
 }
 
 /** Requests to the app at `base` (another server than the test server, for one). */
@@ -73,17 +75,7 @@ export function httpClient(base: string) {
   async function signInFully(username: string, password: string, headers: Record<string, string> = {}): Promise<Signed> {
     const response = await call("/api/auth/login", { json: { username, password }, headers });
     if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${await response.text()}`);
-    const access = sessionCookie(response);
-    const refresh = refreshCookie(response);
-    if (!access || !refresh) throw new Error("sign-in did not set both cookies");
-    const { data } = await response.json();
-    return {
-      access: cookieHeader(access),
-      refresh: cookieHeader(refresh),
-      token: access.value,
-      refreshToken: refresh.value,
-      userId: data.user.id,
-    };
+    return signedBy(response);
   }
 
   /** Signs in and returns the Cookie header for pages and APIs. */
@@ -100,17 +92,45 @@ export function httpClient(base: string) {
 
   /** Registers a fresh account (so a test owns its sessions) and returns its credentials. */
   async function registerUser(prefix = "user"): Promise<{ username: string; password: string; id: string }> {
+    const { username, password, id } = await registerSignedIn(prefix);
+    return { username, password, id };
+  }
+
+  /**
+   * Registers a fresh account and keeps the session its registration opened
+   * (registering signs in): for a test that needs a signed-in account but is
+   * not about signing in, without paying for a second password check.
+   */
+  async function registerSignedIn(prefix = "user"): Promise<Signed & { username: string; password: string; id: string }> {
     const username = uniqueName(prefix);
     const password = TEST_PASSWORD;
     const response = await call("/api/auth/register", { json: { username, password, name: "Test User" } });
     if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
-    return { username, password, id: (await response.json()).data.user.id };
+    const signed = await signedBy(response);
+    return { username, password, id: signed.userId, ...signed };
   }
 
-  return { call, signInFully, signIn, bearerToken, registerUser };
+  return { call, signInFully, signIn, bearerToken, registerUser, registerSignedIn };
 }
 
-export const { call, signInFully, signIn, bearerToken, registerUser } = httpClient(BASE_URL);
+/** The session a sign-in or registration answer opened: both cookies and the user's id. */
+async function signedBy(response: Response): Promise<Signed> {
+  const access = sessionCookie(response);
+  const refresh = refreshCookie(response);
+  if (!access || !refresh) throw new Error("the answer did not set both session cookies");
+  const { data } = await response.json();
+  const device = deviceCookie(response);
+  return {
+    access: cookieHeader(access),
+    refresh: cookieHeader(refresh),
+    token: access.value,
+    refreshToken: refresh.value,
+    userId: data.user.id,
+    ...(device ? { device } : {}),
+  };
+}
+
+export const { call, signInFully, signIn, bearerToken, registerUser, registerSignedIn } = httpClient(BASE_URL);
 
 /** A name no other test run has used: for usernames, so that tests never collide on the shared database. */
 export function uniqueName(prefix: string): string {

@@ -17,6 +17,8 @@ import { startSecondServer } from "../support/second-server";
 
 const registerUser = throwawayAccounts();
 const here = httpClient(BASE_URL);
+/** A fresh account, signed in on this instance by registering. */
+const signedIn = throwawayAccounts(here.registerSignedIn);
 let cached: AppServer;
 let uncached: AppServer;
 
@@ -53,11 +55,6 @@ async function untilCached(access: string): Promise<void> {
     expect((await client.call("/api/auth/me", { cookie: access })).status).toBe(200);
     return (await meWhileUsersLocked(cached, access)) === 200;
   }, { withinMs: 10_000 });
-}
-
-async function signedIn(prefix: string) {
-  const { username, password } = await registerUser(prefix);
-  return here.signInFully(username, password);
 }
 
 describe("the session cache", () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, signIn, uniqueName } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { sessionCookie, SESSION_COOKIE } from "@/tools/cookies";
@@ -131,6 +131,12 @@ describe("POST /api/auth/token", () => {
 });
 
 describe("GET /api/auth/me", () => {
+  // One session of toby's for the describe: these tests only read it.
+  let toby: string;
+  beforeAll(async () => {
+    toby = await signIn("toby", "123toby");
+  });
+
   it("answers token_missing without a token", async () => {
     const response = await call("/api/auth/me");
     expect(response.status).toBe(401);
@@ -139,7 +145,7 @@ describe("GET /api/auth/me", () => {
 
   it("answers invalid_token for garbage and token_expired for an expired token", async () => {
     expect((await (await call("/api/auth/me", { headers: { authorization: "Bearer abc.def.ghi" } })).json()).error).toBe("invalid_token");
-    const me = await (await call("/api/auth/me", { cookie: await signIn("toby", "123toby") })).json();
+    const me = await (await call("/api/auth/me", { cookie: toby })).json();
     const now = Math.floor(Date.now() / 1000);
     const expired = await forgeToken({ sub: me.data.user.id, username: "toby", role: "USER", sid: me.data.claims.sid, iat: now - 1000, exp: now - 100 });
     expect((await (await call("/api/auth/me", { cookie: `${SESSION_COOKIE}=${expired}` })).json()).error).toBe("token_expired");
@@ -153,7 +159,7 @@ describe("GET /api/auth/me", () => {
   });
 
   it("does not read a plain-named cookie in production", async () => {
-    const cookie = (await signIn("toby", "123toby")).replace(SESSION_COOKIE, "tessera_session");
+    const cookie = toby.replace(SESSION_COOKIE, "tessera_session");
     expect((await (await call("/api/auth/me", { cookie })).json()).error).toBe("token_missing");
   });
 });

@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, signIn } from "@/tools/http-client";
+
+// toby's session, signed in once for the file: the tests only read with it.
+let toby: string;
+beforeAll(async () => {
+  toby = await signIn("toby", "123toby");
+});
 
 describe("protected pages", () => {
   it.each(["/dashboard", "/dashboard/", "/Dashboard", "/%64ashboard", "/dashboard/%2e%2e/dashboard", "/admin", "/ADMIN/", "/admin?_rsc=1"])(
@@ -28,7 +34,7 @@ describe("protected pages", () => {
   });
 
   it("shows the dashboard to a signed-in user", async () => {
-    const response = await call("/dashboard", { cookie: await signIn("toby", "123toby") });
+    const response = await call("/dashboard", { cookie: toby });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Thomas Edison");
@@ -36,7 +42,7 @@ describe("protected pages", () => {
   });
 
   it("answers a USER on /admin with HTTP 403 and a page that says so", async () => {
-    const response = await call("/admin", { cookie: await signIn("toby", "123toby") });
+    const response = await call("/admin", { cookie: toby });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("Forbidden");
   });
@@ -79,7 +85,7 @@ describe("security headers", () => {
   });
 
   it("mark signed-in content no-store", async () => {
-    const response = await call("/api/auth/me", { cookie: await signIn("toby", "123toby") });
+    const response = await call("/api/auth/me", { cookie: toby });
     expect(response.headers.get("cache-control")).toContain("no-store");
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { call, registerUser, signIn, signInFully } from "@/tools/http-client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, registerSignedIn, signIn, signInFully } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { refreshCookie, sessionCookie, REFRESH_COOKIE, SESSION_COOKIE } from "@/tools/cookies";
 
@@ -10,9 +10,13 @@ async function refresh(cookie: string) {
 }
 
 describe("the refresh cookie", () => {
+  // One sign-in's cookie for both tests: neither uses it to refresh or sign out.
+  let cookie: NonNullable<ReturnType<typeof refreshCookie>>;
+  beforeAll(async () => {
+    cookie = refreshCookie(await call("/api/auth/login", { json: { username: "niko", password: "123niko" } }))!;
+  });
+
   it("is httpOnly, Secure, SameSite=Strict, limited to the auth routes, and lives REFRESH_TOKEN_TTL", async () => {
-    const response = await call("/api/auth/login", { json: { username: "niko", password: "123niko" } });
-    const cookie = refreshCookie(response)!;
     expect(cookie.name).toBe(REFRESH_COOKIE);
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookie.attributes).toMatchObject({ httponly: true, secure: true, samesite: "strict", path: "/api/auth", "max-age": "604800" });
@@ -20,8 +24,7 @@ describe("the refresh cookie", () => {
   });
 
   it("is not an access token: presented as one, it is refused", async () => {
-    const { refreshToken } = await signInFully("niko", "123niko");
-    expect((await (await call("/api/auth/me", { cookie: `${SESSION_COOKIE}=${refreshToken}` })).json()).error).toBe("invalid_token");
+    expect((await (await call("/api/auth/me", { cookie: `${SESSION_COOKIE}=${cookie.value}` })).json()).error).toBe("invalid_token");
   });
 });
 
@@ -45,8 +48,8 @@ describe("POST /api/auth/refresh", () => {
   });
 
   it("treats a replayed, already-rotated refresh token as theft: the whole session ends", async () => {
-    const { username, password } = await registerUser("replay");
-    const signed = await signInFully(username, password);
+    const signed = await registerSignedIn("replay");
+    const { username } = signed;
     const first = await refresh(signed.refresh);
     const second = await refresh(first.refresh!);
     expect(second.response.status).toBe(200);
@@ -67,8 +70,7 @@ describe("POST /api/auth/refresh", () => {
   });
 
   it("lets two tabs refresh with the same token at the same moment without signing the user out", async () => {
-    const { username, password } = await registerUser("race");
-    const signed = await signInFully(username, password);
+    const signed = await registerSignedIn("race");
     const results = await Promise.all([refresh(signed.refresh), refresh(signed.refresh)]);
     expect(results.map((result) => result.response.status)).toEqual([200, 200]);
     // Exactly one rotated; the other got an access token only, leaving the winner's refresh cookie in the jar.

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, signIn } from "@/tools/http-client";
+import { call, registerSignedIn } from "@/tools/http-client";
 import { cookieHeader, PENDING_COOKIE, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { query, throwawayAccounts } from "../support/database";
 import { decodeClaims } from "../support/tokens";
@@ -15,6 +15,7 @@ import { awayFromStepEdge, enrolTotp, totpCode, type Enrolled } from "../support
 
 const { perUsername } = parseConfig(process.env).rateLimits;
 const registerUser = throwawayAccounts();
+const signedInAccount = throwawayAccounts(registerSignedIn);
 
 interface TotpUser extends Enrolled {
   username: string;
@@ -23,8 +24,8 @@ interface TotpUser extends Enrolled {
 }
 
 async function totpUser(prefix: string): Promise<TotpUser> {
-  const user = await registerUser(prefix);
-  return { ...user, ...(await enrolTotp(await signIn(user.username, user.password))) };
+  const { username, password, id, access } = await signedInAccount(prefix);
+  return { username, password, id, ...(await enrolTotp(access)) };
 }
 
 function cookieNamed(response: Response, name: string) {

@@ -13,12 +13,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { liveSessionUser } from "@/lib/auth/sessions/list";
 import { Sql } from "@/lib/db/sql";
-import { bearerToken, call, signInFully } from "@/tools/http-client";
+import { bearerToken, call, registerSignedIn } from "@/tools/http-client";
 import { decodeClaims } from "../support/tokens";
 import { databaseUrl, query, secondsAgo, setSessionTimes, throwawayAccounts } from "../support/database";
 
 const { refreshTokenTtl } = parseConfig(process.env);
 const registerUser = throwawayAccounts();
+const signedInAccount = throwawayAccounts(registerSignedIn);
 
 const statements: string[] = [];
 const pools: pg.Pool[] = [];
@@ -51,8 +52,8 @@ async function check(session: { id: string; userId: string }, horizon?: Date, cl
 }
 
 async function signedInUser() {
-  const { username, password } = await registerUser("checked");
-  const signed = await signInFully(username, password);
+  const signed = await signedInAccount("checked");
+  const { username, password } = signed;
   return { username, password, signed, session: { id: decodeClaims(signed.token).sid as string, userId: signed.userId } };
 }
 

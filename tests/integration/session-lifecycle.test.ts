@@ -4,9 +4,9 @@
  * API tokens listed as such, and how much of each user the users list shows.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { bearerToken, call, registerUser, signIn, signInFully } from "@/tools/http-client";
+import { bearerToken, call, registerSignedIn, signIn, signInFully } from "@/tools/http-client";
 import { decodeClaims } from "../support/tokens";
 import { setCookies } from "@/tools/cookies";
 import { secondsAgo, setSessionTimes } from "../support/database";
@@ -22,6 +22,13 @@ interface ListedSession {
   current: boolean;
 }
 
+// The seeded users' sessions, signed in once for the file: no test here ends or changes them.
+let toby: string;
+let hop: string;
+beforeAll(async () => {
+  [toby, hop] = await Promise.all([signIn("toby", "123toby"), signIn("hop", "123hop")]);
+});
+
 async function sessionsOf(cookie: string): Promise<ListedSession[]> {
   const response = await call("/api/auth/sessions", { cookie });
   expect(response.status).toBe(200);
@@ -30,10 +37,10 @@ async function sessionsOf(cookie: string): Promise<ListedSession[]> {
 
 describe("DELETE /api/users/:id/sessions", () => {
   it("ends every session of the user, answers 204 and records sessions_revoked", async () => {
-    const user = await registerUser("ended");
-    const phone = await signInFully(user.username, user.password);
+    const phone = await registerSignedIn("ended");
+    const user = phone;
     const laptop = await signInFully(user.username, user.password);
-    const admin = await signIn("hop", "123hop");
+    const admin = hop;
 
     const response = await call(`/api/users/${user.id}/sessions`, { method: "DELETE", cookie: admin });
     expect(response.status).toBe(204);
@@ -52,7 +59,7 @@ describe("DELETE /api/users/:id/sessions", () => {
   });
 
   it("answers 404 not_found for an unknown user and 400 validation_error for a malformed id", async () => {
-    const admin = await signIn("hop", "123hop");
+    const admin = hop;
     const unknown = await call(`/api/users/${crypto.randomUUID()}/sessions`, { method: "DELETE", cookie: admin });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: "not_found", data: null });
@@ -64,10 +71,10 @@ describe("DELETE /api/users/:id/sessions", () => {
   });
 
   it("signs out an ADMIN who ends their own sessions, clearing the cookies", async () => {
-    const deputy = await registerUser("deputy");
-    const admin = await signIn("hop", "123hop");
-    expect((await call(`/api/users/${deputy.id}`, { method: "PATCH", cookie: admin, json: { role: "ADMIN" } })).status).toBe(200);
-    const signed = await signInFully(deputy.username, deputy.password);
+    // The registration's session: ADMIN rights come from the database, not from the token.
+    const deputy = await registerSignedIn("deputy");
+    const signed = deputy;
+    expect((await call(`/api/users/${deputy.id}`, { method: "PATCH", cookie: hop, json: { role: "ADMIN" } })).status).toBe(200);
     const response = await call(`/api/users/${deputy.id}/sessions`, { method: "DELETE", cookie: signed.access });
     expect(response.status).toBe(204);
     expect(setCookies(response).map((cookie) => cookie.attributes["max-age"])).toEqual(["0", "0"]);
@@ -77,9 +84,8 @@ describe("DELETE /api/users/:id/sessions", () => {
 
 describe("GET /api/auth/sessions", () => {
   it("leaves out a session unused for longer than REFRESH_TOKEN_TTL, which the gate refuses too", async () => {
-    const user = await registerUser("idle-list");
-    const here = await signInFully(user.username, user.password);
-    const idle = await signInFully(user.username, user.password);
+    const here = await registerSignedIn("idle-list");
+    const idle = await signInFully(here.username, here.password);
     expect((await sessionsOf(here.access)).map((session) => session.id)).toContain(sidOf(idle.token));
 
     await setSessionTimes(sidOf(idle.token), { lastUsedAt: secondsAgo(refreshTokenTtl + 60) });
@@ -88,10 +94,9 @@ describe("GET /api/auth/sessions", () => {
   });
 
   it("leaves out revoked sessions and those past their absolute end", async () => {
-    const user = await registerUser("ended-list");
-    const here = await signInFully(user.username, user.password);
-    const revoked = await signInFully(user.username, user.password);
-    const expired = await signInFully(user.username, user.password);
+    const here = await registerSignedIn("ended-list");
+    const revoked = await signInFully(here.username, here.password);
+    const expired = await signInFully(here.username, here.password);
     await setSessionTimes(sidOf(revoked.token), { revokedAt: secondsAgo(1) });
     await setSessionTimes(sidOf(expired.token), { expiresAt: secondsAgo(1) });
     const listed = (await sessionsOf(here.access)).map((session) => session.id);
@@ -101,9 +106,8 @@ describe("GET /api/auth/sessions", () => {
   });
 
   it("lists a Bearer token as an API token that ends when the token expires, and drops it once it has", async () => {
-    const user = await registerUser("api-token");
-    const here = await signInFully(user.username, user.password);
-    const { token, expiresAt } = await bearerToken(user.username, user.password);
+    const here = await registerSignedIn("api-token");
+    const { token, expiresAt } = await bearerToken(here.username, here.password);
 
     const sessions = await sessionsOf(here.access);
     expect(sessions.find((session) => session.id === sidOf(token))).toMatchObject({ kind: "bearer", expiresAt, current: false });
@@ -125,13 +129,13 @@ describe("GET /api/users", () => {
   }
 
   it("shows a USER every field of their own entry and three of everyone else's", async () => {
-    const users = await firstPage(await signIn("toby", "123toby"));
+    const users = await firstPage(toby);
     expect(users.find((user) => user.username === "toby")).toMatchObject({ name: "Thomas Edison", dob: "1847-02-11", role: "USER" });
     expect(users.find((user) => user.username === "niko")).toEqual({ id: expect.any(String), username: "niko", name: "Nicholas Tesla" });
   });
 
   it("shows an ADMIN every field of everyone", async () => {
-    const users = await firstPage(await signIn("hop", "123hop"));
+    const users = await firstPage(hop);
     expect(users.find((user) => user.username === "niko")).toMatchObject({ dob: "1856-07-10", role: "USER", createdAt: expect.any(String) });
   });
 });

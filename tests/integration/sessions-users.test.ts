@@ -1,17 +1,23 @@
-import { describe, expect, it } from "vitest";
-import { call, registerUser, signIn, signInFully, uniqueName } from "@/tools/http-client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, registerSignedIn, registerUser, signIn, signInFully, uniqueName } from "@/tools/http-client";
 
 const errorOf = async (response: Response) => (await response.json()).error;
 
+// The seeded users' sessions, signed in once for the file: no test here ends or changes them.
+let toby: string;
+let hop: string;
+beforeAll(async () => {
+  [toby, hop] = await Promise.all([signIn("toby", "123toby"), signIn("hop", "123hop")]);
+});
+
 describe("/api/auth/sessions", () => {
   it("lists the caller's live sessions, marks the current one, and describes the device", async () => {
-    const { username, password } = await registerUser("devices");
+    const { username, password } = await registerSignedIn("devices");
     const laptop = await signInFully(username, password, { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" });
-    await signInFully(username, password);
     const response = await call("/api/auth/sessions", { cookie: laptop.access });
     expect(response.status).toBe(200);
     const { sessions } = (await response.json()).data;
-    expect(sessions).toHaveLength(3); // registration, laptop, and the second sign-in
+    expect(sessions).toHaveLength(2); // registration and laptop
     const current = sessions.filter((session: { current: boolean }) => session.current);
     expect(current).toHaveLength(1);
     expect(current[0]).toMatchObject({ device: "Firefox on Linux", ip: expect.any(String) });
@@ -19,12 +25,11 @@ describe("/api/auth/sessions", () => {
   });
 
   it("ends one session by id, and only the caller's own", async () => {
-    const { username, password } = await registerUser("one");
-    const a = await signInFully(username, password);
-    const b = await signInFully(username, password);
+    const a = await registerSignedIn("one");
+    const b = await signInFully(a.username, a.password);
     const { sessions } = (await (await call("/api/auth/sessions", { cookie: a.access })).json()).data;
     const other = sessions.find((session: { current: boolean }) => !session.current);
-    const stranger = await signIn("toby", "123toby");
+    const stranger = toby;
     expect((await call(`/api/auth/sessions/${other.id}`, { method: "DELETE", cookie: stranger })).status).toBe(404);
     expect((await call(`/api/auth/sessions/${crypto.randomUUID()}`, { method: "DELETE", cookie: a.access })).status).toBe(404);
     expect((await call("/api/auth/sessions/not-a-uuid", { method: "DELETE", cookie: a.access })).status).toBe(400);
@@ -38,9 +43,8 @@ describe("/api/auth/sessions", () => {
   });
 
   it("signs out everywhere, this session included", async () => {
-    const { username, password } = await registerUser("everywhere");
-    const a = await signInFully(username, password);
-    const b = await signInFully(username, password);
+    const a = await registerSignedIn("everywhere");
+    const b = await signInFully(a.username, a.password);
     expect((await call("/api/auth/sessions", { method: "DELETE", cookie: a.access })).status).toBe(204);
     for (const signed of [a, b]) {
       expect(await errorOf(await call("/api/auth/me", { cookie: signed.access }))).toBe("token_revoked");
@@ -51,28 +55,26 @@ describe("/api/auth/sessions", () => {
 
 describe("/api/users/:id", () => {
   it("shows yourself, hides others from a USER, shows anyone to an ADMIN", async () => {
-    const me = await registerUser("self");
-    const cookie = await signIn(me.username, me.password);
+    const { access: cookie, ...me } = await registerSignedIn("self");
     const other = await registerUser("other");
     expect((await (await call(`/api/users/${me.id}`, { cookie })).json()).data.username).toBe(me.username);
     expect((await call(`/api/users/${other.id}`, { cookie })).status).toBe(403);
-    expect((await call(`/api/users/${other.id}`, { cookie: await signIn("hop", "123hop") })).status).toBe(200);
-    expect((await call(`/api/users/${crypto.randomUUID()}`, { cookie: await signIn("hop", "123hop") })).status).toBe(404);
+    expect((await call(`/api/users/${other.id}`, { cookie: hop })).status).toBe(200);
+    expect((await call(`/api/users/${crypto.randomUUID()}`, { cookie: hop })).status).toBe(404);
   });
 
   it("changes your own name and date of birth", async () => {
-    const me = await registerUser("rename");
-    const cookie = await signIn(me.username, me.password);
-    const response = await call(`/api/users/${me.id}`, { method: "PATCH", cookie, json: { name: "New Name", dob: "1999-12-31" } });
+    const { access: cookie, userId } = await registerSignedIn("rename");
+    const response = await call(`/api/users/${userId}`, { method: "PATCH", cookie, json: { name: "New Name", dob: "1999-12-31" } });
     expect(response.status).toBe(200);
     expect((await response.json()).data).toMatchObject({ name: "New Name", dob: "1999-12-31" });
-    expect(await errorOf(await call(`/api/users/${me.id}`, { method: "PATCH", cookie, json: { name: "x" } }))).toBe("validation_error");
-    expect(await errorOf(await call(`/api/users/${me.id}`, { method: "PATCH", cookie, json: { passwordHash: "x" } }))).toBe("validation_error");
+    expect(await errorOf(await call(`/api/users/${userId}`, { method: "PATCH", cookie, json: { name: "x" } }))).toBe("validation_error");
+    expect(await errorOf(await call(`/api/users/${userId}`, { method: "PATCH", cookie, json: { passwordHash: "x" } }))).toBe("validation_error");
   });
 
   it("needs the current password to change your own, and then ends your other sessions", async () => {
-    const me = await registerUser("password");
-    const here = await signInFully(me.username, me.password);
+    const me = await registerSignedIn("password");
+    const here = me;
     const elsewhere = await signInFully(me.username, me.password);
     const without = await call(`/api/users/${me.id}`, { method: "PATCH", cookie: here.access, json: { password: "brand-new-password" } });
     expect(without.status).toBe(400);
@@ -93,9 +95,8 @@ describe("/api/users/:id", () => {
   });
 
   it("lets only an ADMIN change roles, and a demoted admin loses ADMIN rights at once", async () => {
-    const admin = await signIn("hop", "123hop");
-    const deputy = await registerUser("deputy");
-    const deputyCookie = await signIn(deputy.username, deputy.password);
+    const admin = hop;
+    const { access: deputyCookie, ...deputy } = await registerSignedIn("deputy");
     expect((await call(`/api/users/${deputy.id}`, { method: "PATCH", cookie: deputyCookie, json: { role: "ADMIN" } })).status).toBe(403);
 
     expect((await call(`/api/users/${deputy.id}`, { method: "PATCH", cookie: admin, json: { role: "ADMIN" } })).status).toBe(200);
@@ -107,11 +108,11 @@ describe("/api/users/:id", () => {
   });
 
   it("lets only an ADMIN delete a user, which ends all of that user's sessions at once", async () => {
-    const victim = await registerUser("deleted");
-    const victimSession = await signInFully(victim.username, victim.password);
-    const user = await signIn("toby", "123toby");
+    const victim = await registerSignedIn("deleted");
+    const victimSession = victim;
+    const user = toby;
     expect((await call(`/api/users/${victim.id}`, { method: "DELETE", cookie: user })).status).toBe(403);
-    const admin = await signIn("hop", "123hop");
+    const admin = hop;
     expect((await call(`/api/users/${victim.id}`, { method: "DELETE", cookie: admin })).status).toBe(204);
     expect(await errorOf(await call("/api/auth/me", { cookie: victimSession.access }))).toBe("token_revoked");
     // The session rows went with the user, so the refresh token is simply unknown now.
@@ -122,19 +123,18 @@ describe("/api/users/:id", () => {
 
 describe("/api/posts", () => {
   it("creates posts and lists only your own, newest first", async () => {
-    const me = await registerUser("poster");
-    const cookie = await signIn(me.username, me.password);
+    const cookie = (await registerSignedIn("poster")).access;
     expect((await call("/api/posts", { cookie, json: { note: "first" } })).status).toBe(201);
     const second = await call("/api/posts", { cookie, json: { note: "second", image: "photo.png" } });
     expect((await second.json()).data).toMatchObject({ note: "second", image: "photo.png" });
     const { posts } = (await (await call("/api/posts", { cookie })).json()).data;
     expect(posts.map((post: { note: string }) => post.note)).toEqual(["second", "first"]);
-    const toby = (await (await call("/api/posts", { cookie: await signIn("toby", "123toby") })).json()).data.posts;
-    expect(toby.map((post: { note: string }) => post.note)).toEqual(["#### Thomas Edison Test Note ####"]);
+    const tobys = (await (await call("/api/posts", { cookie: toby })).json()).data.posts;
+    expect(tobys.map((post: { note: string }) => post.note)).toEqual(["#### Thomas Edison Test Note ####"]);
   });
 
   it("validates the note and the image name", async () => {
-    const cookie = await signIn("toby", "123toby");
+    const cookie = toby;
     expect((await call("/api/posts", { cookie, json: { note: "" } })).status).toBe(400);
     expect((await call("/api/posts", { cookie, json: { note: "x", image: "../../etc/passwd" } })).status).toBe(400);
   });
@@ -142,8 +142,8 @@ describe("/api/posts", () => {
 
 describe("GET /api/admin/events", () => {
   it("is ADMIN only, newest first, at most 100, filterable by type", async () => {
-    expect((await call("/api/admin/events", { cookie: await signIn("toby", "123toby") })).status).toBe(403);
-    const admin = await signIn("hop", "123hop");
+    expect((await call("/api/admin/events", { cookie: toby })).status).toBe(403);
+    const admin = hop;
     await call("/api/auth/login", { json: { username: "toby", password: "wrong-password" } });
     const { events } = (await (await call("/api/admin/events", { cookie: admin })).json()).data;
     expect(events.length).toBeLessThanOrEqual(100);

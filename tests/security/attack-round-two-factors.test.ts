@@ -18,7 +18,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { CookieJar, cookieHeader, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { ageSignIn, query, throwawayAccounts } from "../support/database";
-import { BASE_URL, call, randomClientIp, signInFully, TEST_PASSWORD } from "@/tools/http-client";
+import { BASE_URL, call, randomClientIp, registerSignedIn, signInFully, TEST_PASSWORD } from "@/tools/http-client";
 import { waitForMail } from "../support/mailbox";
 import { failures, ORIGIN, passkeyAccounts, RP_ID, signInOptions, verify } from "../support/passkey-ceremonies";
 import { mailAccounts } from "../support/recovery";
@@ -28,7 +28,7 @@ import { awayFromStepEdge, totpCode } from "../support/totp";
 
 const settings = parseConfig(process.env);
 const { perIp } = settings.rateLimits;
-const registerUser = throwawayAccounts();
+const signedInAccount = throwawayAccounts(registerSignedIn);
 const mail = mailAccounts();
 const { userWithPasskey } = passkeyAccounts();
 
@@ -65,8 +65,8 @@ function renewedSession(response: Response): string {
 describe("a TOTP set-up in progress belongs to the session that started it", () => {
   it("another session of the account, signed in just now, neither sees its secret nor turns it on", async () => {
     await awayFromStepEdge();
-    const user = await registerUser("totp-other-session");
-    const owner = await signInFully(user.username, user.password);
+    const user = await signedInAccount("totp-other-session");
+    const owner = user;
     const thief = await signInFully(user.username, user.password);
     const secret = await setUp(owner.access);
 
@@ -87,8 +87,8 @@ describe("a TOTP set-up in progress belongs to the session that started it", () 
 
   it("another session's own set-up replaces it: the first one's code then turns nothing on", async () => {
     await awayFromStepEdge();
-    const user = await registerUser("totp-replaced");
-    const first = await signInFully(user.username, user.password);
+    const user = await signedInAccount("totp-replaced");
+    const first = user;
     const second = await signInFully(user.username, user.password);
     const firstSecret = await setUp(first.access);
     const secondSecret = await setUp(second.access);
@@ -103,8 +103,8 @@ describe("a TOTP set-up in progress belongs to the session that started it", () 
 
   it("turning it on needs a sign-in within STEP_UP_MAX_AGE, even in the session that set it up: 403 reauth_required", async () => {
     await awayFromStepEdge();
-    const user = await registerUser("totp-aged");
-    const signed = await signInFully(user.username, user.password);
+    const user = await signedInAccount("totp-aged");
+    const signed = user;
     const secret = await setUp(signed.access);
     await agePastStepUp(sessionIdOf(signed.token));
 
@@ -264,11 +264,11 @@ describe("passkey ceremonies of different purposes in one browser", () => {
   });
 
   it("an answer without a purpose finishes the one ceremony in progress, and must name one when there are several", async () => {
-    const { authenticator } = await userWithPasskey();
-    const single = await signInOptions("sign-in");
-    expect((await verify(single.jar, authenticator.assert(single.options))).status).toBe(200);
-
+    // One account: a browser of its own signs in with the passkey, and the registering browser, signed in, starts two.
     const signedIn = await userWithPasskey();
+    const single = await signInOptions("sign-in");
+    expect((await verify(single.jar, signedIn.authenticator.assert(single.options))).status).toBe(200);
+
     const reauth = await signInOptions("reauth", signedIn.jar);
     await signInOptions("sign-in", signedIn.jar);
     const unsure = await verify(signedIn.jar, signedIn.authenticator.assert(reauth.options));

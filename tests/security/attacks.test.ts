@@ -8,7 +8,7 @@ import { base64url, exportSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { buildKeySet } from "@/lib/edge/keys";
-import { call, registerUser, signIn, signInFully, uniqueName, type Signed } from "@/tools/http-client";
+import { call, registerSignedIn, registerUser, signInFully, uniqueName, type Signed } from "@/tools/http-client";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { SESSION_COOKIE } from "@/tools/cookies";
 
@@ -278,8 +278,7 @@ describe("rate limits", () => {
   });
 
   it("an admin check reads the role from the database, not the token", async () => {
-    const { username, password, id } = await registerUser("climber");
-    const cookie = await signIn(username, password);
+    const { access: cookie, id } = await registerSignedIn("climber");
     const forged = await forgeToken({ ...decodeClaims(cookie.split("=")[1]!), role: "ADMIN" });
     expect((await call("/api/admin/events", { cookie: `${SESSION_COOKIE}=${forged}` })).status).toBe(403);
     expect((await call(`/api/users/${id}`, { method: "PATCH", cookie: `${SESSION_COOKIE}=${forged}`, json: { role: "ADMIN" } })).status).toBe(403);

@@ -135,14 +135,14 @@ describe("cookie tossing: a session cookie name sent twice", () => {
   });
 
   it("records a cookie_conflict event when the doubled cookie reaches the server", async () => {
-    const before = await conflictEvents();
+    const admin = await signInFully("hop", "123hop");
+    const before = await conflictEvents(admin);
     await call("/api/auth/refresh", { method: "POST", cookie: `${victim.refresh}; ${REFRESH_COOKIE}=${attacker.refreshToken}` });
-    expect(await conflictEvents()).toBe(before + 1);
+    expect(await conflictEvents(admin)).toBe(before + 1);
   });
 });
 
-async function conflictEvents(): Promise<number> {
-  const admin = await signInFully("hop", "123hop");
+async function conflictEvents(admin: Signed): Promise<number> {
   const response = await call("/api/admin/events?type=cookie_conflict", { cookie: admin.access });
   expect(response.status).toBe(200);
   return (await response.json()).data.events.length;

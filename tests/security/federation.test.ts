@@ -11,7 +11,7 @@
  * Each failure must end on a page that says why, with no session.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { call, signInFully, uniqueName } from "@/tools/http-client";
+import { call, registerSignedIn, uniqueName } from "@/tools/http-client";
 import { PENDING_COOKIE, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { parseConfig } from "@/lib/config";
 import { ageSignIn, deleteUsers, query, throwawayAccounts } from "../support/database";
@@ -21,6 +21,7 @@ import { enrolTotp, totpCode } from "../support/totp";
 
 const { stepUpMaxAge, rateLimits } = parseConfig(process.env);
 const registerUser = throwawayAccounts();
+const signedInAccount = throwawayAccounts(registerSignedIn);
 const madeByProviders: string[] = [];
 afterAll(() => deleteUsers(madeByProviders));
 
@@ -258,8 +259,7 @@ describe("connected accounts", () => {
   });
 
   it("refuses to start connecting without a recent sign-in", async () => {
-    const user = await registerUser("stale");
-    const signed = await signInFully(user.username, user.password);
+    const signed = await signedInAccount("stale");
     await ageSignIn(decodeClaims(signed.token).sid as string, stepUpMaxAge + 60);
     const json = await call("/api/auth/oauth/oidc", { json: { intent: "connect" }, cookie: signed.access, headers: { origin: new URL(process.env.APP_URL!).origin } });
     expect(json.status).toBe(403);

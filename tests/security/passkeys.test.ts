@@ -22,9 +22,20 @@ const { perUsername } = parseConfig(process.env).rateLimits;
 /** The accounts this file makes are deleted once it has run, so they push no other test's user onto another admin page. */
 const { freshAccount, userWithPasskey } = passkeyAccounts();
 
+type PasskeyUser = Awaited<ReturnType<typeof userWithPasskey>>;
+let subjectAccount: Promise<PasskeyUser> | undefined;
+let bystanderAccount: Promise<PasskeyUser> | undefined;
+/**
+ * One account with a passkey for the tests that only sign in with it or try to: each counts its
+ * failures from where it finds them, so they can share it (a registration is a bcrypt hash).
+ */
+const subject = () => (subjectAccount ??= userWithPasskey());
+/** Another user's account with a passkey, whose key and session the tests present where they must not count. */
+const bystander = () => (bystanderAccount ??= userWithPasskey());
+
 /** Signs in with `bend` applied to the assertion and expects `status`/`code` and one more failure event. */
 async function expectRefused(bend: Bend, status: number, code: string) {
-  const { userId, authenticator } = await userWithPasskey();
+  const { userId, authenticator } = await subject();
   const before = await failures(userId);
   const { jar, options } = await signInOptions();
   const answer = await verify(jar, authenticator.assert(options, bend));
@@ -47,7 +58,7 @@ function accessClaims(jar: CookieJar) {
 
 describe("a passkey sign-in", () => {
   it("that checks out opens a session whose token says amr [hwk, mfa], and lists the passkey as used", async () => {
-    const { userId, authenticator } = await userWithPasskey();
+    const { userId, authenticator } = await subject();
     const { jar, options } = await signInOptions();
     expect(options.allowCredentials ?? []).toEqual([]);
     const answer = await verify(jar, authenticator.assert(options));
@@ -65,7 +76,7 @@ describe("a passkey sign-in", () => {
   // A used or expired challenge is no ceremony any more: the answer is refused, and recorded against
   // nobody, so that junk naming someone's credential ID cannot fill their events (attack-round-two-factors.test.ts).
   it("replayed (the same assertion with the same cookie) is 400 invalid_challenge", async () => {
-    const { userId, authenticator } = await userWithPasskey();
+    const { userId, authenticator } = await subject();
     const { jar, options } = await signInOptions();
     const cookie = jar.header;
     const assertion = authenticator.assert(options);
@@ -78,7 +89,7 @@ describe("a passkey sign-in", () => {
   });
 
   it("reusing a challenge for a second, freshly signed assertion is 400 invalid_challenge", async () => {
-    const { userId, authenticator } = await userWithPasskey();
+    const { userId, authenticator } = await subject();
     const { jar, options } = await signInOptions();
     const cookie = jar.header;
     expect((await verify(jar, authenticator.assert(options), { cookie })).status).toBe(200);
@@ -90,7 +101,7 @@ describe("a passkey sign-in", () => {
   });
 
   it("whose challenge has expired is 400 invalid_challenge", async () => {
-    const { userId, authenticator } = await userWithPasskey();
+    const { userId, authenticator } = await subject();
     const { jar, options } = await signInOptions();
     await query(`UPDATE "AuthChallenge" SET "expiresAt" = now() - interval '1 second' WHERE "challenge" = $1`, [options.challenge]);
     const before = await failures(userId);
@@ -133,8 +144,8 @@ describe("a passkey sign-in", () => {
   });
 
   it("with a tampered signature, or a user handle that is not the key's owner, is 401 passkey_rejected", async () => {
-    const { authenticator } = await userWithPasskey();
-    const other = await userWithPasskey();
+    const { authenticator } = await subject();
+    const other = await bystander();
     const first = await signInOptions();
     const forged = authenticator.assert(first.options);
     forged.response.signature = other.authenticator.assert(first.options).response.signature;
@@ -157,7 +168,7 @@ describe("a passkey sign-in", () => {
 describe("re-authenticating with a passkey", () => {
   it("accepts the user's own passkey and refuses another user's", async () => {
     const { jar, authenticator } = await userWithPasskey();
-    const other = await userWithPasskey();
+    const other = await bystander();
     const first = await signInOptions("reauth", jar);
     expect(first.options.allowCredentials?.map(({ id }) => id)).toEqual([authenticator.id]);
     const wrong = await verify(jar, other.authenticator.assert(first.options));
@@ -173,7 +184,7 @@ describe("re-authenticating with a passkey", () => {
 describe("a passkey as the second step of a password sign-in", () => {
   it("completes the pending sign-in of its own user only, with amr [pwd, hwk, mfa]", async () => {
     const { username, userId, authenticator } = await userWithPasskey();
-    const other = await userWithPasskey();
+    const other = await bystander();
     // A second factor is on, as TOTP would turn it on: the password alone leaves a pending sign-in.
     await query(`UPDATE "User" SET "totpEnabledAt" = now() WHERE "id" = $1`, [userId]);
     const jar = new CookieJar();
@@ -232,7 +243,7 @@ describe("managing passkeys", () => {
   it("refuses registration without a signed-in user, and another user's passkey is not found", async () => {
     expect((await call("/api/auth/passkeys/register/options", { method: "POST", json: {} })).status).toBe(401);
     const owner = await userWithPasskey();
-    const intruder = await userWithPasskey();
+    const intruder = await bystander();
     const path = `/api/auth/passkeys/${owner.authenticator.id}`;
     expect(await errorOf(await call(path, { method: "PATCH", json: { name: "Mine now" }, cookie: intruder.jar.header }))).toBe("not_found");
     expect(await errorOf(await call(path, { method: "DELETE", cookie: intruder.jar.header }))).toBe("not_found");

@@ -5,7 +5,7 @@
  * passkey, wait for the victim's mail scanner and reset); and a reset link,
  * mailed or an admin's, still working after the owner changed the password.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { query } from "../support/database";
 import { call, serverActionForm, signIn } from "@/tools/http-client";
 import { linkIn, waitForMail } from "../support/mailbox";
@@ -17,6 +17,12 @@ const NEW_PASSWORD = "a-brand-new-passphrase";
 
 const errorOf = async (response: Response) => ((await response.json()) as { error?: string }).error;
 const pathOf = (link: string) => `${new URL(link).pathname}${new URL(link).search}`;
+
+// hop's session, signed in once for the file: the tests only hand out reset links with it.
+let hop: string;
+beforeAll(async () => {
+  hop = await signIn("hop", "123hop");
+});
 
 async function passkeyEvents(userId: string): Promise<number> {
   const [row] = await query<{ count: string }>(`SELECT count(*) FROM "AuthEvent" WHERE "userId" = $1::uuid AND "type" = 'passkey_removed'`, [userId]);
@@ -50,7 +56,7 @@ describe("a password reset", () => {
   it("by an admin's link removes the passkeys too", async () => {
     const account = await accounts.register("admin-reset-passkey");
     const planted = await addPasskey(account.cookie, "Spare key");
-    const issued = await call(`/api/users/${account.id}/reset-link`, { method: "POST", cookie: await signIn("hop", "123hop") });
+    const issued = await call(`/api/users/${account.id}/reset-link`, { method: "POST", cookie: hop });
     expect(issued.status).toBe(201);
     const { url } = ((await issued.json()) as { data: { url: string } }).data;
     expect(await (await call(pathOf(url))).text()).toContain("<li>Spare key</li>");
@@ -91,7 +97,7 @@ describe("pre-hijacking", () => {
 describe("a password change", () => {
   it("ends the reset links handed out before it: an admin's and a mailed one are 410 token_invalid", async () => {
     const account = await accounts.verified("changed-after-link");
-    const issued = await call(`/api/users/${account.id}/reset-link`, { method: "POST", cookie: await signIn("hop", "123hop") });
+    const issued = await call(`/api/users/${account.id}/reset-link`, { method: "POST", cookie: hop });
     expect(issued.status).toBe(201);
     const adminLink = ((await issued.json()) as { data: { url: string } }).data.url;
     const mailedLink = await requestResetLink(account);

@@ -7,14 +7,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, signInFully, TEST_PASSWORD } from "@/tools/http-client";
+import { call, registerSignedIn, TEST_PASSWORD } from "@/tools/http-client";
 import { cookieHeader, SESSION_COOKIE, setCookies } from "@/tools/cookies";
 import { ageSignIn, query, throwawayAccounts } from "../support/database";
 import { decodeClaims, forgeToken } from "../support/tokens";
 import { enrolTotp, totpCode } from "../support/totp";
 
 const { stepUpMaxAge } = parseConfig(process.env);
-const registerUser = throwawayAccounts();
+const signedInAccount = throwawayAccounts(registerSignedIn);
 
 /** Moves the session's last proof of identity back past STEP_UP_MAX_AGE. */
 const ageSignInPastStepUp = (sessionId: string) => ageSignIn(sessionId, stepUpMaxAge + 60);
@@ -23,9 +23,8 @@ const changePassword = (userId: string, cookie: string) =>
   call(`/api/users/${userId}`, { method: "PATCH", json: { password: "another-good-password", currentPassword: TEST_PASSWORD }, cookie });
 
 async function freshAccount(prefix: string) {
-  const user = await registerUser(prefix);
-  const signed = await signInFully(user.username, user.password);
-  return { user, signed, sessionId: decodeClaims(signed.token).sid as string };
+  const signed = await signedInAccount(prefix);
+  return { user: signed, signed, sessionId: decodeClaims(signed.token).sid as string };
 }
 
 function newSessionCookie(response: Response): string | undefined {

@@ -18,11 +18,16 @@ export async function deleteUsers(ids: string[]): Promise<void> {
   await query(`DELETE FROM "User" WHERE "id" = ANY($1::uuid[])`, [ids]);
 }
 
-/** `registerUser` for a test file whose accounts are all deleted once its tests have run. */
-export function throwawayAccounts(register: typeof registerUser = registerUser): typeof registerUser {
+/**
+ * `registerUser` (or `registerSignedIn`, which keeps the registration's
+ * session) for a test file whose accounts are all deleted once its tests have run.
+ */
+export function throwawayAccounts<Account extends { id: string }>(register: (prefix?: string) => Promise<Account>): (prefix?: string) => Promise<Account>;
+export function throwawayAccounts(): typeof registerUser;
+export function throwawayAccounts(register: (prefix?: string) => Promise<{ id: string }> = registerUser) {
   const ids: string[] = [];
   afterAll(() => deleteUsers(ids));
-  return async (prefix) => {
+  return async (prefix?: string) => {
     const user = await register(prefix);
     ids.push(user.id);
     return user;
