@@ -4,6 +4,11 @@ const nextConfig = {
   // Self-hosting: `next build` emits .next/standalone, a server with only the files it needs.
   output: "standalone",
   poweredByHeader: false,
+  // No gzip in Node: its Secure cookies mean the app is served over https, so a TLS
+  // proxy or the platform stands in front, and compresses there, in C, off the event
+  // loop (docs/running.md has nginx's lines). In Node it cost a page about 2 ms of the
+  // server's CPU, and as much again for every script a fresh browser loads.
+  compress: false,
   reactStrictMode: true,
   // Plain Node modules rather than bundled: Prisma's driver, the logger, and
   // bcryptjs, which the bcrypt worker threads load from node_modules.

@@ -85,11 +85,16 @@ describe("two instances behind a TLS proxy", () => {
       expect(cookie).toMatchObject({ secure: true, httpOnly: true, path: "/" });
       expect(["Lax", "Strict"]).toContain(cookie!.sameSite);
       // A signed-in page from each instance in turn: the cookie is sent and both accept it.
+      // The app sends it uncompressed and the proxy compresses it, as docs/running.md has it.
       for (let i = 0; i < 2; i++) {
-        await page.goto("/dashboard");
+        const response = await page.goto("/dashboard");
         await page.getByRole("heading", { name: /^Hello, / }).waitFor();
         expect(page.url()).toMatch(/\/dashboard$/);
+        expect(await response!.headerValue("content-encoding")).toBe("gzip");
       }
+      const direct = await fetch(`${a.url}/login`, { headers: { "accept-encoding": "gzip" } });
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get("content-encoding")).toBeNull();
     } finally {
       await browser?.close();
     }

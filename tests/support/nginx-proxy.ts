@@ -48,6 +48,9 @@ error_log ${prefix}/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # The app leaves compression to the proxy (docs/running.md).
+  gzip on;
+  gzip_types text/css application/javascript application/json text/x-component;
   client_body_temp_path ${prefix}/tmp/body;
   proxy_temp_path ${prefix}/tmp/proxy;
   fastcgi_temp_path ${prefix}/tmp/fastcgi;
