@@ -11,7 +11,7 @@ import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { ApiError } from "@/lib/errors";
 import { secondStepPath } from "@/lib/edge/paths";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { reauthenticate } from "@/lib/use-cases/reauth";
 import { register } from "@/lib/use-cases/register";
 import { signOut } from "@/lib/use-cases/sessions";

@@ -14,7 +14,7 @@ import { ORG_SLUG_PATTERN } from "@/lib/edge/org-claims";
 import { formStateFrom, formText, type FormState } from "@/lib/http/form-state";
 import { withStepUp } from "@/lib/http/step-up";
 import { clientInfo } from "@/lib/request/client-info";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { acceptInvitation, invite, withdrawInvitation } from "@/lib/use-cases/invitations";
 import { changeMemberRole, removeMember } from "@/lib/use-cases/members";
 import { createOrganization, deleteOrganization, switchOrganization, updateOrganization } from "@/lib/use-cases/orgs";

@@ -4,7 +4,7 @@ import { loginAction } from "@/app/_actions/auth";
 import type { FormState } from "@/lib/http/form-state";
 import { Field, FormError, UsernameField } from "@/app/_components/field";
 import { authenticateWithPasskey, autofillAvailable, PasskeyError } from "@/app/_components/passkey-client";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 /**
  * Offers the user's passkeys in the username field's autofill (conditional

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import type { PasskeyPurpose } from "@/lib/auth/passkeys/authenticate";
 import { FormError } from "@/app/_components/field";
 import { PasskeyError, authenticateWithPasskey } from "@/app/_components/passkey-client";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 export function PasskeyButton({ purpose, next, label = "Sign in with a passkey" }: { purpose: PasskeyPurpose; next: string; label?: string }) {
   const [error, setError] = useState<string>();

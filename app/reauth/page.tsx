@@ -7,7 +7,7 @@ import { reauthFactor } from "@/lib/auth/step-up";
 import { ProviderActionForm } from "@/app/_components/provider-buttons";
 import { reauthProviders } from "@/lib/use-cases/federated-sign-in";
 import { errorMessageOf } from "@/lib/errors";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 export const metadata: Metadata = { title: "Confirm it is you" };
 

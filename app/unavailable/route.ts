@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { unavailablePage } from "@/lib/http/unavailable";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 export const dynamic = "force-dynamic";
 

@@ -12,7 +12,7 @@ import { reauthPath } from "@/lib/edge/paths";
 import { ok, seeOther } from "@/lib/http/route";
 import { clientErrorOf, toErrorResponse } from "@/lib/request/client-errors";
 import { bodyKind, readInput } from "@/lib/request/validate";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 

@@ -13,7 +13,7 @@ import { clientErrorOf, toErrorResponse } from "@/lib/request/client-errors";
 import { clientInfo, type ClientInfo } from "@/lib/request/client-info";
 import { ok, seeOther } from "@/lib/http/route";
 import { bodyKind, readInput, type BodyKind } from "@/lib/request/validate";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 export function signedInResponse(started: StartedSession, kind: BodyKind, next: string, status = 200): Response {
   if (kind === "form") return seeOther(next);

@@ -30,7 +30,8 @@ import { ApiError, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { ClientInfo } from "@/lib/request/client-info";
 import { validate } from "@/lib/request/validate";
-import { emailSchema, idSchema, safeNextPath } from "@/lib/schemas";
+import { emailSchema, idSchema } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { startCookieSession } from "@/lib/use-cases/sign-in";
 
 /** The configured provider `id`, or 404: a provider without its settings does not exist. */

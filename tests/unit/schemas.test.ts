@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { credentialsSchema, paginationSchema, registerSchema, safeNextPath, writeUserCursor } from "@/lib/schemas";
+import { credentialsSchema, paginationSchema, registerSchema, writeUserCursor } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { fieldErrors } from "@/lib/request/validate";
 
 function errorsOf(input: unknown) {

@@ -5,7 +5,7 @@ import { PasskeyButton } from "@/app/_components/passkey-button";
 import { ProviderButtons } from "@/app/_components/provider-buttons";
 import { providerViews } from "@/lib/auth/federation/providers";
 import { errorMessageOf } from "@/lib/errors";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { emailLinksAvailable } from "@/lib/use-cases/email-link";
 
 export const metadata: Metadata = { title: "Sign in" };

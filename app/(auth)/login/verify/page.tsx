@@ -6,7 +6,7 @@ import { SecondFactorForm } from "@/app/_components/second-factor-form";
 import { currentCeremony } from "@/lib/auth/sign-in/ceremonies";
 import { hasPasskeys } from "@/lib/auth/passkeys/manage";
 import { errorMessageOf } from "@/lib/errors";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 
 export const metadata: Metadata = { title: "Two-step sign-in" };
 

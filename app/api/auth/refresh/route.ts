@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/errors";
 import { handlers, ok, seeOther } from "@/lib/http/route";
 import { unavailablePage } from "@/lib/http/unavailable";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { safeNextPath } from "@/lib/schemas";
+import { safeNextPath } from "@/lib/next-path";
 import { refreshCookies } from "@/lib/use-cases/tokens";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handlers({
