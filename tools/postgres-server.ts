@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/tools/free-port";
-import { processTree } from "@/tools/processes";
+import { processTree, signalAll } from "@/tools/processes";
 
 /** PG_BIN, or the newest of Debian's PostgreSQL server binaries; undefined if there are none. */
 export function postgresBinDir(): string | undefined {
@@ -87,13 +87,19 @@ export class PostgresServer {
     return processTree(postmaster).map((proc) => proc.pid);
   }
 
-  /** A server that accepts connections but never answers (SIGSTOP), as a hung host does. */
+  /**
+   * A server that accepts connections but never answers (SIGSTOP), as a hung host
+   * does. A backend that ended since its process list was read is skipped; one
+   * forked meanwhile is caught by a second pass, once the stopped postmaster
+   * (which heads the list) forks no more.
+   */
   freeze(): void {
-    for (const pid of this.processes()) process.kill(pid, "SIGSTOP");
+    signalAll(this.processes(), "SIGSTOP");
+    signalAll(this.processes(), "SIGSTOP");
   }
 
   thaw(): void {
-    for (const pid of this.processes()) process.kill(pid, "SIGCONT");
+    signalAll(this.processes(), "SIGCONT");
   }
 
   async createDatabase(name: string): Promise<string> {
