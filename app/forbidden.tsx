@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 
 /** Rendered with HTTP 403 when a signed-in user opens a page their role does not allow. */
 export default function Forbidden() {
@@ -7,7 +7,7 @@ export default function Forbidden() {
       <h1>Forbidden</h1>
       <p>You are signed in, but your account is not allowed to open this page. It needs the ADMIN role.</p>
       <p>
-        <Link href="/dashboard">Back to your dashboard</Link>
+        <PageLink href="/dashboard">Back to your dashboard</PageLink>
       </p>
     </>
   );

@@ -1,11 +1,11 @@
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 
 export default function NotFound() {
   return (
     <>
       <h1>Page not found</h1>
       <p>
-        <Link href="/">Go to the home page</Link>
+        <PageLink href="/">Go to the home page</PageLink>
       </p>
     </>
   );

@@ -7,7 +7,7 @@
  * would also be serialized into the page's payload, read back and rendered.
  * The HTML is the same, and every form still works without JavaScript.
  */
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { ClaimList } from "@/app/_components/claim-list";
 import { ConnectedAccountsSection, type ConnectedAccountsOutcome } from "@/app/_components/connected-accounts-section";
 import { PasskeyList } from "@/app/_components/passkey-list";
@@ -61,14 +61,14 @@ export function DashboardSections({ user, org, claims, posts, hasPassword, mail,
           <dd>
             {org ? (
               <>
-                <Link href={`/orgs/${org.slug}`} prefetch={false}>
+                <PageLink href={`/orgs/${org.slug}`}>
                   {org.name}
-                </Link>{" "}
+                </PageLink>{" "}
                 ({org.role})
               </>
             ) : (
               <>
-                None: you work on your own (<Link href="/orgs" prefetch={false}>organizations</Link>)
+                None: you work on your own (<PageLink href="/orgs">organizations</PageLink>)
               </>
             )}
           </dd>

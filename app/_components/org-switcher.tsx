@@ -7,7 +7,7 @@
  * JavaScript, or should the list not load, it offers /orgs, whose forms
  * switch as well.
  */
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { useState } from "react";
 
 /** The organization the access token names. */
@@ -83,9 +83,9 @@ export function OrgSwitcher({ current }: { current: CurrentOrganization | null }
         ) : listing.state === "loading" ? (
           <p className="hint">Loading…</p>
         ) : null}
-        <Link href="/orgs" prefetch={false}>
+        <PageLink href="/orgs">
           All organizations
-        </Link>
+        </PageLink>
       </div>
     </details>
   );

@@ -6,7 +6,7 @@
  * markup, and renders that markup once, to HTML. "Sign out" is a form, so it
  * works without JavaScript.
  */
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { signOutAction } from "@/app/_actions/auth";
 import { OrgSwitcher, type CurrentOrganization } from "@/app/_components/org-switcher";
 
@@ -14,16 +14,15 @@ export function SignedInNav({ username, admin, org }: { username: string; admin:
   return (
     <>
       <li>
-        {/* No prefetch for protected pages: a prefetch without a fresh token would run the refresh route. */}
-        <Link href="/dashboard" prefetch={false}>
+        <PageLink href="/dashboard">
           Dashboard
-        </Link>
+        </PageLink>
       </li>
       {admin ? (
         <li>
-          <Link href="/admin" prefetch={false}>
+          <PageLink href="/admin">
             Admin
-          </Link>
+          </PageLink>
         </li>
       ) : null}
       <li>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { SignedInNav } from "@/app/_components/signed-in-nav";
 import { optionalTokenClaims } from "@/lib/auth/dal";
 
@@ -14,9 +14,9 @@ export async function SiteHeader() {
   const claims = await optionalTokenClaims();
   return (
     <header className="site-header">
-      <Link href="/" className="brand">
+      <PageLink href="/" className="brand">
         Tessera
-      </Link>
+      </PageLink>
       <nav aria-label="Main">
         <ul>
           {claims ? (
@@ -28,10 +28,10 @@ export async function SiteHeader() {
           ) : (
             <>
               <li>
-                <Link href="/login">Sign in</Link>
+                <PageLink href="/login">Sign in</PageLink>
               </li>
               <li>
-                <Link href="/register">Register</Link>
+                <PageLink href="/register">Register</PageLink>
               </li>
             </>
           )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { deleteUserAction, disableTotpOfAction, endSessionsAction } from "@/app/_actions/admin";
 import { CreateUserForm } from "@/app/_components/create-user-form";
 import { ResetLinkButton } from "@/app/_components/reset-link-button";
@@ -99,7 +99,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         </DataTable>
         {nextCursor ? (
           <p>
-            <Link href={`/admin?cursor=${nextCursor}`}>Next page</Link>
+            <PageLink href={`/admin?cursor=${nextCursor}`}>Next page</PageLink>
           </p>
         ) : null}
       </section>

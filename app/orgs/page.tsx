@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { switchOrgAction } from "@/app/_actions/orgs";
 import { DataTable } from "@/app/_components/data-table";
 import { CreateOrgForm } from "@/app/_components/org-forms";
@@ -46,9 +46,9 @@ export default async function OrganizationsPage() {
             {organizations.map((organization) => (
               <tr key={organization.id}>
                 <td>
-                  <Link href={`/orgs/${organization.slug}`} prefetch={false}>
+                  <PageLink href={`/orgs/${organization.slug}`}>
                     {organization.name}
-                  </Link>
+                  </PageLink>
                 </td>
                 <td>{organization.slug}</td>
                 <td>{organization.role}</td>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { ForgotPasswordForm } from "@/app/_components/forgot-password-form";
 
 export const metadata: Metadata = { title: "Forgot your password?" };
@@ -12,7 +12,7 @@ export default function ForgotPasswordPage() {
       <ForgotPasswordForm />
       <p className="hint">No confirmed email address? Ask an administrator for a reset link.</p>
       <p>
-        <Link href="/login">Back to sign-in</Link>
+        <PageLink href="/login">Back to sign-in</PageLink>
       </p>
     </>
   );

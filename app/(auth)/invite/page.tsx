@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { AcceptInvitationForm } from "@/app/_components/org-forms";
 import { optionalSession } from "@/lib/auth/dal";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
@@ -43,10 +43,10 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
       {!session ? (
         <>
           <p>
-            <Link href={`/login?${new URLSearchParams({ next: path })}`}>Sign in</Link> with that account to accept.
+            <PageLink href={`/login?${new URLSearchParams({ next: path })}`}>Sign in</PageLink> with that account to accept.
           </p>
           <p>
-            No account yet? <Link href="/register">Register</Link> with {invitation.email} as your email address, confirm it with the link we mail you, then
+            No account yet? <PageLink href="/register">Register</PageLink> with {invitation.email} as your email address, confirm it with the link we mail you, then
             open this invitation again.
           </p>
         </>
@@ -55,7 +55,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
       ) : (
         <p>
           You are signed in as <strong>{session.user.username}</strong>, whose confirmed email address is not {invitation.email}. Sign out and sign in with
-          the account that has it, or set that address on your <Link href="/dashboard">dashboard</Link> and confirm it with the link we mail you, then open
+          the account that has it, or set that address on your <PageLink href="/dashboard">dashboard</PageLink> and confirm it with the link we mail you, then open
           this invitation again.
         </p>
       )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { LoginForm } from "@/app/_components/login-form";
 import { PasskeyButton } from "@/app/_components/passkey-button";
 import { ProviderButtons } from "@/app/_components/provider-buttons";
@@ -33,14 +33,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </noscript>
       {emailLinksAvailable() ? (
         <p>
-          <Link href="/login/email">Email me a sign-in link</Link>
+          <PageLink href="/login/email">Email me a sign-in link</PageLink>
         </p>
       ) : null}
       <p>
-        <Link href="/forgot-password">Forgot your password?</Link>
+        <PageLink href="/forgot-password">Forgot your password?</PageLink>
       </p>
       <p>
-        No account yet? <Link href="/register">Register</Link>
+        No account yet? <PageLink href="/register">Register</PageLink>
       </p>
     </>
   );

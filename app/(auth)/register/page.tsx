@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { RegisterForm } from "@/app/_components/register-form";
 
 export const metadata: Metadata = { title: "Register" };
@@ -10,7 +10,7 @@ export default function RegisterPage() {
       <h1>Create an account</h1>
       <RegisterForm />
       <p>
-        Already registered? <Link href="/login">Sign in</Link>
+        Already registered? <PageLink href="/login">Sign in</PageLink>
       </p>
     </>
   );

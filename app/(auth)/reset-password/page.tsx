@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { ResetPasswordForm } from "@/app/_components/reset-password-form";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { resetLinkStatus } from "@/lib/use-cases/recovery";
@@ -21,7 +21,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         <h1>This link no longer works</h1>
         <p>Reset links work once, for 30 minutes. This one has expired or was already used.</p>
         <p>
-          <Link href="/forgot-password">Ask for a new link</Link>
+          <PageLink href="/forgot-password">Ask for a new link</PageLink>
         </p>
       </>
     );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { VerifyEmailForm } from "@/app/_components/verify-email-form";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { verificationLinkStatus } from "@/lib/use-cases/email";
@@ -20,7 +20,7 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
         <h1>Email address confirmed</h1>
         <p role="status">Your email address is confirmed. If you ever forget your password, you can reset it with this address.</p>
         <p>
-          <Link href="/dashboard">Go to your dashboard</Link>
+          <PageLink href="/dashboard">Go to your dashboard</PageLink>
         </p>
       </>
     );
@@ -34,7 +34,7 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
         <h1>This link no longer works</h1>
         <p>{typeof token === "string" ? "It has expired or was already used." : "This link is incomplete: open the whole link from the mail."}</p>
         <p>
-          Links to confirm an address work once, for 24 hours. Send a new one from your <Link href="/dashboard">dashboard</Link>.
+          Links to confirm an address work once, for 24 hours. Send a new one from your <PageLink href="/dashboard">dashboard</PageLink>.
         </p>
       </>
     );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { EmailLinkRequestForm } from "@/app/_components/email-link-forms";
 import { emailLinksAvailable } from "@/lib/use-cases/email-link";
 
@@ -19,7 +19,7 @@ export default function EmailLinkRequestPage() {
         <p>Email is not set up on this server, so no sign-in link can be sent. Sign in with your password instead.</p>
       )}
       <p>
-        <Link href="/login">Back to sign-in</Link>
+        <PageLink href="/login">Back to sign-in</PageLink>
       </p>
     </>
   );

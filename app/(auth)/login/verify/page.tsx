@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { redirect } from "next/navigation";
 import { PasskeyAlternative } from "@/app/_components/passkey-button";
 import { SecondFactorForm } from "@/app/_components/second-factor-form";
@@ -26,7 +26,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: P
       <SecondFactorForm next={next} initialMessage={errorMessageOf(params.error)} />
       {passkeys ? <PasskeyAlternative purpose="second-factor" next={next} /> : null}
       <p>
-        <Link href="/login">Start again</Link>
+        <PageLink href="/login">Start again</PageLink>
       </p>
     </>
   );

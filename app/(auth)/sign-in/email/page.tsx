@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/app/_components/page-link";
 import { EmailLinkSignInForm } from "@/app/_components/email-link-forms";
 import { renderWhenAvailable } from "@/lib/http/unavailable";
 import { emailLinkStatus } from "@/lib/use-cases/email-link";
@@ -22,7 +22,7 @@ export default async function EmailLinkSignInPage({ searchParams }: { searchPara
         <p>{typeof token === "string" ? "It has expired or was already used." : "This link is incomplete: open the whole link from the mail."}</p>
         <p>Sign-in links work once, for 15 minutes.</p>
         <p>
-          <Link href="/login/email">Ask for a new link</Link> or <Link href="/login">sign in with your password</Link>.
+          <PageLink href="/login/email">Ask for a new link</PageLink> or <PageLink href="/login">sign in with your password</PageLink>.
         </p>
       </>
     );
