@@ -1,9 +1,8 @@
 /**
  * `npm test`: every test in one command, in as little time as two cores allow.
  *
- *   1. The production build: everything after it waits for it. The unit tests
- *      (they need no server) start beside its type check, one thread, and run
- *      on beside the rest.
+ *   1. The production build, alone: everything after it waits for it. The unit
+ *      tests (they need no server) start once it is done, beside the rest.
  *   2. One server (`npm start` on a fresh database: a temporary embedded one, or
  *      DATABASE_URL when set) is started on that build and seeded, with a mail
  *      catcher (tools/mail-catcher.ts) for its SMTP and one Chromium for the
@@ -47,32 +46,21 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
-interface RunOptions {
-  env?: Env;
-  /** Collect the output and print it in one piece at the end, so that lanes running side by side do not interleave their lines. */
-  together?: boolean;
-  /** Sees the output as it comes (which is printed at once as well). */
-  watch?: (text: string) => void;
-}
-
 /**
  * Runs a command to its end without blocking this process (the mail catcher and
- * the browser server live here, and must answer while suites run).
+ * the browser server live here, and must answer while suites run). `together`
+ * collects its output and prints it in one piece at the end, so that lanes
+ * running side by side do not interleave their lines.
  */
-function run(name: string, command: string, args: string[], { env = process.env, together = false, watch }: RunOptions = {}): Promise<boolean> {
+function run(name: string, command: string, args: string[], { env = process.env, together = false }: { env?: Env; together?: boolean } = {}): Promise<boolean> {
   const title = `${name}: ${command} ${args.join(" ")}`;
   const since = performance.now();
   console.log(together ? `\n▷ ${title} (started; its output follows when it ends)` : `\n▶ ${title}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: together || watch ? ["ignore", "pipe", "pipe"] : "inherit", env });
+    const child = spawn(command, args, { stdio: together ? ["ignore", "pipe", "pipe"] : "inherit", env });
     const output: Buffer[] = [];
-    const take = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
-      if (together) return void output.push(chunk);
-      out.write(chunk);
-      watch?.(chunk.toString());
-    };
-    child.stdout?.on("data", take(process.stdout));
-    child.stderr?.on("data", take(process.stderr));
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
     const finish = (passed: boolean) => {
       const stage = { name, seconds: seconds(since), passed, beside: together };
       stages.push(stage);
@@ -81,9 +69,7 @@ function run(name: string, command: string, args: string[], { env = process.env,
       resolve(passed);
     };
     child.once("error", (error) => {
-      const message = `Could not run ${command}: ${error.message}\n`;
-      if (together) output.push(Buffer.from(message));
-      else process.stderr.write(message);
+      output.push(Buffer.from(`Could not run ${command}: ${error.message}\n`));
       finish(false);
     });
     child.once("close", (code) => finish(code === 0));
@@ -126,17 +112,12 @@ const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filte
 const vitest = (project: string) => ["vitest", "run", "--project", project, ...vitestFilters];
 
 /**
- * The production build. Nothing runs beside its compile, which keeps both cores
- * busy: the unit tests beside it slowed it by more than they took (a fresh
- * clone's build: 29 s alone, 45 to 48 s beside them), and every later stage
- * waits for it. Its type check that follows is one thread, so `onTypeCheck` is
- * called when Next.js says it begins, for work to fill the other core.
+ * The production build, with nothing beside it: the unit tests beside it slowed
+ * it by more than they took (a fresh clone's build: 29 s alone, 45 to 48 s
+ * beside them), and every later stage waits for it.
  */
-async function build(onTypeCheck: () => void): Promise<boolean> {
-  const watch = (text: string) => {
-    if (text.includes("Running TypeScript")) onTypeCheck();
-  };
-  const built = await run("build", "npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, watch });
+async function build(): Promise<boolean> {
+  const built = await run("build", "npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (!built) console.error("The build failed; integration and end-to-end tests need it.");
   return built;
 }
@@ -210,14 +191,11 @@ function lanes(env: Env): Promise<boolean>[] {
 }
 
 async function main(): Promise<boolean> {
-  // The unit tests need no server: they start beside the build's type check (or, if
-  // Next.js never says it began, after the build), and run on beside the lanes.
-  let unit: Promise<boolean> | undefined;
-  const startUnitTests = () => (unit ??= serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true }));
-  const built = serverOnly || (await build(startUnitTests));
-  const unitTests = startUnitTests();
+  const built = serverOnly || (await build());
+  // The unit tests need no server: they run beside its start-up and the lanes.
+  const unit = serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true });
   const served = built && (await serverSuites());
-  return (await unitTests) && served;
+  return (await unit) && served;
 }
 
 /** The server and its services, the lanes against them, then the scan of the server's log. */
