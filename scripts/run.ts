@@ -188,6 +188,8 @@ async function devProvider(env: Env, appUrl: string, databaseUrl: string, settin
     await prisma.$disconnect();
   }
   log(`Sign-in provider: ${provider.issuer} (a local OpenID Provider listing the seeded users; set AUTH_OIDC_* to use your own)`);
+  const nodeMajor = Number(process.versions.node.split(".")[0]);
+  if (nodeMajor < 22) log(`The provider's "Unsupported runtime" warning above is expected on Node.js ${nodeMajor}: it serves this local sign-in all the same.`);
   return {
     env: { AUTH_OIDC_ISSUER: provider.issuer, AUTH_OIDC_CLIENT_ID: client.clientId, AUTH_OIDC_CLIENT_SECRET: client.clientSecret, AUTH_OIDC_NAME: "Local SSO" },
     close: () => provider.close(),
