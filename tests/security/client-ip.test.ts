@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
 import { BASE_URL, call, loopbackAddress, randomClientIp, registerUser, uniqueName } from "@/tools/http-client";
 import { SESSION_COOKIE, cookieHeader, parseSetCookies, sessionCookie } from "@/tools/cookies";
-import { query } from "../support/database";
+import { fillRateLimit } from "../support/database";
 import { startSecondServer } from "../support/second-server";
 
 const PER_IP = 3;
@@ -99,11 +99,7 @@ describe("npm start without TRUST_PROXY", () => {
 
 /** Uses up an address's sign-in attempts for the current window, straight in the database. */
 async function exhaust(address: string): Promise<void> {
-  await query(
-    `INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 1000000, now() AT TIME ZONE 'UTC')
-     ON CONFLICT ("key") DO UPDATE SET "count" = 1000000, "windowStart" = now() AT TIME ZONE 'UTC'`,
-    [`ip:${address}`],
-  );
+  await fillRateLimit(`ip:${address}`, 1_000_000);
 }
 
 describe("the test server, with TRUST_PROXY=1 (behind a proxy that sets X-Forwarded-For)", () => {

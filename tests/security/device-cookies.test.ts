@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
 import { call, registerSignedIn, serverActionForm } from "@/tools/http-client";
-import { query, throwawayAccounts } from "../support/database";
+import { fillRateLimit, query, throwawayAccounts } from "../support/database";
 
 const { perUsername } = parseConfig(process.env).rateLimits;
 const newUser = throwawayAccounts();
@@ -47,11 +47,7 @@ async function lockOut(username: string, password: string): Promise<void> {
  * (and tests/integration/abuse.test.ts's), and each guess costs the server a bcrypt compare.
  */
 async function lockedOut(username: string, password: string): Promise<void> {
-  await query(
-    `INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, $2, now() AT TIME ZONE 'UTC')
-     ON CONFLICT ("key") DO UPDATE SET "count" = $2, "windowStart" = now() AT TIME ZONE 'UTC'`,
-    [`user:${username}`, perUsername],
-  );
+  await fillRateLimit(`user:${username}`, perUsername);
   expect((await login(username, password)).status).toBe(429);
 }
 

@@ -41,6 +41,19 @@ export interface SessionTimes {
   revokedAt?: Date | null;
 }
 
+/**
+ * Opens abuse limit `key`'s window now with `count` attempts already counted in
+ * it, straight in the database (lib/auth/sign-in/limits.ts): the state that
+ * many refused or failed attempts leave, without sending them.
+ */
+export async function fillRateLimit(key: string, count: number): Promise<void> {
+  await query(
+    `INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, $2, now() AT TIME ZONE 'UTC')
+     ON CONFLICT ("key") DO UPDATE SET "count" = $2, "windowStart" = now() AT TIME ZONE 'UTC'`,
+    [key, count],
+  );
+}
+
 /** Moves a session's moments, as if it had been used, revoked or expired back then (time no test can wait for). */
 export async function setSessionTimes(sessionId: string, times: SessionTimes): Promise<void> {
   const entries = Object.entries(times);
