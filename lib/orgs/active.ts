@@ -1,20 +1,18 @@
 /**
  * The organization a session works in: `Session.activeOrgId`, and the
- * membership that makes it usable. One statement joins the session, the
- * membership and the organization, so the data-access layer's check costs one
- * round trip (run beside the session check itself, lib/auth/dal.ts), and an
- * access token is issued with what the database says now.
+ * membership that makes it usable. One join says it (`activeOrganizationSql`):
+ * the data-access layer's check reads it inside its own statement, with the
+ * session and its user (lib/auth/sessions/list.ts), and `sessionOrganization`
+ * reads it on its own, so that an access token is issued with what the
+ * database says now.
  *
  * A session whose user is no longer a member has no active organization: the
  * join finds no membership (and a trigger on Membership clears the column as
  * the membership ends).
- *
- * The data-access layer's check reads the same join inside its own statement
- * (`activeOrganizationSql`, lib/auth/sessions/list.ts), with the session and
- * its user; `sessionOrganization` is the read on its own, for issuing tokens.
  */
 import "server-only";
-import { db } from "@/lib/db/client";
+import { sql } from "@/lib/db/client";
+import { statement } from "@/lib/db/sql";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { TokenOrganization } from "@/lib/edge/tokens";
 import { ORG_ROLES, type OrgRole } from "@/lib/orgs/roles";
@@ -24,25 +22,12 @@ export interface ActiveOrganization extends TokenOrganization {
   name: string;
 }
 
-/** The organization and role as read (`role` as text); all null when the join found none. */
-export interface ActiveOrganizationRow {
-  id: string | null;
-  slug: string | null;
-  name: string | null;
-  role: string | null;
-}
-
-export function activeOrganization(row: ActiveOrganizationRow | undefined): ActiveOrganization | null {
-  if (!row?.id || !row.slug || !row.name || !row.role || !(ORG_ROLES as readonly string[]).includes(row.role)) return null;
-  return { id: row.id, slug: row.slug, name: row.name, role: row.role as OrgRole };
-}
-
 /**
  * `sessionOrganization`'s join as SQL for a hand-written read of the Session
  * table aliased `session` (lib/db/sql.ts): the membership and organization of
  * the session's active organization, only if it is `claimed` (an SQL
  * expression), left-joined so that the session's row stays. Its columns:
- * `ACTIVE_ORGANIZATION_COLUMNS`, read back with `activeOrganization`.
+ * `ACTIVE_ORGANIZATION_COLUMNS`, read back with `activeOrganizationFrom`.
  */
 export function activeOrganizationSql(session: string, claimed: string): string {
   return `LEFT JOIN "Membership" am ON am."organizationId" = ${session}."activeOrgId" AND am."userId" = ${session}."userId" AND ${session}."activeOrgId" = ${claimed}
@@ -52,12 +37,28 @@ export function activeOrganizationSql(session: string, claimed: string): string 
 /** The columns `activeOrganizationSql` adds to a row, under the names of an `ActiveOrganizationColumns`. */
 export const ACTIVE_ORGANIZATION_COLUMNS = `ao."id"::text AS "orgId", ao."slug" AS "orgSlug", ao."name" AS "orgName", am."role"::text AS "orgRole"`;
 
+/** The organization and role as read (`orgRole` as text); all null when the join found none. */
 export interface ActiveOrganizationColumns {
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;
   orgRole: string | null;
 }
+
+export function activeOrganizationFrom(row: ActiveOrganizationColumns): ActiveOrganization | null {
+  const { orgId: id, orgSlug: slug, orgName: name, orgRole: role } = row;
+  if (!id || !slug || !name || !role || !(ORG_ROLES as readonly string[]).includes(role)) return null;
+  return { id, slug, name, role: role as OrgRole };
+}
+
+/** The session's own active organization: the join with the claim being the session's `activeOrgId` itself. */
+const SESSION_ORGANIZATION = statement(
+  "session_organization",
+  `SELECT ${ACTIVE_ORGANIZATION_COLUMNS}
+     FROM "Session" s
+     ${activeOrganizationSql("s", 's."activeOrgId"')}
+    WHERE s."id" = $1::uuid AND s."userId" = $2::uuid`,
+);
 
 /**
  * The active organization of session `sessionId` of user `userId`, if the
@@ -67,13 +68,8 @@ export interface ActiveOrganizationColumns {
  * request may do, never widen it.)
  */
 export async function sessionOrganization(session: { id: string; userId: string }): Promise<ActiveOrganization | null> {
-  const [row] = await db.$queryRaw<ActiveOrganizationRow[]>`
-    SELECT o."id"::text AS "id", o."slug", o."name", m."role"::text AS "role"
-    FROM "Session" s
-    JOIN "Membership" m ON m."organizationId" = s."activeOrgId" AND m."userId" = s."userId"
-    JOIN "Organization" o ON o."id" = m."organizationId"
-    WHERE s."id" = ${session.id}::uuid AND s."userId" = ${session.userId}::uuid`;
-  return activeOrganization(row);
+  const [row] = await sql.rows<ActiveOrganizationColumns>(SESSION_ORGANIZATION, [session.id, session.userId]);
+  return row ? activeOrganizationFrom(row) : null;
 }
 
 /**

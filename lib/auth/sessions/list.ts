@@ -12,7 +12,7 @@ import { config } from "@/lib/config";
 import { describeDevice } from "@/lib/auth/sessions/device-name";
 import { hashOpaqueToken, isWellFormedOpaqueToken } from "@/lib/auth/opaque-token";
 import { liveSessionSql, liveSessionWhere, sessionEndReason, sessionEndsAt, sessionKind, type SessionKind, type SessionTimes } from "@/lib/auth/sessions/lifetime";
-import { ACTIVE_ORGANIZATION_COLUMNS, activeOrganization, activeOrganizationSql, type ActiveOrganization, type ActiveOrganizationColumns } from "@/lib/orgs/active";
+import { ACTIVE_ORGANIZATION_COLUMNS, activeOrganizationFrom, activeOrganizationSql, type ActiveOrganization, type ActiveOrganizationColumns } from "@/lib/orgs/active";
 import { publicUserColumns, type PublicUserRow } from "@/lib/users/access";
 
 export interface SessionView {
@@ -75,12 +75,8 @@ export async function liveSessionUser(
   const idleSeconds = config().refreshTokenTtl;
   if (!row || sessionEndReason(row, new Date(), idleSeconds) !== null) return null;
   const user: PublicUserRow = { id: row.id, username: row.username, name: row.name, dob: row.dob, email: row.email, emailVerifiedAt: row.emailVerifiedAt, role: row.role, createdAt: row.createdAt };
-  const org = orgClaim ? activeOrganizationOf(row as SessionUserRow & ActiveOrganizationColumns) : null;
+  const org = orgClaim ? activeOrganizationFrom(row as SessionUserRow & ActiveOrganizationColumns) : null;
   return { user, liveAtHorizon: horizon !== undefined && sessionEndReason(row, horizon, idleSeconds) === null, org };
-}
-
-function activeOrganizationOf(row: ActiveOrganizationColumns): ActiveOrganization | null {
-  return activeOrganization({ id: row.orgId, slug: row.orgSlug, name: row.orgName, role: row.orgRole });
 }
 
 /** When the user of session `sessionId` last proved who they are (sign-in or re-authentication); null for no such session. */
