@@ -29,6 +29,17 @@ const servers = parseConfig(process.env).retention;
 const { refreshTokenTtl, retention } = parseConfig({ ...process.env, ...SHORTER_RETENTION });
 
 const prune = () => runCommand("npm", ["run", "db:prune"], { ...process.env, ...SHORTER_RETENTION });
+const SKIPPED = "Another instance is pruning";
+/**
+ * This file's prune, run again while it skips: a server that another lane starts
+ * beside this one prunes as it starts, and holds the lock for that moment.
+ */
+async function pruneOnce(): ReturnType<typeof prune> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await prune();
+    if (!result.output.includes(SKIPPED) || attempt === 3) return result;
+  }
+}
 /** `npm run db:prune` starts a TypeScript process of its own: seconds each, more on a busy machine. */
 const PRUNE_RUN_MS = 90_000;
 
@@ -124,7 +135,7 @@ describe("npm run db:prune", () => {
   });
 
   it("deletes what ended long enough ago, and keeps live and recently ended sessions", async () => {
-    const result = await prune();
+    const result = await pruneOnce();
     expect(result.status, result.output).toBe(0);
     expect(result.output).toMatch(/Deleted [1-9]\d* ended session\(s\), [1-9]\d* rotated refresh-token hash\(es\), [1-9]\d* auth event\(s\)/);
 
@@ -154,6 +165,8 @@ describe("npm run db:prune", () => {
       expect(result.status, result.output).toBe(0);
       expect(result.output).toMatch(/Deleted \d+ ended session|Another instance is pruning/);
     }
+    // Both skip only when a server starting beside this file held the lock over both; then a third run prunes.
+    if (results.every((result) => result.output.includes(SKIPPED))) results.push(await pruneOnce());
     expect(results.some((result) => /Deleted [1-9]\d* ended session/.test(result.output))).toBe(true);
     expect((await sessionIds(userId)).has(ended)).toBe(false);
   }, PRUNE_RUN_MS);
