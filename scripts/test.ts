@@ -1,12 +1,14 @@
 /**
  * `npm test`: every test in one command, in as little time as two cores allow.
  *
- *   1. The production build, alone: everything after it waits for it. The unit
- *      tests (they need no server) start once it is done, beside the rest.
- *   2. One server (`npm start` on a fresh database: a temporary embedded one, or
- *      DATABASE_URL when set) is started on that build and seeded, with a mail
- *      catcher (tools/mail-catcher.ts) for its SMTP and one Chromium for the
- *      browser tests.
+ *   1. The production build: everything after it waits for it. Its compile
+ *      keeps both cores busy; its type check that follows is one thread, so
+ *      when it begins, what needs no build starts beside it at a lower
+ *      priority (it takes the idle core, not the build's): the unit tests, a
+ *      fresh database migrated and seeded (a temporary embedded one, or
+ *      DATABASE_URL when set), a mail catcher (tools/mail-catcher.ts) for the
+ *      server's SMTP, and one Chromium for the browser tests.
+ *   2. One server (`npm start`) is started on that build and that database.
  *   3. Five lanes run side by side against them: the attack suite in two
  *      halves, the integration tests, the tests that start instances of their
  *      own, and the end-to-end tests. Each suite's output is printed whole when
@@ -46,21 +48,35 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
+interface RunOptions {
+  env?: Env;
+  /** Collect the output and print it in one piece at the end, so that lanes running side by side do not interleave their lines. */
+  together?: boolean;
+  /** Sees the output as it comes (which is printed at once as well). */
+  watch?: (text: string) => void;
+  /** Run at a lower priority (`nice`): it gets the CPU that the rest leaves idle. */
+  yielding?: boolean;
+}
+
 /**
  * Runs a command to its end without blocking this process (the mail catcher and
- * the browser server live here, and must answer while suites run). `together`
- * collects its output and prints it in one piece at the end, so that lanes
- * running side by side do not interleave their lines.
+ * the browser server live here, and must answer while suites run).
  */
-function run(name: string, command: string, args: string[], { env = process.env, together = false }: { env?: Env; together?: boolean } = {}): Promise<boolean> {
+function run(name: string, command: string, args: string[], { env = process.env, together = false, watch, yielding = false }: RunOptions = {}): Promise<boolean> {
   const title = `${name}: ${command} ${args.join(" ")}`;
   const since = performance.now();
   console.log(together ? `\n▷ ${title} (started; its output follows when it ends)` : `\n▶ ${title}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: together ? ["ignore", "pipe", "pipe"] : "inherit", env });
+    const [program, programArgs] = yielding ? ["nice", ["-n", String(YIELDING_NICENESS), command, ...args]] : [command, args];
+    const child = spawn(program, programArgs, { stdio: together || watch ? ["ignore", "pipe", "pipe"] : "inherit", env });
     const output: Buffer[] = [];
-    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+    const take = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
+      if (together) return void output.push(chunk);
+      out.write(chunk);
+      watch?.(chunk.toString());
+    };
+    child.stdout?.on("data", take(process.stdout));
+    child.stderr?.on("data", take(process.stderr));
     const finish = (passed: boolean) => {
       const stage = { name, seconds: seconds(since), passed, beside: together };
       stages.push(stage);
@@ -69,7 +85,9 @@ function run(name: string, command: string, args: string[], { env = process.env,
       resolve(passed);
     };
     child.once("error", (error) => {
-      output.push(Buffer.from(`Could not run ${command}: ${error.message}\n`));
+      const message = `Could not run ${program}: ${error.message}\n`;
+      if (together) output.push(Buffer.from(message));
+      else process.stderr.write(message);
       finish(false);
     });
     child.once("close", (code) => finish(code === 0));
@@ -77,16 +95,16 @@ function run(name: string, command: string, args: string[], { env = process.env,
 }
 
 /** Times a step done in this process (starting a server, seeding); undefined, with the reason printed, if it threw. */
-async function step<T>(name: string, what: string, work: () => Promise<T>): Promise<T | undefined> {
+async function step<T>(name: string, what: string, work: () => Promise<T>, beside = false): Promise<T | undefined> {
   const since = performance.now();
   console.log(`\n▶ ${name}: ${what}`);
   try {
     const result = await work();
-    stages.push({ name, seconds: seconds(since), passed: true, beside: false });
+    stages.push({ name, seconds: seconds(since), passed: true, beside });
     return result;
   } catch (error) {
     console.error(String(error));
-    stages.push({ name, seconds: seconds(since), passed: false, beside: false });
+    stages.push({ name, seconds: seconds(since), passed: false, beside });
     return undefined;
   }
 }
@@ -112,15 +130,30 @@ const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filte
 const vitest = (project: string) => ["vitest", "run", "--project", project, ...vitestFilters];
 
 /**
- * The production build, with nothing beside it: the unit tests beside it slowed
- * it by more than they took (a fresh clone's build: 29 s alone, 45 to 48 s
- * beside them), and every later stage waits for it.
+ * Niceness of what runs beside the build's type check, so that it takes the core
+ * the type check leaves idle and as little as can be of the other: even so, the
+ * unit tests beside it made the type check 2–3 s longer (13 s alone), against
+ * about 5 s they no longer take from the lanes.
  */
-async function build(): Promise<boolean> {
-  const built = await run("build", "npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+const YIELDING_NICENESS = 19;
+
+/**
+ * The production build. Nothing starts beside its compile, which keeps both
+ * cores busy: the unit tests beside it slowed a fresh clone's build from 29 s
+ * to 45–48 s. Its type check that follows is one thread, so `onTypeCheck` is
+ * called when Next.js says it begins.
+ */
+async function build(onTypeCheck: () => void): Promise<boolean> {
+  const watch = (text: string) => {
+    if (text.includes("Running TypeScript")) onTypeCheck();
+  };
+  const built = await run("build", "npx", ["next", "build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, watch });
   if (!built) console.error("The build failed; integration and end-to-end tests need it.");
   return built;
 }
+
+/** The lowest cost the app accepts: the server and the seed hash at it. */
+const BCRYPT_COST = "10";
 
 /** The shared test server's settings, on top of the runner's own DATABASE_URL and JWT_* (CI configures the server with them). */
 function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): Record<string, string> {
@@ -130,7 +163,7 @@ function serverSettings(port: number, mail: MailCatcher, pwned: PwnedStandin): R
     // Passkeys need a host name, not an IP address: the browser tests reach the same server as localhost.
     WEBAUTHN_RP_ID: "localhost",
     WEBAUTHN_ORIGIN: `http://localhost:${port}`,
-    BCRYPT_COST: "10",
+    BCRYPT_COST,
     // The lanes sign in and register by the hundred; on two cores the default pool (one worker,
     // the other core left to the event loop) would make every bcrypt wait for the one before it.
     BCRYPT_WORKERS: "2",
@@ -190,66 +223,101 @@ function lanes(env: Env): Promise<boolean>[] {
   ];
 }
 
-async function main(): Promise<boolean> {
-  const built = serverOnly || (await build());
-  // The unit tests need no server: they run beside its start-up and the lanes.
-  const unit = serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true });
-  const served = built && (await serverSuites());
-  return (await unit) && served;
+/** What the server needs besides its build, started while the build type-checks. */
+interface Services {
+  port: number;
+  dataDir: string;
+  mail: MailCatcher;
+  pwned: PwnedStandin;
+  federation: FederationServices;
+  browser?: BrowserServer;
+  close(): Promise<void>;
 }
 
-/** The server and its services, the lanes against them, then the scan of the server's log. */
-async function serverSuites(): Promise<boolean> {
+/**
+ * The mail catcher, the breached-password stand-in, the sign-in providers
+ * (an OpenID Provider and a GitHub stand-in, over https with a throwaway
+ * certificate the app trusts), Chromium, and the database: migrated and seeded
+ * by `npm run db:seed` at a lower priority (a temporary embedded database is
+ * started for it and stopped again; the server starts it on its data).
+ */
+async function startServices(dataDir: string): Promise<Services> {
   if (withBrowser && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
     console.error("No Chromium: install Debian's `chromium`, set CHROMIUM_PATH, or allow `npx playwright install chromium`.");
   }
+  const port = await freePort();
+  const started: { close(): Promise<void> }[] = [];
+  const close = async () => void (await Promise.all(started.map((service) => service.close())));
+  const keep = <T extends { close(): Promise<void> }>(service: T): T => (started.push(service), service);
+  try {
+    const database = process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : { EMBEDDED_DATA_DIR: path.join(dataDir, "data") };
+    const seed = run("seed", "npm", ["run", "db:seed"], { env: { ...process.env, ...database, BCRYPT_COST, NODE_ENV: "test" }, together: true, yielding: true });
+    const [mail, pwned, federation, browser] = await Promise.all([
+      startMailCatcher().then(keep),
+      startPwnedStandin().then(keep),
+      startFederationServices(`http://127.0.0.1:${port}`).then(keep),
+      withBrowser ? chromium.launchServer(chromiumLaunchOptions()).then(keep) : undefined,
+    ]);
+    if (!(await seed)) throw new Error("The database could not be migrated and seeded.");
+    return { port, dataDir, mail, pwned, federation, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
+async function main(): Promise<boolean> {
   const dataDir = temporaryDir("tessera-test-");
-  let server: AppServer | undefined;
-  let mail: MailCatcher | undefined;
-  let pwned: PwnedStandin | undefined;
-  let browser: BrowserServer | undefined;
-  let federation: FederationServices | undefined;
+  // The unit tests and the services need no build: they start beside its type check
+  // (or, if Next.js never says it began, after the build).
+  let beside: { unit: Promise<boolean>; services: Promise<Services | undefined> } | undefined;
+  const startBeside = () =>
+    (beside ??= {
+      unit: serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true, yielding: true }),
+      services: step("services", `mail catcher, breached-password stand-in, sign-in providers${withBrowser ? ", Chromium" : ""}, the database seeded`, () => startServices(dataDir), true),
+    });
+  if (serverOnly) startBeside();
+  const built = serverOnly || (await build(startBeside));
+  const { unit, services } = startBeside();
+  const ready = await services;
   let passed = false;
   try {
-    const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
-    const services = await step("server", `npm start (${database}), mail catcher, breached-password stand-in${withBrowser ? ", Chromium" : ""}`, async () => {
-      [mail, pwned, browser] = await Promise.all([
-        startMailCatcher(),
-        startPwnedStandin(),
-        withBrowser ? chromium.launchServer(chromiumLaunchOptions()) : undefined,
-      ]);
-      const port = await freePort();
-      // The OpenID Provider and the GitHub stand-in (https, a throwaway certificate the app trusts), for the sign-in-with tests.
-      federation = await startFederationServices(`http://127.0.0.1:${port}`);
-      server = await AppServer.start({ name: "server", dataDir, databaseUrl: process.env.DATABASE_URL, inheritSettings: true, port, env: { ...serverSettings(port, mail, pwned), ...federation.env } });
-      console.log(`  server ${server.url}, mail SMTP ${mail.smtpUrl} and inbox ${mail.inboxUrl}${browser ? `, Chromium ${browser.wsEndpoint()}` : ""}`);
-      return { server, mail, browser };
-    });
-    if (!services) return false;
-    const seeded = await step("seed", "npm run db:seed (while the server runs)", async () => {
-      services.server.seed();
-      return true;
-    });
-    if (!seeded) return false;
-    await step("warm-up", "the pages and the sign-in route, once each", () => warmUp(services.server.url));
-
-    const env: Env = {
-      ...services.server.env,
-      TESSERA_BASE_URL: services.server.url,
-      TESSERA_SERVER_LOG: services.server.logFile,
-      TESSERA_MAIL_URL: services.mail.inboxUrl,
-      ...(services.browser ? { TESSERA_BROWSER_WS: services.browser.wsEndpoint() } : {}),
-    };
-    const results = await Promise.all(lanes(env));
-    const logs = securityOnly || (await run("logs", "npx", vitest("logs"), { env }));
-    passed = results.every(Boolean) && logs;
+    passed = built && ready !== undefined && (await serverSuites(ready));
   } finally {
-    await Promise.all([server?.terminate(), mail?.close(), pwned?.close(), browser?.close(), federation?.close()]);
+    await ready?.close();
     if (passed) rmSync(dataDir, { recursive: true, force: true });
     else console.error(`\nThe server's log and database are in ${dataDir}.`);
   }
-  return passed;
+  return (await unit) && passed;
+}
+
+/** The server, the lanes against it, then the scan of the server's log. */
+async function serverSuites({ port, dataDir, mail, pwned, federation, browser }: Services): Promise<boolean> {
+  let server: AppServer | undefined;
+  try {
+    const database = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${path.join(dataDir, "data")}`;
+    server = await step("server", `npm start (${database})`, async () => {
+      const started = await AppServer.start({ name: "server", dataDir, databaseUrl: process.env.DATABASE_URL, inheritSettings: true, port, env: { ...serverSettings(port, mail, pwned), ...federation.env } });
+      console.log(`  server ${started.url}, mail SMTP ${mail.smtpUrl} and inbox ${mail.inboxUrl}${browser ? `, Chromium ${browser.wsEndpoint()}` : ""}`);
+      return started;
+    });
+    if (!server) return false;
+    const url = server.url;
+    await step("warm-up", "the pages and the sign-in route, once each", () => warmUp(url));
+
+    const env: Env = {
+      ...server.env,
+      TESSERA_BASE_URL: server.url,
+      TESSERA_SERVER_LOG: server.logFile,
+      TESSERA_MAIL_URL: mail.inboxUrl,
+      ...(browser ? { TESSERA_BROWSER_WS: browser.wsEndpoint() } : {}),
+    };
+    const results = await Promise.all(lanes(env));
+    const logs = securityOnly || (await run("logs", "npx", vitest("logs"), { env }));
+    return results.every(Boolean) && logs;
+  } finally {
+    await server?.terminate();
+  }
 }
 
 const passed = await main();
