@@ -127,7 +127,7 @@ const filters = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const vitestFilters = filters.length > 0 ? ["--passWithNoTests", ...filters] : [];
 const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filters] : [];
 
-const vitest = (project: string) => ["vitest", "run", "--project", project, ...vitestFilters];
+const vitest = (...projects: string[]) => ["vitest", "run", ...projects.flatMap((project) => ["--project", project]), ...vitestFilters];
 
 /**
  * Niceness of what runs beside the build's type check, so that it takes the core
@@ -273,7 +273,7 @@ async function main(): Promise<boolean> {
   let beside: { unit: Promise<boolean>; services: Promise<Services | undefined> } | undefined;
   const startBeside = () =>
     (beside ??= {
-      unit: serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit"), { together: true, yielding: true }),
+      unit: serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit", "unit-mocks"), { together: true, yielding: true }),
       services: step("services", `mail catcher, breached-password stand-in, sign-in providers${withBrowser ? ", Chromium" : ""}, the database seeded`, () => startServices(dataDir), true),
     });
   if (serverOnly) startBeside();
