@@ -6,8 +6,10 @@
  * `GET /messages.json` (tests/support/mailbox.ts). It never relays anything.
  *
  * HTTP: `GET /` the inbox, newest first; `GET /messages/<id>` one mail, its text
- * with clickable links and its HTML in a sandboxed frame; `GET /messages.json`;
- * `DELETE /messages` empties the inbox.
+ * with clickable links and its HTML in a sandboxed frame; `GET /messages.json`,
+ * or `GET /messages.json?to=<address>` for the mails delivered to one address
+ * (in any letter case: what a test waiting for its mail asks, several times a
+ * second, instead of the whole inbox); `DELETE /messages` empties the inbox.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Server as NetServer } from "node:net";
@@ -148,7 +150,7 @@ function listen(server: Server | NetServer, port: number, host: string): Promise
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[]): void {
-  const path = new URL(req.url ?? "/", "http://catcher").pathname;
+  const { pathname: path, searchParams } = new URL(req.url ?? "/", "http://catcher");
   const method = req.method ?? "GET";
   if (path === "/messages" && method === "DELETE") {
     inbox.length = 0;
@@ -160,7 +162,9 @@ function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[])
     return;
   }
   if (path === "/messages.json") {
-    res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" }).end(JSON.stringify(inbox));
+    const to = searchParams.get("to")?.toLowerCase();
+    const mails = to === undefined ? inbox : inbox.filter((mail) => mail.to.some((recipient) => recipient.toLowerCase() === to));
+    res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" }).end(JSON.stringify(mails));
     return;
   }
   if (path === "/") {

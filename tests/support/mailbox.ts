@@ -20,17 +20,12 @@ export function uniqueAddress(prefix: string): string {
   return `${uniqueName(prefix)}@example.test`;
 }
 
-/** Every caught mail, newest first. */
-export async function allMail(): Promise<CaughtMail[]> {
-  const response = await fetch(`${mailUrl()}/messages.json`);
-  if (!response.ok) throw new Error(`mail catcher: GET /messages.json answered ${response.status}`);
-  return (await response.json()) as CaughtMail[];
-}
-
-/** The mails delivered to `address`, newest first. */
+/** The mails delivered to `address`, newest first (the catcher filters: the whole inbox is up to 200 mails). */
 export async function mailsTo(address: string): Promise<CaughtMail[]> {
-  const wanted = address.toLowerCase();
-  return (await allMail()).filter((mail) => mail.to.some((recipient) => recipient.toLowerCase() === wanted));
+  const query = `?${new URLSearchParams({ to: address })}`;
+  const response = await fetch(`${mailUrl()}/messages.json${query}`);
+  if (!response.ok) throw new Error(`mail catcher: GET /messages.json${query} answered ${response.status}`);
+  return (await response.json()) as CaughtMail[];
 }
 
 /** Empties the catcher's inbox. */

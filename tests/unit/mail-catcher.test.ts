@@ -48,6 +48,18 @@ describe("the mail catcher", () => {
     expect(catcher.messages()).toEqual([mail]);
   });
 
+  it("lists the mails to one address, in any letter case, when asked for them", async () => {
+    await send({ to: "ada@example.com", subject: "First", text: "one" });
+    await send({ to: "bob@example.com", subject: "Second", text: "two" });
+    await send({ to: "Ada@Example.com", subject: "Third", text: "three" });
+    const to = async (address: string) =>
+      ((await (await fetch(`${catcher.inboxUrl}/messages.json?to=${encodeURIComponent(address)}`)).json()) as CaughtMail[]).map((mail) => mail.subject);
+    expect(await to("ADA@example.com")).toEqual(["Third", "First"]);
+    expect(await to("bob@example.com")).toEqual(["Second"]);
+    expect(await to("nobody@example.com")).toEqual([]);
+    expect((await json()).map((mail) => mail.subject)).toEqual(["Third", "Second", "First"]);
+  });
+
   it("lists every envelope recipient, Bcc included", async () => {
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port: catcher.smtpPort, secure: false });
     await transport.sendMail({ from: "a@tessera.test", to: "b@example.com", bcc: "c@example.com", subject: "Two", text: "x" });
