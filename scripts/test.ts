@@ -2,9 +2,9 @@
  * `npm test`: every test in one command, in as little time as two cores allow.
  *
  *   1. The production build: everything after it waits for it. Its compile
- *      keeps both cores busy; its type check that follows is one thread, so
- *      when it begins, what needs no build starts beside it at a lower
- *      priority (it takes the idle core, not the build's): the unit tests, a
+ *      keeps both cores busy; its type check and the steps after it leave one
+ *      idle, so when the type check begins, what needs no build starts beside
+ *      it at the lowest priority (to take the idle core, not the build's): the unit tests, a
  *      fresh database migrated and seeded (a temporary embedded one, or
  *      DATABASE_URL when set), a mail catcher (tools/mail-catcher.ts) for the
  *      server's SMTP, and one Chromium for the browser tests.
@@ -130,18 +130,18 @@ const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filte
 const vitest = (...projects: string[]) => ["vitest", "run", ...projects.flatMap((project) => ["--project", project]), ...vitestFilters];
 
 /**
- * Niceness of what runs beside the build's type check, so that it takes the core
- * the type check leaves idle and as little as can be of the other: even so, the
- * unit tests beside it made the type check 2–3 s longer (13 s alone), against
- * about 5 s they no longer take from the lanes.
+ * Niceness of what runs beside the end of the build, so that it takes the core
+ * the build leaves idle and as little as can be of the other (on two cores even
+ * that slows the build somewhat: a nice 19 process beside TypeScript 5's type
+ * check made it 2–3 s longer, against about 5 s the unit tests no longer took
+ * from the lanes).
  */
 const YIELDING_NICENESS = 19;
 
 /**
  * The production build. Nothing starts beside its compile, which keeps both
  * cores busy: the unit tests beside it slowed a fresh clone's build from 29 s
- * to 45–48 s. Its type check that follows is one thread, so `onTypeCheck` is
- * called when Next.js says it begins.
+ * to 45–48 s. `onTypeCheck` is called when Next.js says its type check begins.
  */
 async function build(onTypeCheck: () => void): Promise<boolean> {
   const watch = (text: string) => {
