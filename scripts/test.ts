@@ -3,12 +3,13 @@
  *
  *   1. The production build: everything after it waits for it. Its compile
  *      keeps both cores busy; its type check and the steps after it leave one
- *      idle, so when the type check begins, what needs no build starts beside
- *      it at the lowest priority (to take the idle core, not the build's): the unit tests, a
- *      fresh database migrated and seeded (a temporary embedded one, or
- *      DATABASE_URL when set), a mail catcher (tools/mail-catcher.ts) for the
- *      server's SMTP, and one Chromium for the browser tests.
+ *      idle, so when the type check begins, what the server needs besides the
+ *      build starts beside it: a fresh database migrated and seeded (a
+ *      temporary embedded one, or DATABASE_URL when set), a mail catcher
+ *      (tools/mail-catcher.ts) for the server's SMTP, and one Chromium for the
+ *      browser tests.
  *   2. One server (`npm start`) is started on that build and that database.
+ *      The unit tests (they need no server) start beside it and the lanes.
  *   3. Five lanes run side by side against them: the attack suite in two
  *      halves, the integration tests, the tests that start instances of their
  *      own, and the end-to-end tests. Each suite's output is printed whole when
@@ -54,21 +55,18 @@ interface RunOptions {
   together?: boolean;
   /** Sees the output as it comes (which is printed at once as well). */
   watch?: (text: string) => void;
-  /** Run at a lower priority (`nice`): it gets the CPU that the rest leaves idle. */
-  yielding?: boolean;
 }
 
 /**
  * Runs a command to its end without blocking this process (the mail catcher and
  * the browser server live here, and must answer while suites run).
  */
-function run(name: string, command: string, args: string[], { env = process.env, together = false, watch, yielding = false }: RunOptions = {}): Promise<boolean> {
+function run(name: string, command: string, args: string[], { env = process.env, together = false, watch }: RunOptions = {}): Promise<boolean> {
   const title = `${name}: ${command} ${args.join(" ")}`;
   const since = performance.now();
   console.log(together ? `\n▷ ${title} (started; its output follows when it ends)` : `\n▶ ${title}`);
   return new Promise((resolve) => {
-    const [program, programArgs] = yielding ? ["nice", ["-n", String(YIELDING_NICENESS), command, ...args]] : [command, args];
-    const child = spawn(program, programArgs, { stdio: together || watch ? ["ignore", "pipe", "pipe"] : "inherit", env });
+    const child = spawn(command, args, { stdio: together || watch ? ["ignore", "pipe", "pipe"] : "inherit", env });
     const output: Buffer[] = [];
     const take = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
       if (together) return void output.push(chunk);
@@ -85,7 +83,7 @@ function run(name: string, command: string, args: string[], { env = process.env,
       resolve(passed);
     };
     child.once("error", (error) => {
-      const message = `Could not run ${program}: ${error.message}\n`;
+      const message = `Could not run ${command}: ${error.message}\n`;
       if (together) output.push(Buffer.from(message));
       else process.stderr.write(message);
       finish(false);
@@ -130,18 +128,11 @@ const playwrightFilters = filters.length > 0 ? ["--pass-with-no-tests", ...filte
 const vitest = (...projects: string[]) => ["vitest", "run", ...projects.flatMap((project) => ["--project", project]), ...vitestFilters];
 
 /**
- * Niceness of what runs beside the end of the build, so that it takes the core
- * the build leaves idle and as little as can be of the other (on two cores even
- * that slows the build somewhat: a nice 19 process beside TypeScript 5's type
- * check made it 2–3 s longer, against about 5 s the unit tests no longer took
- * from the lanes).
- */
-const YIELDING_NICENESS = 19;
-
-/**
  * The production build. Nothing starts beside its compile, which keeps both
  * cores busy: the unit tests beside it slowed a fresh clone's build from 29 s
- * to 45–48 s. `onTypeCheck` is called when Next.js says its type check begins.
+ * to 45–48 s. `onTypeCheck` is called when Next.js says its type check begins:
+ * the server's services start then (the unit tests, which would take both
+ * cores, still wait for the end of the build).
  */
 async function build(onTypeCheck: () => void): Promise<boolean> {
   const watch = (text: string) => {
@@ -238,8 +229,8 @@ interface Services {
  * The mail catcher, the breached-password stand-in, the sign-in providers
  * (an OpenID Provider and a GitHub stand-in, over https with a throwaway
  * certificate the app trusts), Chromium, and the database: migrated and seeded
- * by `npm run db:seed` at a lower priority (a temporary embedded database is
- * started for it and stopped again; the server starts it on its data).
+ * by `npm run db:seed` (a temporary embedded database is started for it and
+ * stopped again; the server starts it on its data).
  */
 async function startServices(dataDir: string): Promise<Services> {
   if (withBrowser && !chromiumPath() && !(await run("Playwright's own Chromium", "npx", ["playwright", "install", "chromium"]))) {
@@ -251,7 +242,7 @@ async function startServices(dataDir: string): Promise<Services> {
   const keep = <T extends { close(): Promise<void> }>(service: T): T => (started.push(service), service);
   try {
     const database = process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : { EMBEDDED_DATA_DIR: path.join(dataDir, "data") };
-    const seed = run("seed", "npm", ["run", "db:seed"], { env: { ...process.env, ...database, BCRYPT_COST, NODE_ENV: "test" }, together: true, yielding: true });
+    const seed = run("seed", "npm", ["run", "db:seed"], { env: { ...process.env, ...database, BCRYPT_COST, NODE_ENV: "test" }, together: true });
     const [mail, pwned, federation, browser] = await Promise.all([
       startMailCatcher().then(keep),
       startPwnedStandin().then(keep),
@@ -268,18 +259,15 @@ async function startServices(dataDir: string): Promise<Services> {
 
 async function main(): Promise<boolean> {
   const dataDir = temporaryDir("tessera-test-");
-  // The unit tests and the services need no build: they start beside its type check
-  // (or, if Next.js never says it began, after the build).
-  let beside: { unit: Promise<boolean>; services: Promise<Services | undefined> } | undefined;
-  const startBeside = () =>
-    (beside ??= {
-      unit: serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit", "unit-mocks"), { together: true, yielding: true }),
-      services: step("services", `mail catcher, breached-password stand-in, sign-in providers${withBrowser ? ", Chromium" : ""}, the database seeded`, () => startServices(dataDir), true),
-    });
-  if (serverOnly) startBeside();
-  const built = serverOnly || (await build(startBeside));
-  const { unit, services } = startBeside();
-  const ready = await services;
+  // The services need no build: they start beside its type check (or, if Next.js
+  // never says it began, after the build; not at all if it failed).
+  let services: Promise<Services | undefined> | undefined;
+  const startServicesBeside = () =>
+    (services ??= step("services", `mail catcher, breached-password stand-in, sign-in providers${withBrowser ? ", Chromium" : ""}, the database seeded`, () => startServices(dataDir), true));
+  const built = serverOnly || (await build(startServicesBeside));
+  // The unit tests need no server: they run beside its start-up and the lanes.
+  const unit = serverOnly || securityOnly ? Promise.resolve(true) : run("unit", "npx", vitest("unit", "unit-mocks"), { together: true });
+  const ready = await (built ? startServicesBeside() : services);
   let passed = false;
   try {
     passed = built && ready !== undefined && (await serverSuites(ready));
