@@ -260,7 +260,7 @@ async function startServices(dataDir: string): Promise<Services> {
 async function main(): Promise<boolean> {
   const dataDir = temporaryDir("tessera-test-");
   // The services need no build: they start beside its type check (or, if Next.js
-  // never says it began, after the build; not at all if it failed).
+  // never says it began, after the build; not at all if it failed before).
   let services: Promise<Services | undefined> | undefined;
   const startServicesBeside = () =>
     (services ??= step("services", `mail catcher, breached-password stand-in, sign-in providers${withBrowser ? ", Chromium" : ""}, the database seeded`, () => startServices(dataDir), true));
