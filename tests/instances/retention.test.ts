@@ -17,7 +17,7 @@ import { parseConfig } from "@/lib/config";
 import { freePort } from "@/tools/free-port";
 import { AppServer } from "@/tools/app-server";
 import { utcParameter } from "@/lib/db/sql";
-import { query, secondsAgo } from "../support/database";
+import { fillRateLimit, query, secondsAgo } from "../support/database";
 import { registerUser } from "@/tools/http-client";
 import { eventually } from "../support/eventually";
 import { runCommand } from "@/tools/processes";
@@ -73,10 +73,6 @@ async function addEvent(username: string, createdAt: Date): Promise<void> {
   ]);
 }
 
-async function addRateLimit(key: string, windowStart: Date): Promise<void> {
-  await query(`INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, 3, ${utcParameter(2)})`, [key, windowStart.toISOString()]);
-}
-
 /** A sign-in step (a pending sign-in) of `userId` that expires at `expiresAt`; returns its id. */
 async function addCeremony(userId: string, expiresAt: Date): Promise<string> {
   const [row] = await query<{ id: string }>(
@@ -124,8 +120,8 @@ describe("npm run db:prune", () => {
     });
     await addEvent(username, past(retention.events));
     await addEvent(username, recent(retention.events));
-    await addRateLimit(`user:${username}-passed`, past(retention.rateLimitWindow));
-    await addRateLimit(`user:${username}-open`, new Date());
+    await fillRateLimit(`user:${username}-passed`, 3, past(retention.rateLimitWindow));
+    await fillRateLimit(`user:${username}-open`, 3, new Date());
     ceremonies = { expired: await addCeremony(userId, new Date(Date.now() - 1000)), pending: await addCeremony(userId, new Date(Date.now() + 300_000)) };
     invitations = {
       expired: await addInvitation(new Date(Date.now() - 1000)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { call, registerSignedIn, registerUser, signIn, uniqueName } from "@/tools/http-client";
+import { call, registerSignedIn, registerUser, uniqueName } from "@/tools/http-client";
 import { statusesTenAtATime } from "../support/attempts";
 import { query } from "../support/database";
 

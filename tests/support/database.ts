@@ -42,15 +42,16 @@ export interface SessionTimes {
 }
 
 /**
- * Opens abuse limit `key`'s window now with `count` attempts already counted in
- * it, straight in the database (lib/auth/sign-in/limits.ts): the state that
- * many refused or failed attempts leave, without sending them.
+ * Opens abuse limit `key`'s window at `windowStart` (the database's now by
+ * default) with `count` attempts already counted in it, straight in the database
+ * (lib/auth/sign-in/limits.ts): the state that many refused or failed attempts
+ * leave, without sending them.
  */
-export async function fillRateLimit(key: string, count: number): Promise<void> {
+export async function fillRateLimit(key: string, count: number, windowStart?: Date): Promise<void> {
   await query(
-    `INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, $2, now() AT TIME ZONE 'UTC')
-     ON CONFLICT ("key") DO UPDATE SET "count" = $2, "windowStart" = now() AT TIME ZONE 'UTC'`,
-    [key, count],
+    `INSERT INTO "RateLimit" ("key", "count", "windowStart") VALUES ($1, $2, COALESCE(${utcParameter(3)}, now() AT TIME ZONE 'UTC'))
+     ON CONFLICT ("key") DO UPDATE SET "count" = $2, "windowStart" = EXCLUDED."windowStart"`,
+    [key, count, windowStart?.toISOString() ?? null],
   );
 }
 
