@@ -1,13 +1,14 @@
 /**
  * The app's database: one `pg` pool per server process, configured from
  * `config().database`, behind both the PrismaClient (`db`) and the
- * hand-written reads (`sql`, lib/db/sql.ts). Cached on globalThis because
- * `next dev` re-evaluates modules on every edit, and each evaluation would
+ * hand-written reads (`sql`, lib/db/sql.ts). One per process (lib/process-wide.ts):
+ * each copy of this module, and each evaluation of it under `next dev`, would
  * otherwise open another pool.
  */
 import "server-only";
 import { config } from "@/lib/config";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 import { createPool, createPrismaClient, type Database } from "./prisma";
 import { Sql, type Statement } from "./sql";
 
@@ -15,8 +16,6 @@ interface Connection {
   prisma: Database;
   sql: Sql;
 }
-
-const cache = globalThis as typeof globalThis & { tesseraDatabase?: Connection };
 
 function connect(): Connection {
   const { url, poolMax, timeoutMs } = config().database;
@@ -35,8 +34,7 @@ function connect(): Connection {
 }
 
 function connection(): Connection {
-  cache.tesseraDatabase ??= connect();
-  return cache.tesseraDatabase;
+  return processWide("database", connect);
 }
 
 /** Connects lazily: importing this module never throws, the first query does if no database is configured. */

@@ -10,11 +10,9 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { prune } from "@/lib/maintenance/prune";
+import { processWide } from "@/lib/process-wide";
 
 const EVERY_MS = 60 * 60 * 1000;
-
-/** `next dev` evaluates the start-up module again after edits; one timer per process is enough. */
-const state = globalThis as typeof globalThis & { tesseraPruneTimer?: NodeJS.Timeout };
 
 /** One run, logged as one JSON line (`prune` with the counts, or `prune_failed`). */
 async function pruneAndLog(): Promise<void> {
@@ -27,8 +25,10 @@ async function pruneAndLog(): Promise<void> {
   }
 }
 
+/** Once per process (lib/process-wide.ts): `next dev` evaluates the start-up module again after edits. */
 export function startPruning(): void {
-  if (state.tesseraPruneTimer) return;
-  state.tesseraPruneTimer = setInterval(() => void pruneAndLog(), EVERY_MS).unref();
-  setTimeout(() => void pruneAndLog(), 0).unref();
+  processWide("pruneTimer", () => {
+    setTimeout(() => void pruneAndLog(), 0).unref();
+    return setInterval(() => void pruneAndLog(), EVERY_MS).unref();
+  });
 }

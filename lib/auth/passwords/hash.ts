@@ -12,6 +12,7 @@
 import "server-only";
 import bcrypt from "bcryptjs";
 import { config } from "@/lib/config";
+import { processWide } from "@/lib/process-wide";
 import { bcryptCompare, bcryptHash } from "@/lib/auth/passwords/bcrypt-pool";
 
 /** Hashing and comparing run in worker threads (lib/auth/passwords/bcrypt-pool.ts), never on the event loop. */
@@ -33,10 +34,8 @@ export function needsRehash(hash: string): boolean {
  * unknown username compares against it, so that answer costs the same bcrypt
  * work as a wrong password and timing does not reveal which usernames exist.
  */
-let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(crypto.randomUUID());
-  return dummyHash;
+  return processWide("dummyPasswordHash", () => hashPassword(crypto.randomUUID()));
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * This process's session cache and the listener that keeps it honest, made
- * once (on globalThis, as `next dev` re-evaluates modules) and started on the
- * first session check. With SESSION_CACHE=off there is neither: no cache, no
+ * once per process (lib/process-wide.ts) and started on the first session check. With SESSION_CACHE=off there is neither: no cache, no
  * listening connection, and every check asks the database.
  */
 import "server-only";
 import { config } from "@/lib/config";
+import { existingProcessWide, processWide } from "@/lib/process-wide";
 import { SessionCache } from "@/lib/auth/sessions/cache";
 import { SessionNoticeListener } from "@/lib/auth/sessions/notices";
 import type { ActiveOrganization } from "@/lib/orgs/active";
@@ -20,7 +20,7 @@ export interface CachedSession {
   orgClaim: string | null;
 }
 
-const holder = globalThis as typeof globalThis & { tesseraSessionCache?: SessionCache<CachedSession> | null };
+const NAME = "sessionCache";
 
 /** The listener lives on through its connection and timers; only the cache needs holding. */
 function create(): SessionCache<CachedSession> | null {
@@ -32,8 +32,7 @@ function create(): SessionCache<CachedSession> | null {
 
 /** The cache, or null when SESSION_CACHE=off. */
 export function sessionCache(): SessionCache<CachedSession> | null {
-  if (holder.tesseraSessionCache === undefined) holder.tesseraSessionCache = create();
-  return holder.tesseraSessionCache;
+  return processWide(NAME, create);
 }
 
 /**
@@ -41,10 +40,10 @@ export function sessionCache(): SessionCache<CachedSession> | null {
  * once (the notice reaches the other instances, and this one again, moments later).
  */
 export function forgetSession(sessionId: string): void {
-  holder.tesseraSessionCache?.forgetSession(sessionId);
+  existingProcessWide<SessionCache<CachedSession> | null>(NAME)?.forgetSession(sessionId);
 }
 
 /** After this process has committed a change to a user (role, profile, deletion, every session ended, a membership). */
 export function forgetUser(userId: string): void {
-  holder.tesseraSessionCache?.forgetUser(userId);
+  existingProcessWide<SessionCache<CachedSession> | null>(NAME)?.forgetUser(userId);
 }
