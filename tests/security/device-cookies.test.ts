@@ -4,6 +4,7 @@
  * browser that has signed in to the account before holds a device cookie and
  * gets through the lockout (with an allowance of its own); nobody else does.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
@@ -172,10 +173,29 @@ describe("keeping devices", () => {
   const devicesOf = async (userId: string) =>
     query<{ id: string }>(`SELECT "id" FROM "Device" WHERE "userId" = $1::uuid ORDER BY "lastUsedAt", "id"`, [userId]);
 
+  /**
+   * Browsers that signed in to the account, oldest first, written to the database as a sign-in
+   * writes them (a random token, stored as its SHA-256): each sign-in would cost the server a
+   * bcrypt compare, and how a sign-in remembers its browser is the tests' above.
+   */
+  async function earlierBrowsers(userId: string, count: number): Promise<string[]> {
+    const tokens = Array.from({ length: count }, () => randomBytes(32).toString("base64url"));
+    await query(
+      `INSERT INTO "Device" ("id", "userId", "tokenHash", "createdAt", "lastUsedAt")
+       SELECT gen_random_uuid(), $1::uuid, hash, now() - make_interval(mins => $3::int - ord::int), now() - make_interval(mins => $3::int - ord::int)
+       FROM unnest($2::text[]) WITH ORDINALITY AS token(hash, ord)`,
+      [userId, tokens.map((token) => createHash("sha256").update(token).digest("hex")), count + 1],
+    );
+    return tokens.map((token) => `${DEVICE_COOKIE}=${token}`);
+  }
+
   it("keeps an account's 20 most recent browsers: a new one forgets the oldest, whose cookie no longer gets through a lockout", async () => {
     const { username, password, id, browser } = await newUserInBrowser("device-many");
-    const browsers = [browser.device];
-    for (let i = 1; i < 21; i++) browsers.push((await trustedBrowser(username, password)).device);
+    // The registering browser is the oldest; 19 more signed in after it.
+    await query(`UPDATE "Device" SET "lastUsedAt" = now() - interval '1 day' WHERE "userId" = $1::uuid`, [id]);
+    const browsers = [browser.device, ...(await earlierBrowsers(id, 19))];
+    expect(await devicesOf(id)).toHaveLength(20);
+    browsers.push((await trustedBrowser(username, password)).device);
     expect(await devicesOf(id)).toHaveLength(20);
 
     await lockedOut(username, password);
