@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "@/tools/app-server";
 import { httpClient, uniqueName } from "@/tools/http-client";
 import { query, throwawayAccounts } from "../support/database";
+import { median } from "../support/level-off";
 import { startSecondServer } from "../support/second-server";
 
 const SAMPLES = 11;
@@ -22,11 +23,6 @@ beforeAll(async () => {
   server = await startSecondServer({ BCRYPT_COST: "11", RATE_LIMIT_PER_USERNAME: "100" });
 }, 120_000);
 afterAll(() => server?.terminate());
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 describe("failed sign-in timing", () => {
   it("takes as long for a wrong password on a cost-10 hash as for an unknown username at cost 11", async () => {
