@@ -1,7 +1,8 @@
 /**
  * This process's session cache and the listener that keeps it honest, made
- * once per process (lib/process-wide.ts) and started on the first session check. With SESSION_CACHE=off there is neither: no cache, no
- * listening connection, and every check asks the database.
+ * once per process (lib/process-wide.ts) and started on the first session
+ * check. With SESSION_CACHE=off there is neither: no cache, no listening
+ * connection, and every check asks the database.
  */
 import "server-only";
 import { config } from "@/lib/config";
