@@ -10,9 +10,14 @@ const nextConfig = {
   // server's CPU, and as much again for every script a fresh browser loads.
   compress: false,
   reactStrictMode: true,
-  // Plain Node modules rather than bundled: Prisma's driver, the logger, and
-  // bcryptjs, which the bcrypt worker threads load from node_modules.
-  serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino", "bcryptjs"],
+  // Plain Node modules rather than bundled: Prisma's driver, the logger,
+  // bcryptjs (which the bcrypt worker threads load from node_modules), and the
+  // libraries only server code uses (mail, QR codes, passkeys, OpenID Connect,
+  // TOTP). Bundled, each was compiled into every server layer that imports it
+  // (the route handlers, and the pages with their actions), and loaded once per
+  // layer; from node_modules it is loaded once per process, and the build has
+  // less to compile. The standalone output and Vercel trace them like any import.
+  serverExternalPackages: ["@prisma/adapter-pg", "pg", "pino", "bcryptjs", "nodemailer", "qrcode", "@simplewebauthn/server", "openid-client", "otpauth"],
   // The bcrypt worker threads `require` bcryptjs (its CommonJS build) at run time,
   // which the standalone trace cannot see: ship it explicitly.
   outputFileTracingIncludes: {
