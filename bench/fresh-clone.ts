@@ -3,11 +3,12 @@
  * directory, `npm ci` with the npm cache already warm (offline preferred), then
  * `npm run dev` until `/` first answers 200, then `npm test` in that clone, with
  * the time of each of its stages. Each step is bounded in time; the dev server's
- * processes are stopped and the directory deleted afterwards, whatever happened.
- * `--no-fresh-clone` skips it.
+ * processes are stopped and the directory deleted afterwards, whatever happened;
+ * `npm test`'s whole output stays in bench/out/fresh-clone-npm-test.log, which a
+ * failure's line in the table names. `--no-fresh-clone` skips it.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/tools/free-port";
 import { PROJECT_ROOT, temporaryDir } from "@/tools/app-server";
@@ -27,6 +28,9 @@ export type FreshClone =
 
 const LIMITS_MS = { clone: 60_000, npmCi: 360_000, dev: 240_000, npmTest: 900_000 };
 
+/** Where `npm test`'s whole output is kept (not committed): the clone is deleted, and a failure needs its reason. */
+const NPM_TEST_LOG = path.join(PROJECT_ROOT, "bench/out/fresh-clone-npm-test.log");
+
 /** Settings of the runner's own that a new clone would not have. */
 const OWN_SETTINGS = ["DATABASE_URL", "DATABASE_MIGRATE_URL", "JWT_ALG", "JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PREVIOUS_KEYS", "EMBEDDED_DATA_DIR", "NODE_ENV", "PORT"];
 
@@ -45,12 +49,18 @@ async function stopTree(pid: number): Promise<void> {
   signalAll([...new Set(processes.map((proc) => -proc.pgid))], "SIGKILL");
 }
 
-/** Runs a command in a process group of its own; on timeout the whole tree is stopped and this throws. */
-async function timedCommand(what: string, command: string, args: string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<number> {
+/**
+ * Runs a command in a process group of its own; on timeout the whole tree is stopped and this throws.
+ * With `logFile`, its output goes there, and a failure names the runner's "Failed: …" line and the file.
+ */
+async function timedCommand(what: string, command: string, args: string[], cwd: string, timeoutMs: number, { env = {}, logFile }: { env?: Record<string, string>; logFile?: string } = {}): Promise<number> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: { ...cleanEnv(), ...env }, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  if (logFile) mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = logFile ? openSync(logFile, "w") : undefined;
+  const child = spawn(command, args, { cwd, env: { ...cleanEnv(), ...env }, detached: true, stdio: ["ignore", out ?? "ignore", out ?? "pipe"] });
+  if (out !== undefined) closeSync(out);
   let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  child.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const timer = setTimeout(() => void stopTree(child.pid!), timeoutMs);
   const status = await new Promise<number | null>((resolve) => {
     child.once("error", () => resolve(null));
@@ -58,7 +68,11 @@ async function timedCommand(what: string, command: string, args: string[], cwd: 
   });
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
-  if (status !== 0) throw new Error(`${what} failed (${seconds * 1000 >= timeoutMs ? "timed out" : `exit ${status}`}):\n${stderr}`);
+  if (status !== 0) {
+    const how = seconds * 1000 >= timeoutMs ? "timed out" : `exit ${status}`;
+    const reason = logFile ? `${readFileSync(logFile, "utf8").match(/^Failed: .*$/m)?.[0] ?? "no summary line"} (its output: ${path.relative(PROJECT_ROOT, logFile)})` : `\n${stderr}`;
+    throw new Error(`${what} failed (${how}): ${reason}`);
+  }
   return seconds;
 }
 
@@ -93,7 +107,7 @@ async function npmTestIn(clone: string, dir: string): Promise<NpmTestRun | { ski
   log("npm test in the fresh clone…");
   const report = path.join(dir, "npm-test.json");
   try {
-    await timedCommand("npm test", "npm", ["test"], clone, LIMITS_MS.npmTest, { TESSERA_TEST_REPORT: report });
+    await timedCommand("npm test", "npm", ["test"], clone, LIMITS_MS.npmTest, { env: { TESSERA_TEST_REPORT: report }, logFile: NPM_TEST_LOG });
   } catch (error) {
     return { skipped: `failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}` };
   }
