@@ -4,8 +4,8 @@
  * browser that has signed in to the account before holds a device cookie and
  * gets through the lockout (with an allowance of its own); nobody else does.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { generateOpaqueToken, hashOpaqueToken } from "@/lib/auth/opaque-token";
 import { parseConfig } from "@/lib/config";
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookie, setCookies, sessionCookie } from "@/tools/cookies";
 import { call, registerSignedIn, serverActionForm } from "@/tools/http-client";
@@ -175,16 +175,17 @@ describe("keeping devices", () => {
 
   /**
    * Browsers that signed in to the account, oldest first, written to the database as a sign-in
-   * writes them (a random token, stored as its SHA-256): each sign-in would cost the server a
-   * bcrypt compare, and how a sign-in remembers its browser is the tests' above.
+   * writes them (a random token, stored as its hash, by the server's own opaque-token helpers):
+   * each sign-in would cost the server a bcrypt compare, and how a sign-in remembers its browser
+   * is the tests' above.
    */
   async function earlierBrowsers(userId: string, count: number): Promise<string[]> {
-    const tokens = Array.from({ length: count }, () => randomBytes(32).toString("base64url"));
+    const tokens = Array.from({ length: count }, generateOpaqueToken);
     await query(
       `INSERT INTO "Device" ("id", "userId", "tokenHash", "createdAt", "lastUsedAt")
        SELECT gen_random_uuid(), $1::uuid, hash, now() - make_interval(mins => $3::int - ord::int), now() - make_interval(mins => $3::int - ord::int)
        FROM unnest($2::text[]) WITH ORDINALITY AS token(hash, ord)`,
-      [userId, tokens.map((token) => createHash("sha256").update(token).digest("hex")), count + 1],
+      [userId, tokens.map(hashOpaqueToken), count + 1],
     );
     return tokens.map((token) => `${DEVICE_COOKIE}=${token}`);
   }
