@@ -8,12 +8,11 @@
  *   tsx scripts/migrate.ts new <name>    create a migration from the schema diff
  *   tsx scripts/migrate.ts status        compare the database with the migrations folder
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { databaseConfig } from "@/lib/config";
@@ -60,6 +59,7 @@ interface ShadowDatabase {
  */
 function adapterFor(url: string, opened: SqlDriverAdapter[], onDispose?: () => Promise<void>) {
   return async () => {
+    const [{ PrismaPg }, { DriverAdapterError }] = await Promise.all([import("@prisma/adapter-pg"), import("@prisma/driver-adapter-utils")]);
     const pool = new pg.Pool({ connectionString: url, Client: CharAsTextClient });
     const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
     adapter.executeScript = async (script) => {
@@ -107,7 +107,8 @@ async function withEngine<T>(
   shadow: (() => Promise<ShadowDatabase>) | null,
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
-  const bg = await loadEngineModule();
+  // Loaded with the engine: a start-up that finds nothing to migrate needs neither.
+  const [bg, { bindMigrationAwareSqlAdapterFactory }] = await Promise.all([loadEngineModule(), import("@prisma/driver-adapter-utils")]);
   const opened: SqlDriverAdapter[] = [];
   const factory = {
     provider: "postgres" as const,
@@ -224,10 +225,46 @@ export async function applyMigrations(url: string): Promise<string[]> {
   if (migrationsList.migrationDirectories.length === 0) {
     throw new MigrationError(`No migrations in ${MIGRATIONS_DIR}: create one with \`npm run db:migrate:new -- init\`.`);
   }
+  if (await isUpToDate(url, migrationsList)) return [];
   return withEngine(url, null, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return appliedMigrationNames;
   });
+}
+
+/**
+ * True when the database at `url` already has every migration in the folder,
+ * each finished, not rolled back, and with the checksum of its file as it is
+ * now (the SHA-256 of migration.sql, as Prisma records it), and nothing else
+ * in `_prisma_migrations`. The engine would then apply nothing, and loading it
+ * (a 5 MB wasm module) costs the launcher most of its start-up CPU, at every
+ * start. Anything else (a new database, a pending, failed or unknown
+ * migration, an edited file, another provider in the lock file, no
+ * connection) goes to the engine, which applies or reports it as
+ * `prisma migrate deploy` does.
+ */
+async function isUpToDate(url: string, { migrationDirectories, lockfile }: MigrationList): Promise<boolean> {
+  if (lockfile.content !== null && !/^provider\s*=\s*"postgresql"\s*$/m.test(lockfile.content)) return false;
+  const expected = new Map<string, string>();
+  for (const { path: name, migrationFile } of migrationDirectories) {
+    if (migrationFile.content.tag !== "ok") return false;
+    expected.set(name, createHash("sha256").update(migrationFile.content.value).digest("hex"));
+  }
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean }>(
+      `SELECT "migration_name", "checksum", "finished_at" IS NOT NULL AS "finished", "rolled_back_at" IS NOT NULL AS "rolled_back" FROM "_prisma_migrations"`,
+    );
+    const applied = rows.filter((row) => row.finished && !row.rolled_back);
+    const names = new Set(applied.map((row) => row.migration_name));
+    return rows.length === applied.length && names.size === expected.size && applied.every((row) => expected.get(row.migration_name) === row.checksum);
+  } catch {
+    // No table yet, or no connection: the engine creates the one and reports the other.
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /**

@@ -23,10 +23,7 @@ import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { maintenanceConfig, type DatabaseConfig, type MaintenanceConfig } from "@/lib/config";
-import { createPrismaClient } from "@/lib/db/prisma";
-import { prune } from "@/lib/maintenance/prune";
 import { migrationTarget, resolveDatabase, type ResolvedDatabase } from "@/tools/database-url";
-import { assertSeedAllowed, isDatabaseEmpty, seed, SEED_USERS } from "@/prisma/seed";
 import { ensureDevSecret } from "./dev-secret";
 import { modeOf, withEnvFiles, type Env, type EnvMode } from "./env-files";
 import { applyMigrations } from "./migrate";
@@ -101,8 +98,12 @@ function exitCodeFor(signal: NodeJS.Signals): number {
 }
 
 // --- steps -----------------------------------------------------------------------
+//
+// The Prisma client, the seed and the prune are imported by the steps that use
+// them, so `npm start`, which only migrates and starts the server, never loads them.
 
 async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boolean): Promise<void> {
+  const [{ createPrismaClient }, { isDatabaseEmpty, seed }] = await Promise.all([import("@/lib/db/prisma"), import("@/prisma/seed")]);
   const prisma = createPrismaClient(url, { poolMax: 2, timeoutMs: settings.database.timeoutMs });
   try {
     if (onlyIfEmpty && !(await isDatabaseEmpty(prisma))) return;
@@ -114,6 +115,7 @@ async function runSeed(url: string, settings: DatabaseConfig, onlyIfEmpty: boole
 }
 
 async function runPrune(url: string, settings: MaintenanceConfig): Promise<void> {
+  const [{ createPrismaClient }, { prune }] = await Promise.all([import("@/lib/db/prisma"), import("@/lib/maintenance/prune")]);
   const prisma = createPrismaClient(url, { poolMax: 1, timeoutMs: settings.database.timeoutMs });
   try {
     const result = await timed("Prune done", () => prune(prisma, settings));
@@ -165,7 +167,11 @@ async function devMail(env: Env, port: string): Promise<{ env: Env; close(): Pro
  */
 async function devProvider(env: Env, appUrl: string, databaseUrl: string, settings: DatabaseConfig): Promise<{ env: Env; close(): Promise<void> }> {
   if (env.AUTH_OIDC_ISSUER || env.AUTH_GOOGLE_CLIENT_ID || env.AUTH_GITHUB_CLIENT_ID) return { env: {}, close: async () => {} };
-  const { startLocalOidcProvider } = await import("@/tools/oidc-provider");
+  const [{ startLocalOidcProvider }, { createPrismaClient }, { SEED_USERS }] = await Promise.all([
+    import("@/tools/oidc-provider"),
+    import("@/lib/db/prisma"),
+    import("@/prisma/seed"),
+  ]);
   const client = { clientId: "tessera-dev", clientSecret: randomBytes(24).toString("base64url"), redirectUris: [`${appUrl}/api/auth/oauth/oidc/callback`] };
   const accounts = SEED_USERS.map((user) => ({ sub: user.username, name: user.name, preferred_username: user.username }));
   const options = { clients: [client], accounts, title: "Tessera's local OpenID Provider" };
@@ -257,7 +263,7 @@ async function main(argv: string[]): Promise<number> {
     if (file) log(`Generated development secrets (JWT_SECRET, TOTP_ENCRYPTION_KEY) in ${path.relative(process.cwd(), file) || file}.`);
   }
   // Refuse before starting anything, rather than after migrating a production database.
-  if (command === "seed") assertSeedAllowed(settings.production);
+  if (command === "seed") (await import("@/prisma/seed")).assertSeedAllowed(settings.production);
 
   let database: ResolvedDatabase | undefined;
   let mail: Awaited<ReturnType<typeof devMail>> | undefined;

@@ -31,17 +31,19 @@ function migrate(settings: Record<string, string>) {
   return runCommand("npm", ["run", "db:migrate"], { ...process.env, DATABASE_MIGRATE_URL: "", ...settings });
 }
 
-async function appliedMigrations(): Promise<string[]> {
+async function scratchQuery(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: scratchUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ migration_name: string }>(
-      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
-    );
-    return rows.map((row) => row.migration_name);
+    return (await client.query(sql, values)).rows;
   } finally {
     await client.end();
   }
+}
+
+async function appliedMigrations(): Promise<string[]> {
+  const rows = await scratchQuery(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`);
+  return rows.map((row) => row.migration_name as string);
 }
 
 describe("npm run db:migrate with DATABASE_MIGRATE_URL", () => {
@@ -57,5 +59,24 @@ describe("npm run db:migrate with DATABASE_MIGRATE_URL", () => {
 
     const folders = readdirSync("prisma/migrations", { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     expect(await appliedMigrations()).toEqual(folders.sort());
+  });
+
+  it("applies nothing to a database that has every migration", async () => {
+    const result = await migrate({ DATABASE_URL: unreachableUrl, DATABASE_MIGRATE_URL: scratchUrl });
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain("No pending migrations");
+  });
+
+  // A database that has every migration is recognised without the engine; whatever else is in the table must still reach it.
+  it("still refuses a database where a migration failed, as prisma migrate deploy does", async () => {
+    const last = (await scratchQuery(`SELECT max("migration_name") AS name FROM "_prisma_migrations"`))[0]!.name as string;
+    await scratchQuery(`UPDATE "_prisma_migrations" SET "finished_at" = NULL WHERE "migration_name" = $1`, [last]);
+    try {
+      const result = await migrate({ DATABASE_URL: unreachableUrl, DATABASE_MIGRATE_URL: scratchUrl });
+      expect(result.status, result.output).not.toBe(0);
+      expect(result.output).toContain(last);
+    } finally {
+      await scratchQuery(`UPDATE "_prisma_migrations" SET "finished_at" = "started_at" WHERE "migration_name" = $1`, [last]);
+    }
   });
 });
