@@ -1,39 +1,47 @@
 /**
  * The session cache seen from outside (lib/auth/sessions/cache.ts): two app
- * instances on one database, the test server and a second one. A signed-in
+ * instances on one database, one with the cache and one without. A signed-in
  * request answered from the cache needs no query — it is served while the
  * users table is locked — and a session ended on one instance is refused by
  * the other as soon as PostgreSQL's notice arrives; with the notices cut off
  * every request goes to the database again.
+ *
+ * The two instances have a database of their own: locking the users table of
+ * the shared one would hold up every other suite's requests to the test server.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LISTENER_APPLICATION_NAME } from "@/lib/auth/sessions/notices";
 import type { AppServer } from "@/tools/app-server";
-import { databaseUrl, query, throwawayAccounts } from "../support/database";
+import { scratchDatabase } from "../support/database";
 import { eventually } from "../support/eventually";
-import { BASE_URL, httpClient } from "@/tools/http-client";
+import { httpClient } from "@/tools/http-client";
 import { startSecondServer } from "../support/second-server";
 
-const registerUser = throwawayAccounts();
-const here = httpClient(BASE_URL);
-/** A fresh account, signed in on this instance by registering. */
-const signedIn = throwawayAccounts(here.registerSignedIn);
+const database = scratchDatabase("session_cache");
 let cached: AppServer;
 let uncached: AppServer;
+/** The instance without the cache, where the tests register, sign in and out. */
+let here: ReturnType<typeof httpClient>;
 
 beforeAll(async () => {
   // A short database timeout, so that a request stuck behind the lock below answers 503 within a second.
   [cached, uncached] = await Promise.all([
-    startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "cache-on" }),
-    startSecondServer({ DB_TIMEOUT_MS: "1000", SESSION_CACHE: "off" }, { name: "cache-off" }),
+    startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "cache-on", databaseUrl: database.url }),
+    startSecondServer({ DB_TIMEOUT_MS: "1000", SESSION_CACHE: "off" }, { name: "cache-off", databaseUrl: database.url }),
   ]);
+  here = httpClient(uncached.url);
 }, 120_000);
 afterAll(() => Promise.all([cached?.terminate(), uncached?.terminate()]));
 
+/** A fresh account, signed in on the instance without the cache by registering. */
+function signedIn(prefix: string) {
+  return here.registerSignedIn(prefix);
+}
+
 /** `GET /api/auth/me` on `server` while another transaction holds the users table, which any session query would wait for. */
 async function meWhileUsersLocked(server: AppServer, access: string): Promise<number> {
-  const locker = new pg.Client({ connectionString: databaseUrl() });
+  const locker = new pg.Client({ connectionString: database.url });
   await locker.connect();
   try {
     await locker.query(`BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
@@ -81,18 +89,18 @@ describe("the session cache", () => {
   });
 
   it("gives a demoted admin's new role on the other instance, and refuses a deleted user there", async () => {
-    const { username, password, id } = await registerUser("promoted");
-    await query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
+    const { username, password, id } = await here.registerUser("promoted");
+    await database.query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
     const signed = await here.signInFully(username, password);
     const client = httpClient(cached.url);
     const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).data?.user?.role;
     await untilCached(signed.access);
     expect(await role()).toBe("ADMIN");
 
-    await query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
+    await database.query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
     await eventually("the new role is read", async () => (await role()) === "USER", { withinMs: 5_000, everyMs: 5 });
 
-    await query(`DELETE FROM "User" WHERE "id" = $1`, [id]);
+    await database.query(`DELETE FROM "User" WHERE "id" = $1`, [id]);
     await eventually("the deleted user is refused", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
       withinMs: 5_000,
       everyMs: 5,
@@ -102,8 +110,10 @@ describe("the session cache", () => {
   it("goes to the database for every request while the listening connection is down", async () => {
     const signed = await signedIn("listener-down");
     await untilCached(signed.access);
-    // Cut every instance's listening connection; each reconnects about a second later, with an empty cache.
-    await query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1`, [LISTENER_APPLICATION_NAME]);
+    // Cut the instances' listening connections; each reconnects about a second later, with an empty cache.
+    await database.query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1 AND "datname" = current_database()`, [
+      LISTENER_APPLICATION_NAME,
+    ]);
     await eventually("the request waits for the database again", async () => (await meWhileUsersLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
   });
 });

@@ -1,14 +1,15 @@
 /**
  * A second app server beside the one `npm test` started: the same build, the
- * same database and settings, with a few settings of its own on top (another
- * limit, another cookie policy, no trusted proxy), for a test that needs the
- * app configured otherwise. It runs the production server (server/start.js)
- * directly, since the database is already there and migrated; a test about
- * `npm start` itself asks for `program: "npm start"`.
+ * same database (unless `databaseUrl` names another, already migrated) and
+ * settings, with a few settings of its own on top (another limit, another
+ * cookie policy, no trusted proxy), for a test that needs the app configured
+ * otherwise. It runs the production server (server/start.js) directly, since
+ * the database is already there and migrated; a test about `npm start` itself
+ * asks for `program: "npm start"`.
  */
 import { AppServer, type AppOptions } from "@/tools/app-server";
 import { databaseUrl } from "./database";
 
-export function startSecondServer(env: Record<string, string>, options: Omit<AppOptions, "env" | "databaseUrl" | "inheritSettings"> = {}): Promise<AppServer> {
-  return AppServer.start({ program: "server", ...options, inheritSettings: true, databaseUrl: databaseUrl(), env });
+export function startSecondServer(env: Record<string, string>, options: Omit<AppOptions, "env" | "inheritSettings"> = {}): Promise<AppServer> {
+  return AppServer.start({ program: "server", databaseUrl: databaseUrl(), ...options, inheritSettings: true, env });
 }
