@@ -4,7 +4,9 @@
  * request answered from the cache needs no query — it is served while the
  * users table is locked — and a session ended on one instance is refused by
  * the other as soon as PostgreSQL's notice arrives; with the notices cut off
- * every request goes to the database again.
+ * every request goes to the database again. The same holds for a session's
+ * organization: a demoted or removed member loses the role, then the
+ * organization, on the other instance at once.
  *
  * The two instances have a database of their own: locking the users table of
  * the shared one would hold up every other suite's requests to the test server.
@@ -15,6 +17,7 @@ import { LISTENER_APPLICATION_NAME } from "@/lib/auth/sessions/notices";
 import type { AppServer } from "@/tools/app-server";
 import { scratchDatabase } from "../support/database";
 import { eventually } from "../support/eventually";
+import { cookieHeader, sessionCookie } from "@/tools/cookies";
 import { httpClient } from "@/tools/http-client";
 import { startSecondServer } from "../support/second-server";
 
@@ -39,12 +42,16 @@ function signedIn(prefix: string) {
   return here.registerSignedIn(prefix);
 }
 
-/** `GET /api/auth/me` on `server` while another transaction holds the users table, which any session query would wait for. */
-async function meWhileUsersLocked(server: AppServer, access: string): Promise<number> {
+/**
+ * `GET /api/auth/me` on `server` while another transaction holds `table` (the
+ * users by default, or the memberships), which a session check not answered
+ * from the cache would wait for.
+ */
+async function meWhileLocked(server: AppServer, access: string, table: "User" | "Membership" = "User"): Promise<number> {
   const locker = new pg.Client({ connectionString: database.url });
   await locker.connect();
   try {
-    await locker.query(`BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE`);
+    await locker.query(`BEGIN; LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
     return (await httpClient(server.url).call("/api/auth/me", { cookie: access, timeoutMs: 10_000 })).status;
   } finally {
     await locker.query("ROLLBACK").catch(() => undefined);
@@ -61,7 +68,7 @@ async function untilCached(access: string): Promise<void> {
   const client = httpClient(cached.url);
   await eventually("the session cache answers", async () => {
     expect((await client.call("/api/auth/me", { cookie: access })).status).toBe(200);
-    return (await meWhileUsersLocked(cached, access)) === 200;
+    return (await meWhileLocked(cached, access)) === 200;
   }, { withinMs: 10_000 });
 }
 
@@ -74,7 +81,7 @@ describe("the session cache", () => {
   it("is not there with SESSION_CACHE=off: the same request waits for the database and gets 503", async () => {
     const signed = await signedIn("uncached");
     expect((await httpClient(uncached.url).call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
-    expect(await meWhileUsersLocked(uncached, signed.access)).toBe(503);
+    expect(await meWhileLocked(uncached, signed.access)).toBe(503);
   });
 
   it("refuses, on the other instance, a session ended on this one", async () => {
@@ -114,6 +121,41 @@ describe("the session cache", () => {
     await database.query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1 AND "datname" = current_database()`, [
       LISTENER_APPLICATION_NAME,
     ]);
-    await eventually("the request waits for the database again", async () => (await meWhileUsersLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
+    await eventually("the request waits for the database again", async () => (await meWhileLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
   });
+});
+
+describe("the session cache and organizations", () => {
+  it("loses a demoted member's role and then a removed member's organization at once on the other instance, whose cache held them", async () => {
+    const owner = await signedIn("org-owner");
+    const admin = await signedIn("org-admin");
+    const created = await here.call("/api/orgs", { json: { name: "Alpha", slug: `alpha-${crypto.randomUUID().slice(0, 8)}` }, cookie: owner.access });
+    expect(created.status).toBe(201);
+    const orgId: string = (await created.json()).data.id;
+    await database.query(`INSERT INTO "Membership" ("id", "organizationId", "userId", "role") VALUES (gen_random_uuid(), $1, $2, 'ADMIN')`, [orgId, admin.userId]);
+    const switched = await here.call("/api/auth/org", { method: "PUT", json: { orgId }, cookie: admin.access });
+    expect(switched.status).toBe(200);
+    const cookie = cookieHeader(sessionCookie(switched)!);
+
+    const there = httpClient(cached.url);
+    const organization = async () => (await (await there.call("/api/auth/me", { cookie })).json()).data?.organization;
+    // Until the other instance answers for this session without asking the database (its cache is on once its notices flow).
+    await eventually("the other instance's cache answers", async () => (await organization())?.role === "ADMIN" && (await meWhileLocked(cached, cookie, "Membership")) === 200, {
+      withinMs: 15_000,
+    });
+
+    expect((await here.call(`/api/orgs/${orgId}/members/${admin.userId}`, { method: "PATCH", json: { role: "MEMBER" }, cookie: owner.access })).status).toBe(200);
+    await eventually("the demotion is seen there", async () => (await organization())?.role === "MEMBER", { withinMs: 5_000, everyMs: 5 });
+    expect((await there.call(`/api/orgs/${orgId}/invitations`, { cookie })).status).toBe(403);
+
+    expect((await here.call(`/api/orgs/${orgId}/members/${admin.userId}`, { method: "DELETE", cookie: owner.access })).status).toBe(204);
+    await eventually("the removal is seen there", async () => (await organization()) === null, { withinMs: 5_000, everyMs: 5 });
+    expect((await there.call(`/api/orgs/${orgId}`, { cookie })).status).toBe(404);
+    expect((await there.call("/api/posts", { cookie }).then((response) => response.json())).data.posts).toEqual([]);
+    const events = await database.query<{ type: string }>(
+      `SELECT "type" FROM "AuthEvent" WHERE "organizationId" = $1 AND "userId" = $2 AND "type" IN ('org_switched', 'member_role_changed', 'member_removed') ORDER BY "createdAt"`,
+      [orgId, admin.userId],
+    );
+    expect(events.map((event) => event.type)).toEqual(["org_switched", "member_role_changed", "member_removed"]);
+  }, 60_000);
 });

@@ -2,20 +2,17 @@
  * Organizations under attack, over HTTP: tenants that must not see each
  * other, roles that must not grow, invitations that must work once and only
  * for their address, and a removed member whose cookie must stop working in
- * the organization at once, on another instance too. Two organizations: A
+ * the organization at once (on another instance too: the session cache's
+ * tests, tests/instances/session-cache.test.ts). Two organizations: A
  * (an OWNER, an ADMIN, a MEMBER) and B (its OWNER, an outsider to A). Four
  * accounts for the whole file, memberships set up once, rows aged with SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppServer } from "@/tools/app-server";
-import { call, httpClient, signInFully, TEST_PASSWORD, uniqueName, type Signed } from "@/tools/http-client";
+import { call, signInFully, TEST_PASSWORD, uniqueName, type Signed } from "@/tools/http-client";
 import { cookieHeader, refreshCookie, sessionCookie } from "@/tools/cookies";
-import { ageSignIn, databaseUrl, deleteUsers, query } from "../support/database";
-import { eventually } from "../support/eventually";
+import { ageSignIn, deleteUsers, query } from "../support/database";
 import { linkIn, uniqueAddress, waitForMail } from "../support/mailbox";
-import { startSecondServer } from "../support/second-server";
 import { decodeClaims, forgeToken } from "../support/tokens";
-import pg from "pg";
 
 interface Account {
   id: string;
@@ -52,11 +49,9 @@ async function account(prefix: string): Promise<Account> {
   const username = uniqueName(prefix);
   const registered = await settingUp(() => call("/api/auth/register", { json: { username, password: TEST_PASSWORD, name: "Test User" } }));
   expect(registered.status, await registered.clone().text()).toBe(201);
+  const [access, refresh] = [sessionCookie(registered)!, refreshCookie(registered)!];
   const { id } = (await registered.json()).data.user;
   accounts.push(id);
-  const signedIn = await settingUp(() => call("/api/auth/login", { json: { username, password: TEST_PASSWORD } }));
-  expect(signedIn.status).toBe(200);
-  const [access, refresh] = [sessionCookie(signedIn)!, refreshCookie(signedIn)!];
   const signed: Signed = { access: cookieHeader(access), refresh: cookieHeader(refresh), token: access.value, refreshToken: refresh.value, userId: id };
   return { id, username, signed, cookie: signed.access };
 }
@@ -105,6 +100,7 @@ const accept = (who: Account, token: string) => call("/api/invitations/accept", 
 
 beforeAll(async () => {
   // One after another: they queue for the bcrypt workers anyway, and a burst would have the server open database connections all at once.
+  // Each keeps the session its registration opened.
   owner = await account("org-owner");
   admin = await account("org-admin");
   member = await account("org-member");
@@ -113,7 +109,6 @@ beforeAll(async () => {
   orgB = await createOrg(outsider, "Beta");
   await join(orgA, admin, "ADMIN");
   await join(orgA, member, "MEMBER");
-  // Four registrations and sign-ins, behind the other lanes' on the bcrypt workers.
 }, 120_000);
 afterAll(async () => {
   await query(`DELETE FROM "Organization" WHERE "id" = ANY($1::uuid[])`, [created]);
@@ -345,47 +340,4 @@ describe("organizations: invitations", () => {
     expect((await accept(outsider, "A".repeat(43))).status).toBe(410);
     expect(await roleOf(orgA, outsider)).toBeUndefined();
   });
-});
-
-describe("organizations: a member removed or demoted", () => {
-  let second: AppServer | undefined;
-  afterAll(() => second?.terminate());
-
-  /** `GET /api/auth/me` on `server` while another transaction holds the memberships, which an organization check not answered from the cache would wait for. */
-  async function meWhileMembershipsLocked(server: AppServer, cookie: string): Promise<number> {
-    const locker = new pg.Client({ connectionString: databaseUrl() });
-    await locker.connect();
-    try {
-      await locker.query(`BEGIN; LOCK TABLE "Membership" IN ACCESS EXCLUSIVE MODE`);
-      return (await httpClient(server.url).call("/api/auth/me", { cookie, timeoutMs: 10_000 })).status;
-    } finally {
-      await locker.query("ROLLBACK").catch(() => undefined);
-      await locker.end();
-    }
-  }
-
-  it("loses the role and then the organization at once on another instance, whose session cache held them", async () => {
-    second = await startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "organizations" });
-    const there = httpClient(second.url);
-    await switchTo(admin, orgA);
-    const organization = async () => (await (await there.call("/api/auth/me", { cookie: admin.cookie })).json()).data?.organization;
-    // Until the other instance answers for this session without asking the database (its cache is on once its notices flow).
-    await eventually("the other instance's cache answers", async () => (await organization())?.role === "ADMIN" && (await meWhileMembershipsLocked(second!, admin.cookie)) === 200, {
-      withinMs: 15_000,
-    });
-
-    expect((await call(`/api/orgs/${orgA}/members/${admin.id}`, { method: "PATCH", json: { role: "MEMBER" }, cookie: owner.cookie })).status).toBe(200);
-    await eventually("the demotion is seen there", async () => (await organization())?.role === "MEMBER", { withinMs: 5_000, everyMs: 5 });
-    expect((await there.call(`/api/orgs/${orgA}/invitations`, { cookie: admin.cookie })).status).toBe(403);
-
-    expect((await call(`/api/orgs/${orgA}/members/${admin.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
-    await eventually("the removal is seen there", async () => (await organization()) === null, { withinMs: 5_000, everyMs: 5 });
-    expect((await there.call(`/api/orgs/${orgA}`, { cookie: admin.cookie })).status).toBe(404);
-    expect((await there.call("/api/posts", { cookie: admin.cookie }).then((response) => response.json())).data.posts).toEqual([]);
-    const events = await query<{ type: string }>(
-      `SELECT "type" FROM "AuthEvent" WHERE "organizationId" = $1 AND "userId" = $2 AND "type" IN ('org_switched', 'member_role_changed', 'member_removed') ORDER BY "createdAt"`,
-      [orgA, admin.id],
-    );
-    expect(events.map((event) => event.type)).toEqual(["org_switched", "member_role_changed", "member_removed"]);
-  }, 60_000);
 });
