@@ -1,74 +1,70 @@
 /**
- * The session cache seen from outside (lib/auth/sessions/cache.ts): two app
- * instances on one database, one with the cache and one without. A signed-in
- * request answered from the cache needs no query — it is served while the
- * users table is locked — and a session ended on one instance is refused by
- * the other as soon as PostgreSQL's notice arrives; with the notices cut off
- * every request goes to the database again. The same holds for a session's
- * organization: a demoted or removed member loses the role, then the
- * organization, on the other instance at once.
- *
- * The two instances have a database of their own: locking the users table of
- * the shared one would hold up every other suite's requests to the test server.
+ * The session cache seen from outside (lib/auth/sessions/cache.ts): app
+ * instances on one database, the test server and two more, one with the cache
+ * and one without, which reach the database through a relay that can hold
+ * their traffic. A signed-in request answered from the cache needs no query —
+ * it is served while nothing gets through to the database — and a session
+ * ended on one instance is refused by another as soon as PostgreSQL's notice
+ * arrives; with the notices cut off every request goes to the database
+ * again. The same holds for a session's organization: a demoted or removed
+ * member loses the role, then the organization, on the other instance at once.
  */
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LISTENER_APPLICATION_NAME } from "@/lib/auth/sessions/notices";
 import type { AppServer } from "@/tools/app-server";
-import { scratchDatabase } from "../support/database";
+import { databaseUrl, query, throwawayAccounts } from "../support/database";
 import { eventually } from "../support/eventually";
 import { cookieHeader, sessionCookie } from "@/tools/cookies";
-import { httpClient } from "@/tools/http-client";
+import { BASE_URL, httpClient } from "@/tools/http-client";
 import { startSecondServer } from "../support/second-server";
+import { startRelay, type Relay } from "../support/tcp";
 
-const database = scratchDatabase("session_cache");
+const registerUser = throwawayAccounts();
+const here = httpClient(BASE_URL);
+/** A fresh account, signed in on this instance by registering. */
+const signedIn = throwawayAccounts(here.registerSignedIn);
+const organizations: string[] = [];
+let relay: Relay;
 let cached: AppServer;
 let uncached: AppServer;
-/** The instance without the cache, where the tests register, sign in and out. */
-let here: ReturnType<typeof httpClient>;
 
 beforeAll(async () => {
-  // A short database timeout, so that a request stuck behind the lock below answers 503 within a second.
+  const database = new URL(databaseUrl());
+  relay = await startRelay({ host: database.hostname, port: Number(database.port) });
+  const relayed = new URL(database);
+  relayed.host = `127.0.0.1:${relay.port}`;
+  // A short database timeout, so that a request held up at the relay answers 503 within a second.
   [cached, uncached] = await Promise.all([
-    startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "cache-on", databaseUrl: database.url }),
-    startSecondServer({ DB_TIMEOUT_MS: "1000", SESSION_CACHE: "off" }, { name: "cache-off", databaseUrl: database.url }),
+    startSecondServer({ DB_TIMEOUT_MS: "1000" }, { name: "cache-on", databaseUrl: relayed.toString() }),
+    startSecondServer({ DB_TIMEOUT_MS: "1000", SESSION_CACHE: "off" }, { name: "cache-off", databaseUrl: relayed.toString() }),
   ]);
-  here = httpClient(uncached.url);
 }, 120_000);
-afterAll(() => Promise.all([cached?.terminate(), uncached?.terminate()]));
+afterAll(async () => {
+  await Promise.all([cached?.terminate(), uncached?.terminate()]);
+  await relay?.close();
+  await query(`DELETE FROM "Organization" WHERE "id" = ANY($1::uuid[])`, [organizations]);
+});
 
-/** A fresh account, signed in on the instance without the cache by registering. */
-function signedIn(prefix: string) {
-  return here.registerSignedIn(prefix);
-}
-
-/**
- * `GET /api/auth/me` on `server` while another transaction holds `table` (the
- * users by default, or the memberships), which a session check not answered
- * from the cache would wait for.
- */
-async function meWhileLocked(server: AppServer, access: string, table: "User" | "Membership" = "User"): Promise<number> {
-  const locker = new pg.Client({ connectionString: database.url });
-  await locker.connect();
+/** `GET /api/auth/me` on `server` while the relay lets nothing through to the database, which a session check not answered from the cache would wait for. */
+async function meWithoutDatabase(server: AppServer, access: string): Promise<number> {
+  relay.hold();
   try {
-    await locker.query(`BEGIN; LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
     return (await httpClient(server.url).call("/api/auth/me", { cookie: access, timeoutMs: 10_000 })).status;
   } finally {
-    await locker.query("ROLLBACK").catch(() => undefined);
-    await locker.end();
+    relay.release();
   }
 }
 
 /**
  * Until the cache-on instance answers for this session without the database: it was let in
- * once, and is let in again while the users table is locked. The listener may still be
- * connecting when a test starts; until it is, nothing is cached and the locked request waits.
+ * once, and is let in again while the relay holds its traffic. The listener may still be
+ * connecting when a test starts; until it is, nothing is cached and the held request waits.
  */
 async function untilCached(access: string): Promise<void> {
   const client = httpClient(cached.url);
   await eventually("the session cache answers", async () => {
     expect((await client.call("/api/auth/me", { cookie: access })).status).toBe(200);
-    return (await meWhileLocked(cached, access)) === 200;
+    return (await meWithoutDatabase(cached, access)) === 200;
   }, { withinMs: 10_000 });
 }
 
@@ -81,7 +77,7 @@ describe("the session cache", () => {
   it("is not there with SESSION_CACHE=off: the same request waits for the database and gets 503", async () => {
     const signed = await signedIn("uncached");
     expect((await httpClient(uncached.url).call("/api/auth/me", { cookie: signed.access })).status).toBe(200);
-    expect(await meWhileLocked(uncached, signed.access)).toBe(503);
+    expect(await meWithoutDatabase(uncached, signed.access)).toBe(503);
   });
 
   it("refuses, on the other instance, a session ended on this one", async () => {
@@ -96,18 +92,18 @@ describe("the session cache", () => {
   });
 
   it("gives a demoted admin's new role on the other instance, and refuses a deleted user there", async () => {
-    const { username, password, id } = await here.registerUser("promoted");
-    await database.query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
+    const { username, password, id } = await registerUser("promoted");
+    await query(`UPDATE "User" SET "role" = 'ADMIN' WHERE "id" = $1`, [id]);
     const signed = await here.signInFully(username, password);
     const client = httpClient(cached.url);
     const role = async () => (await (await client.call("/api/auth/me", { cookie: signed.access })).json()).data?.user?.role;
     await untilCached(signed.access);
     expect(await role()).toBe("ADMIN");
 
-    await database.query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
+    await query(`UPDATE "User" SET "role" = 'USER' WHERE "id" = $1`, [id]);
     await eventually("the new role is read", async () => (await role()) === "USER", { withinMs: 5_000, everyMs: 5 });
 
-    await database.query(`DELETE FROM "User" WHERE "id" = $1`, [id]);
+    await query(`DELETE FROM "User" WHERE "id" = $1`, [id]);
     await eventually("the deleted user is refused", async () => (await client.call("/api/auth/me", { cookie: signed.access })).status === 401, {
       withinMs: 5_000,
       everyMs: 5,
@@ -117,11 +113,12 @@ describe("the session cache", () => {
   it("goes to the database for every request while the listening connection is down", async () => {
     const signed = await signedIn("listener-down");
     await untilCached(signed.access);
-    // Cut the instances' listening connections; each reconnects about a second later, with an empty cache.
-    await database.query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1 AND "datname" = current_database()`, [
+    // Cut the listening connections of the instances behind the relay; each reconnects about a second later, with an empty cache.
+    await query(`SELECT pg_terminate_backend("pid", 5000) FROM pg_stat_activity WHERE "application_name" = $1 AND "client_port" = ANY($2::int[])`, [
       LISTENER_APPLICATION_NAME,
+      relay.upstreamPorts(),
     ]);
-    await eventually("the request waits for the database again", async () => (await meWhileLocked(cached, signed.access)) === 503, { withinMs: 5_000 });
+    await eventually("the request waits for the database again", async () => (await meWithoutDatabase(cached, signed.access)) === 503, { withinMs: 5_000 });
   });
 });
 
@@ -132,7 +129,8 @@ describe("the session cache and organizations", () => {
     const created = await here.call("/api/orgs", { json: { name: "Alpha", slug: `alpha-${crypto.randomUUID().slice(0, 8)}` }, cookie: owner.access });
     expect(created.status).toBe(201);
     const orgId: string = (await created.json()).data.id;
-    await database.query(`INSERT INTO "Membership" ("id", "organizationId", "userId", "role") VALUES (gen_random_uuid(), $1, $2, 'ADMIN')`, [orgId, admin.userId]);
+    organizations.push(orgId);
+    await query(`INSERT INTO "Membership" ("id", "organizationId", "userId", "role") VALUES (gen_random_uuid(), $1, $2, 'ADMIN')`, [orgId, admin.userId]);
     const switched = await here.call("/api/auth/org", { method: "PUT", json: { orgId }, cookie: admin.access });
     expect(switched.status).toBe(200);
     const cookie = cookieHeader(sessionCookie(switched)!);
@@ -140,7 +138,7 @@ describe("the session cache and organizations", () => {
     const there = httpClient(cached.url);
     const organization = async () => (await (await there.call("/api/auth/me", { cookie })).json()).data?.organization;
     // Until the other instance answers for this session without asking the database (its cache is on once its notices flow).
-    await eventually("the other instance's cache answers", async () => (await organization())?.role === "ADMIN" && (await meWhileLocked(cached, cookie, "Membership")) === 200, {
+    await eventually("the other instance's cache answers", async () => (await organization())?.role === "ADMIN" && (await meWithoutDatabase(cached, cookie)) === 200, {
       withinMs: 15_000,
     });
 
@@ -152,7 +150,7 @@ describe("the session cache and organizations", () => {
     await eventually("the removal is seen there", async () => (await organization()) === null, { withinMs: 5_000, everyMs: 5 });
     expect((await there.call(`/api/orgs/${orgId}`, { cookie })).status).toBe(404);
     expect((await there.call("/api/posts", { cookie }).then((response) => response.json())).data.posts).toEqual([]);
-    const events = await database.query<{ type: string }>(
+    const events = await query<{ type: string }>(
       `SELECT "type" FROM "AuthEvent" WHERE "organizationId" = $1 AND "userId" = $2 AND "type" IN ('org_switched', 'member_role_changed', 'member_removed') ORDER BY "createdAt"`,
       [orgId, admin.userId],
     );

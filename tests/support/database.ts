@@ -3,13 +3,10 @@
  * and the set-ups built on them (a weak password hash, an exhausted counter,
  * accounts deleted after a file's tests).
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll } from "vitest";
 import { utcParameter } from "@/lib/db/sql";
-import { databaseUrl, query } from "./sql";
+import { query } from "./sql";
 import { registerUser } from "@/tools/http-client";
-import { runCommand } from "@/tools/processes";
 
 export { ageSignIn, databaseUrl, query } from "./sql";
 
@@ -68,47 +65,4 @@ export async function setSessionTimes(sessionId: string, times: SessionTimes): P
 /** A moment `seconds` before now. */
 export function secondsAgo(seconds: number): Date {
   return new Date(Date.now() - seconds * 1000);
-}
-
-export interface ScratchDatabase {
-  /** Its URL, on the test run's PostgreSQL; known once the file's `beforeAll` hooks have run. */
-  readonly url: string;
-  query<Row extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
-}
-
-/**
- * A database of the file's own on the test run's PostgreSQL, with every
- * migration applied (by `npm run db:migrate`, as a deployment would) before the
- * file's tests and dropped after them. For instances of the app whose tests
- * lock whole tables: on the shared database such a lock would stall every
- * other suite's requests to the test server until it is released.
- */
-export function scratchDatabase(prefix: string): ScratchDatabase {
-  const name = `tessera_${prefix}_${randomBytes(6).toString("hex")}`;
-  let url: string | undefined;
-  const scratch: ScratchDatabase = {
-    get url() {
-      if (!url) throw new Error(`the scratch database ${name} is made in beforeAll: use its URL in a hook or a test`);
-      return url;
-    },
-    async query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []) {
-      const client = new pg.Client({ connectionString: scratch.url });
-      await client.connect();
-      try {
-        return (await client.query<Row>(text, values)).rows;
-      } finally {
-        await client.end();
-      }
-    },
-  };
-  beforeAll(async () => {
-    const address = new URL(databaseUrl());
-    address.pathname = `/${name}`;
-    await query(`CREATE DATABASE "${name}"`);
-    url = address.toString();
-    const migrated = await runCommand("npm", ["run", "db:migrate"], { ...process.env, DATABASE_URL: url, DATABASE_MIGRATE_URL: "" });
-    if (migrated.status !== 0) throw new Error(`npm run db:migrate on ${name} failed:\n${migrated.output}`);
-  }, 60_000);
-  afterAll(() => query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  return scratch;
 }

@@ -1,6 +1,6 @@
 /**
  * A second app server beside the one `npm test` started: the same build, the
- * same database (unless `databaseUrl` names another, already migrated) and
+ * same database (`databaseUrl` may reach it another way, through a relay) and
  * settings, with a few settings of its own on top (another limit, another
  * cookie policy, no trusted proxy), for a test that needs the app configured
  * otherwise. It runs the production server (server/start.js) directly, since
