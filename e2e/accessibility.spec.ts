@@ -13,6 +13,14 @@ for (const path of ["/", "/login", "/register", "/forgot-password"]) {
   });
 }
 
+test("the scan finds a serious finding planted in a page it has already scanned", async ({ page }) => {
+  await page.goto("/login");
+  await expectNoSeriousViolations(page);
+  // An image without a text alternative: axe's image-alt rule, critical.
+  await page.evaluate(() => document.querySelector("main")!.append(Object.assign(document.createElement("img"), { src: "data:," })));
+  await expect(expectNoSeriousViolations(page)).rejects.toThrow(/image-alt/);
+});
+
 test("the signed-in pages have no serious or critical accessibility finding", async ({ page }) => {
   // Three full axe scans, of pages that grow with the test data: more than the default 30 s on a busy machine.
   test.setTimeout(90_000);
