@@ -162,7 +162,7 @@ export class AppServer {
     while (Date.now() < deadline && exitCode === undefined) {
       const ready = await fetch(`${this.url}${readyPath}`).then((response) => response.ok, () => false);
       if (ready) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`${this.options.name} did not start (${exitCode === undefined ? "timed out" : `exit ${exitCode}`}):\n${this.logTail()}`);
   }
