@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { query } from "../support/database";
+import { eventually } from "../support/eventually";
 import { median } from "../support/level-off";
 import { BASE_URL, call, randomClientIp, uniqueName } from "@/tools/http-client";
 import { linkIn, mailsTo, waitForMail } from "../support/mailbox";
@@ -50,20 +51,28 @@ describe("account enumeration through forgot-password", () => {
       return elapsed;
     }
     await timed({ username: uniqueName("ghost") });
+    const since = new Date();
     const real: number[] = [];
     const missing: number[] = [];
-    const account = async () => real.push(await timed({ email: confirmed.email }));
+    // Every one of the account's requests mails a link: its allowance of three a window is opened again before each.
+    const account = async () => {
+      await query(`DELETE FROM "RateLimit" WHERE "key" = $1`, [`reset-mail:${confirmed.id}`]);
+      real.push(await timed({ email: confirmed.email }));
+    };
     const none = async () => missing.push(await timed({ email: uniqueAddress("ghost") }));
-    // The account's own mail limit stops its mails after three, not its answers; both kinds are timed alike.
     // The look-up and the mail run after an answer and slow down whatever request comes next, so the two
     // kinds take turns going first: each follows an account's request about as often as the other.
     for (let pair = 0; pair < 8; pair++) {
       if (pair % 2 === 0) await account().then(none);
       else await none().then(account);
     }
-    const [fast, slow] = [median(real), median(missing)].sort((a, b) => a - b);
-    // The look-up and the mail happen after the answer: the medians differ by noise, not by a query or an SMTP exchange.
-    expect(slow! - fast!, `medians: account ${median(real).toFixed(1)} ms, none ${median(missing).toFixed(1)} ms`).toBeLessThan(25);
+    await eventually("the account's eight reset mails", async () => (await mailsTo(confirmed.email)).filter((mail) => /reset your/i.test(mail.subject) && Date.parse(mail.date) >= since.getTime()).length === 8);
+    // An attacker compares the quickest answers of each kind: the load on a machine only ever adds to a
+    // request's time, so a kind's quickest answer is the closest to what the server spent on it. The
+    // look-up and the mail happen after the answer: the quickest differ by noise, not by a query or an SMTP exchange.
+    const [fast, slow] = [Math.min(...real), Math.min(...missing)].sort((a, b) => a - b);
+    const seen = `quickest: account ${Math.min(...real).toFixed(1)} ms, none ${Math.min(...missing).toFixed(1)} ms; medians ${median(real).toFixed(1)} and ${median(missing).toFixed(1)} ms`;
+    expect(slow! - fast!, seen).toBeLessThan(25);
   });
 
   it("sends an account at most three reset mails per window, and still answers 202", async () => {
