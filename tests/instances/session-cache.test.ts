@@ -30,7 +30,8 @@ let uncached: AppServer;
 
 beforeAll(async () => {
   const database = new URL(databaseUrl());
-  relay = await startRelay({ host: database.hostname, port: Number(database.port) });
+  // PostgreSQL's default port when the URL names none; an IPv6 host without its brackets.
+  relay = await startRelay({ host: database.hostname.replace(/^\[|\]$/g, ""), port: Number(database.port || 5432) });
   const relayed = new URL(database);
   relayed.host = `127.0.0.1:${relay.port}`;
   // A short database timeout, so that a request held up at the relay answers 503 within a second.
