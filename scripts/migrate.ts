@@ -239,12 +239,12 @@ export async function applyMigrations(url: string): Promise<string[]> {
  * in `_prisma_migrations`. The engine would then apply nothing, and loading it
  * (a 5 MB wasm module) costs the launcher most of its start-up CPU, at every
  * start. Anything else (a new database, a pending, failed or unknown
- * migration, an edited file, another provider in the lock file, no
- * connection) goes to the engine, which applies or reports it as
+ * migration, an edited file, a lock file other than the one this script
+ * writes, no connection) goes to the engine, which applies or reports it as
  * `prisma migrate deploy` does.
  */
 async function isUpToDate(url: string, { migrationDirectories, lockfile }: MigrationList): Promise<boolean> {
-  if (lockfile.content !== null && !/^provider\s*=\s*"postgresql"\s*$/m.test(lockfile.content)) return false;
+  if (lockfile.content !== null && lockfile.content !== LOCKFILE_CONTENT) return false;
   const expected = new Map<string, string>();
   for (const { path: name, migrationFile } of migrationDirectories) {
     if (migrationFile.content.tag !== "ok") return false;

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { query } from "../support/database";
+import { fillRateLimit, query } from "../support/database";
 import { eventually } from "../support/eventually";
 import { median } from "../support/level-off";
 import { BASE_URL, call, randomClientIp, uniqueName } from "@/tools/http-client";
@@ -56,7 +56,7 @@ describe("account enumeration through forgot-password", () => {
     const missing: number[] = [];
     // Every one of the account's requests mails a link: its allowance of three a window is opened again before each.
     const account = async () => {
-      await query(`DELETE FROM "RateLimit" WHERE "key" = $1`, [`reset-mail:${confirmed.id}`]);
+      await fillRateLimit(`reset-mail:${confirmed.id}`, 0);
       real.push(await timed({ email: confirmed.email }));
     };
     const none = async () => missing.push(await timed({ email: uniqueAddress("ghost") }));
@@ -70,9 +70,9 @@ describe("account enumeration through forgot-password", () => {
     // An attacker compares the quickest answers of each kind: the load on a machine only ever adds to a
     // request's time, so a kind's quickest answer is the closest to what the server spent on it. The
     // look-up and the mail happen after the answer: the quickest differ by noise, not by a query or an SMTP exchange.
-    const [fast, slow] = [Math.min(...real), Math.min(...missing)].sort((a, b) => a - b);
-    const seen = `quickest: account ${Math.min(...real).toFixed(1)} ms, none ${Math.min(...missing).toFixed(1)} ms; medians ${median(real).toFixed(1)} and ${median(missing).toFixed(1)} ms`;
-    expect(slow! - fast!, seen).toBeLessThan(25);
+    const [quickestAccount, quickestNone] = [Math.min(...real), Math.min(...missing)];
+    const seen = `quickest: account ${quickestAccount.toFixed(1)} ms, none ${quickestNone.toFixed(1)} ms; medians ${median(real).toFixed(1)} and ${median(missing).toFixed(1)} ms`;
+    expect(Math.abs(quickestAccount - quickestNone), seen).toBeLessThan(25);
   });
 
   it("sends an account at most three reset mails per window, and still answers 202", async () => {
