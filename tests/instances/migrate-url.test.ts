@@ -7,9 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUrl, query } from "@/tests/support/database";
+import { databaseUrl, query, queryAt } from "@/tests/support/database";
 import { runCommand } from "@/tools/processes";
 import { freePort } from "@/tools/free-port";
 
@@ -31,15 +30,7 @@ function migrate(settings: Record<string, string>) {
   return runCommand("npm", ["run", "db:migrate"], { ...process.env, DATABASE_MIGRATE_URL: "", ...settings });
 }
 
-async function scratchQuery(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: scratchUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const scratchQuery = (sql: string, values: unknown[] = []) => queryAt(scratchUrl, sql, values);
 
 async function appliedMigrations(): Promise<string[]> {
   const rows = await scratchQuery(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`);

@@ -8,7 +8,7 @@ import { utcParameter } from "@/lib/db/sql";
 import { query } from "./sql";
 import { registerUser } from "@/tools/http-client";
 
-export { ageSignIn, databaseUrl, query } from "./sql";
+export { ageSignIn, databaseUrl, query, queryAt } from "./sql";
 
 /**
  * Deletes accounts a test made, with their sessions and devices, so that many

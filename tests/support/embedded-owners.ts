@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import pg from "pg";
+import { queryAt } from "./sql";
 import { runningEmbeddedUrl } from "@/tools/embedded-database";
 import { PROJECT_ROOT } from "@/tools/app-server";
 
@@ -49,12 +49,6 @@ export class EmbeddedOwners {
 }
 
 /** Runs one statement on the embedded database that another process serves from `dir`, as tools and tests connect to it. */
-export async function sqlIn<Row extends Record<string, unknown>>(dir: string, text: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: runningEmbeddedUrl(dir) });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text)).rows;
-  } finally {
-    await client.end();
-  }
+export function sqlIn<Row extends Record<string, unknown>>(dir: string, text: string): Promise<Row[]> {
+  return queryAt<Row>(runningEmbeddedUrl(dir), text);
 }

@@ -11,8 +11,13 @@ export function databaseUrl(): string {
   return process.env.DATABASE_URL ?? runningEmbeddedUrl(process.env.EMBEDDED_DATA_DIR ?? ".data");
 }
 
-export async function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
+export function query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {
+  return queryAt<Row>(databaseUrl(), text, values);
+}
+
+/** One statement on another database (a scratch one, another process's embedded one), on a connection of its own. */
+export async function queryAt<Row extends Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return (await client.query<Row>(text, values)).rows;
