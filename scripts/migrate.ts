@@ -250,10 +250,9 @@ async function isUpToDate(url: string, { migrationDirectories, lockfile }: Migra
     if (migrationFile.content.tag !== "ok") return false;
     expected.set(name, createHash("sha256").update(migrationFile.content.value).digest("hex"));
   }
-  const client = new pg.Client({ connectionString: url });
   try {
-    await client.connect();
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean }>(
+    const rows = await queryOnce<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean }>(
+      url,
       `SELECT "migration_name", "checksum", "finished_at" IS NOT NULL AS "finished", "rolled_back_at" IS NOT NULL AS "rolled_back" FROM "_prisma_migrations"`,
     );
     const applied = rows.filter((row) => row.finished && !row.rolled_back);
@@ -262,8 +261,17 @@ async function isUpToDate(url: string, { migrationDirectories, lockfile }: Migra
   } catch {
     // No table yet, or no connection: the engine creates the one and reports the other.
     return false;
+  }
+}
+
+/** One statement on its own short-lived connection to `url`. */
+async function queryOnce<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql)).rows;
   } finally {
-    await client.end().catch(() => {});
+    await client.end();
   }
 }
 
@@ -274,22 +282,13 @@ async function isUpToDate(url: string, { migrationDirectories, lockfile }: Migra
  */
 async function withScratchDatabase<T>(url: string, work: (scratchUrl: string) => Promise<T>): Promise<T> {
   const name = `tessera_scratch_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
+  await queryOnce(url, `CREATE DATABASE "${name}"`);
   try {
     const scratch = new URL(url);
     scratch.pathname = `/${name}`;
     return await work(scratch.toString());
   } finally {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await queryOnce(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }
 
