@@ -13,7 +13,7 @@
  *   3. Five lanes run side by side against them: the attack suite in two
  *      halves, the integration tests, the tests that start instances of their
  *      own, and the end-to-end tests. Each suite's output is printed whole when
- *      it ends.
+ *      it ends, and what failed in it once more under the stages' times.
  *   4. The scan of the server's log for secrets runs last, over everything the
  *      lanes made the server write.
  *
@@ -40,6 +40,8 @@ interface Stage {
   passed: boolean;
   /** Ran beside other stages (a lane, or the unit tests). */
   beside: boolean;
+  /** A failed suite's own account of what failed, printed again under the stages. */
+  failures?: string;
 }
 
 const stages: Stage[] = [];
@@ -76,9 +78,10 @@ function run(name: string, command: string, args: string[], { env = process.env,
     child.stdout?.on("data", take(process.stdout));
     child.stderr?.on("data", take(process.stderr));
     const finish = (passed: boolean) => {
-      const stage = { name, seconds: seconds(since), passed, beside: together };
+      const text = Buffer.concat(output).toString();
+      const stage: Stage = { name, seconds: seconds(since), passed, beside: together, ...(passed || !together ? {} : { failures: failuresIn(text) }) };
       stages.push(stage);
-      if (together) process.stdout.write(`\n▶ ${title}\n${Buffer.concat(output).toString()}`);
+      if (together) process.stdout.write(`\n▶ ${title}\n${text}`);
       console.log(`◀ ${name}: ${passed ? "passed" : "FAILED"} in ${stage.seconds.toFixed(1)} s`);
       resolve(passed);
     };
@@ -90,6 +93,22 @@ function run(name: string, command: string, args: string[], { env = process.env,
     });
     child.once("close", (code) => finish(code === 0));
   });
+}
+
+/**
+ * What a failed suite says failed: Vitest's "Failed Tests" section, or Playwright's
+ * numbered failures, up to the summary that follows them (the end of the output
+ * if neither is there), at most 80 lines. Lanes print their whole output when
+ * they end, so without this a failure can be hundreds of lines above the end.
+ */
+function failuresIn(output: string): string {
+  // The runners colour their output: the markers are looked for in the text without its colour codes.
+  const lines = output.split("\n").map((line) => ({ line, plain: line.replace(/\u001b\[[0-9;]*m/g, "") }));
+  const first = lines.findIndex(({ plain }) => /Failed Tests \d|Unhandled Errors|^\s+1\) /.test(plain));
+  const from = first === -1 ? Math.max(0, lines.length - 30) : first;
+  const end = lines.findIndex(({ plain }, index) => index > from && /^\s+Test Files |^\s+\d+ failed$/.test(plain));
+  const section = lines.slice(from, end === -1 ? lines.length : end).map(({ line }) => line);
+  return (section.length > 80 ? [...section.slice(0, 80), `  … ${section.length - 80} more lines in the suite's output above`] : section).join("\n");
 }
 
 /** Times a step done in this process (starting a server, seeding); undefined, with the reason printed, if it threw. */
@@ -318,6 +337,9 @@ const width = Math.max(...stages.map((stage) => stage.name.length));
 console.log("\nStages (‖: beside the others):");
 for (const stage of stages) {
   console.log(`  ${stage.beside ? "‖" : " "} ${stage.name.padEnd(width)} ${stage.seconds.toFixed(1).padStart(6)} s  ${stage.passed ? "passed" : "FAILED"}`);
+}
+for (const stage of stages.filter((stage) => stage.failures)) {
+  console.log(`\nWhat failed in ${stage.name}:\n${stage.failures}`);
 }
 const failed = stages.filter((stage) => !stage.passed).map((stage) => stage.name);
 const allPassed = passed && failed.length === 0;
