@@ -10,6 +10,12 @@
  * or `GET /messages.json?to=<address>` for the mails delivered to one address
  * (in any letter case: what a test waiting for its mail asks, several times a
  * second, instead of the whole inbox); `DELETE /messages` empties the inbox.
+ *
+ * Holding mail, for tests that must show an answer does not wait for its mail:
+ * `PUT /holds/<address>` makes the SMTP server keep a sender waiting at RCPT TO
+ * for that address (in any case); `GET /holds/<address>` answers
+ * `{"waiting":n}`, the senders it keeps waiting; `DELETE /holds/<address>` lets
+ * them go on and ends the hold.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Server as NetServer } from "node:net";
@@ -64,6 +70,8 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const { smtpPort = 0, httpPort = 0, host = "127.0.0.1", maxMessageBytes = MAX_MESSAGE_BYTES, keep = KEEP } = options;
   const inbox: CaughtMail[] = [];
   let nextId = 1;
+  /** Held addresses (lower case), each with the RCPT TO replies it keeps back. */
+  const holds = new Map<string, (() => void)[]>();
 
   const smtp = new SMTPServer({
     name: "tessera-mail-catcher",
@@ -74,6 +82,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     logger: false,
     // Clients that stay connected must not hold up close() for long.
     closeTimeout: 1_000,
+    onRcptTo(address, _session, callback) {
+      const waiting = holds.get(address.address.toLowerCase());
+      if (waiting) waiting.push(() => callback());
+      else callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => {
@@ -108,9 +121,10 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   // A client that drops its connection must not stop the catcher; a failed listen rejects in listen() below.
   smtp.on("error", () => undefined);
 
-  const http = createServer((req, res) => respond(req, res, inbox));
+  const http = createServer((req, res) => respond(req, res, inbox, holds));
 
   const closeAll = async (): Promise<void> => {
+    for (const address of holds.keys()) release(holds, address);
     http.closeAllConnections();
     await Promise.all([new Promise<void>((resolve) => smtp.close(() => resolve())), new Promise<void>((resolve) => http.close(() => resolve()))]);
   };
@@ -149,12 +163,37 @@ function listen(server: Server | NetServer, port: number, host: string): Promise
 /** No scripts, nothing loaded from elsewhere: a mail's HTML is shown, never run. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[]): void {
+/** Lets the senders waiting for `address` go on, and ends its hold. */
+function release(holds: Map<string, (() => void)[]>, address: string): void {
+  const waiting = holds.get(address) ?? [];
+  holds.delete(address);
+  for (const goOn of waiting) goOn();
+}
+
+function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[], holds: Map<string, (() => void)[]>): void {
   const { pathname: path, searchParams } = new URL(req.url ?? "/", "http://catcher");
   const method = req.method ?? "GET";
   if (path === "/messages" && method === "DELETE") {
     inbox.length = 0;
     res.writeHead(204).end();
+    return;
+  }
+  const held = /^\/holds\/([^/]+)$/.exec(path)?.[1];
+  if (held !== undefined) {
+    const address = decoded(held)?.toLowerCase();
+    if (address === undefined) {
+      res.writeHead(400).end();
+    } else if (method === "PUT") {
+      if (!holds.has(address)) holds.set(address, []);
+      res.writeHead(204).end();
+    } else if (method === "DELETE") {
+      release(holds, address);
+      res.writeHead(204).end();
+    } else if (method === "GET") {
+      res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" }).end(JSON.stringify({ waiting: holds.get(address)?.length ?? 0 }));
+    } else {
+      res.writeHead(405, { Allow: "GET, PUT, DELETE" }).end();
+    }
     return;
   }
   if (method !== "GET" && method !== "HEAD") {
@@ -178,6 +217,14 @@ function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[])
     return;
   }
   page(res, 404, "Not found", `<p>No such mail (the inbox keeps the last ones only). <a href="/">Inbox</a></p>`);
+}
+
+function decoded(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return undefined;
+  }
 }
 
 function page(res: ServerResponse, status: number, title: string, body: string): void {

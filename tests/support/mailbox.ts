@@ -75,3 +75,29 @@ export function linkIn(mail: CaughtMail, path: string): string {
   }
   throw new Error(`no link to ${path} in the mail "${mail.subject}":\n${mail.text}`);
 }
+
+/** Mail to one address kept back at the catcher's SMTP server: see `holdMail`. */
+export interface HeldMail {
+  /** How many senders the catcher keeps waiting for the address. */
+  waiting(): Promise<number>;
+  /** Lets them go on; the mail arrives as usual. */
+  release(): Promise<void>;
+}
+
+/**
+ * Makes the mail catcher keep any sender of a mail to `address` waiting at RCPT
+ * TO until `release()`: whatever waits for that mail waits with it.
+ */
+export async function holdMail(address: string): Promise<HeldMail> {
+  const url = `${mailUrl()}/holds/${encodeURIComponent(address)}`;
+  const ask = async (method: string): Promise<Response> => {
+    const response = await fetch(url, { method });
+    if (!response.ok) throw new Error(`mail catcher: ${method} /holds/… answered ${response.status}`);
+    return response;
+  };
+  await ask("PUT");
+  return {
+    waiting: async () => ((await (await ask("GET")).json()) as { waiting: number }).waiting,
+    release: async () => void (await ask("DELETE")),
+  };
+}

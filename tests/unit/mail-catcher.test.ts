@@ -1,7 +1,8 @@
 import nodemailer from "nodemailer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { linkify, startMailCatcher, type CaughtMail, type MailCatcher } from "@/tools/mail-catcher";
-import { clearMail, linkIn, mailsTo, waitForMail } from "@/tests/support/mailbox";
+import { clearMail, holdMail, linkIn, mailsTo, waitForMail } from "@/tests/support/mailbox";
+import { eventually } from "@/tests/support/eventually";
 
 let catcher: MailCatcher;
 
@@ -133,5 +134,25 @@ describe("the tests' mailbox", () => {
   it("says what it saw when no matching mail comes", async () => {
     await send({ to: "ada@example.com", subject: "Something else", text: "x" });
     await expect(waitForMail("ada@example.com", { subject: /reset/, timeoutMs: 300 })).rejects.toThrow(/"Something else"/);
+  });
+
+  it("keeps a sender to a held address waiting at RCPT TO until it is released, and lets other mail through", async () => {
+    const held = await holdMail("Ada@Example.com");
+    let sent = false;
+    const toAda = send({ to: "ada@example.com", subject: "Held", text: "x" }).then(() => (sent = true));
+    await send({ to: "bob@example.com", subject: "Not held", text: "y" });
+    await eventually("the sender to ada waiting", async () => (await held.waiting()) === 1);
+    expect(sent).toBe(false);
+    expect(await mailsTo("ada@example.com")).toEqual([]);
+    expect((await mailsTo("bob@example.com")).map((mail) => mail.subject)).toEqual(["Not held"]);
+    await held.release();
+    await toAda;
+    expect((await mailsTo("ada@example.com")).map((mail) => mail.subject)).toEqual(["Held"]);
+    expect(await held.waiting()).toBe(0);
+  });
+
+  it("answers a malformed held address with 400 and another method with 405", async () => {
+    expect((await fetch(`${catcher.inboxUrl}/holds/%E0%A4%A`, { method: "PUT" })).status).toBe(400);
+    expect((await fetch(`${catcher.inboxUrl}/holds/ada%40example.com`, { method: "POST" })).status).toBe(405);
   });
 });
