@@ -70,8 +70,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const { smtpPort = 0, httpPort = 0, host = "127.0.0.1", maxMessageBytes = MAX_MESSAGE_BYTES, keep = KEEP } = options;
   const inbox: CaughtMail[] = [];
   let nextId = 1;
-  /** Held addresses (lower case), each with the RCPT TO replies it keeps back. */
-  const holds = new Map<string, (() => void)[]>();
+  const holds: Holds = new Map();
 
   const smtp = new SMTPServer({
     name: "tessera-mail-catcher",
@@ -163,14 +162,17 @@ function listen(server: Server | NetServer, port: number, host: string): Promise
 /** No scripts, nothing loaded from elsewhere: a mail's HTML is shown, never run. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+/** Held addresses (lower case), each with the RCPT TO replies it keeps back. */
+type Holds = Map<string, (() => void)[]>;
+
 /** Lets the senders waiting for `address` go on, and ends its hold. */
-function release(holds: Map<string, (() => void)[]>, address: string): void {
+function release(holds: Holds, address: string): void {
   const waiting = holds.get(address) ?? [];
   holds.delete(address);
   for (const goOn of waiting) goOn();
 }
 
-function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[], holds: Map<string, (() => void)[]>): void {
+function respond(req: IncomingMessage, res: ServerResponse, inbox: CaughtMail[], holds: Holds): void {
   const { pathname: path, searchParams } = new URL(req.url ?? "/", "http://catcher");
   const method = req.method ?? "GET";
   if (path === "/messages" && method === "DELETE") {
