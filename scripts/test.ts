@@ -77,7 +77,11 @@ function run(name: string, command: string, args: string[], { env = process.env,
     };
     child.stdout?.on("data", take(process.stdout));
     child.stderr?.on("data", take(process.stderr));
+    // A command that cannot be started emits "error" and then "close": the first of them counts.
+    let finished = false;
     const finish = (passed: boolean) => {
+      if (finished) return;
+      finished = true;
       const text = Buffer.concat(output).toString();
       const stage: Stage = { name, seconds: seconds(since), passed, beside: together, ...(passed || !together ? {} : { failures: failuresIn(text) }) };
       stages.push(stage);
