@@ -20,7 +20,7 @@ const CONNECTIONS = 50;
  * Seven rounds of warm-up, then the five the rule reads. With ten, a run whose
  * throughput was still rising (93 to 219 requests per second over the rounds, as
  * the JIT and the caches warmed up on a busy machine) read its sixth round 5.9 %
- * below the median of the last five, while rounds 7 to 10 were within 1 %.
+ * below the median of the last five, while rounds 7 to 10 were within 2 %.
  */
 const ROUNDS = 12;
 /**
@@ -206,7 +206,38 @@ async function round({ app, visitors }: Subject, seen: Map<string, number>): Pro
   };
 }
 
-// Side by side: the two servers' rounds overlap, and so do their pauses and sign-ins between rounds.
+/**
+ * Starts the two servers' rounds together: each round of one meets the same
+ * competition for the cores from the other (and from the one load generator),
+ * and neither has the machine to itself for its last rounds because the other
+ * finished first. A test that ends early leaves, so the other does not wait for it.
+ */
+function lockstep(parties: number): { together(): Promise<void>; leave(): void } {
+  let present = parties;
+  let arrived = 0;
+  let release = () => {};
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  const open = () => {
+    const opening = release;
+    arrived = 0;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    opening();
+  };
+  return {
+    together() {
+      const waitingFor = gate;
+      if (++arrived >= present) open();
+      return waitingFor;
+    },
+    leave() {
+      present--;
+      if (arrived > 0 && arrived >= present) open();
+    },
+  };
+}
+const rounds = lockstep(SESSION_CACHE.length);
+
+// Side by side, in step: the two servers' rounds start together, and their pauses and sign-ins between rounds overlap.
 describe.concurrent(`${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s, on two servers at once`, () => {
   for (const sessionCache of SESSION_CACHE) {
     it(
@@ -215,24 +246,31 @@ describe.concurrent(`${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SEC
         const subject = subjects.get(sessionCache)!;
         const startMiB = Math.round(subject.app.memoryKiB() / 1024);
         const seen = new Map<string, number>();
-        const rounds: Round[] = [];
-        for (let i = 0; i < ROUNDS; i++) rounds.push(await round(subject, seen));
+        const results: Round[] = [];
+        try {
+          for (let i = 0; i < ROUNDS; i++) {
+            await rounds.together();
+            results.push(await round(subject, seen));
+          }
+        } finally {
+          rounds.leave();
+        }
         const memory = levelOff(
-          rounds.map((result) => result.memoryMiB),
+          results.map((result) => result.memoryMiB),
           { rounds: LEVEL_OFF_ROUNDS, tolerance: LEVEL_OFF_TOLERANCE },
         );
 
         console.log(
           [
             `Load, session cache ${sessionCache}: ${CONNECTIONS} connections; server memory before: ${startMiB} MiB`,
-            table(rounds),
+            table(results),
             `Answers by step and status: ${[...seen].sort().map(([key, n]) => `${key}×${n}`).join(", ")}`,
             `Memory of rounds ${ROUNDS - LEVEL_OFF_ROUNDS + 1}–${ROUNDS}: median ${memory.median} MiB, ` +
               `farthest reading ${(memory.worstDeviation * 100).toFixed(1)} % from it (at most ${LEVEL_OFF_TOLERANCE * 100} %)`,
           ].join("\n"),
         );
 
-        for (const [i, result] of rounds.entries()) {
+        for (const [i, result] of results.entries()) {
           expect(result.errors, `round ${i + 1}: errors and timeouts`).toBe(0);
           expect(result.non2xx, `round ${i + 1}: answers other than 2xx`).toBe(0);
           expect(result.requests, `round ${i + 1}: requests`).toBeGreaterThan(0);
