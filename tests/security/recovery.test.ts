@@ -52,7 +52,7 @@ describe("account enumeration through forgot-password", () => {
     expect([...answers][0]).toMatch(/^202\n/);
   });
 
-  it("answers an account that gets a mail before mailing it: the answer comes while the mail is held, so its time tells nothing", async () => {
+  it("answers before it mails the account: the 202 comes while the mail is held at the SMTP server, so its time tells nothing", async () => {
     // What would make an account's answer slower than a missing one's is the reset mail (the token, the
     // audit event, the SMTP exchange) sent before answering. Comparing answer times cannot show that
     // reliably on a busy machine: answers of either kind ranged from 17 to 163 ms within one run, and a
