@@ -21,9 +21,11 @@ const DYNAMIC_PORTS = 49_152;
 const ATTEMPTS = 50;
 
 const handedOut = new Set<number>();
+/** Read once: the range does not change while a process runs. */
+let ephemeralFloor: number | undefined;
 
 export async function freePort(): Promise<number> {
-  const below = ephemeralStart();
+  const below = (ephemeralFloor ??= ephemeralStart());
   for (let attempt = 0; attempt < ATTEMPTS && below > LOWEST; attempt++) {
     const port = LOWEST + Math.floor(Math.random() * (below - LOWEST));
     if (handedOut.has(port)) continue;
@@ -47,7 +49,7 @@ export function ephemeralStart(): number {
 }
 
 /** Whether a server can listen on `port` of 127.0.0.1 now (it listens and closes again at once). */
-async function listensOn(port: number): Promise<boolean> {
+function listensOn(port: number): Promise<boolean> {
   return listen(port).then(
     () => true,
     () => false,
